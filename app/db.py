@@ -1,0 +1,79 @@
+"""Opening a practice file: engine with SQLite pragmas, and schema upgrade at start-up."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+
+from .migrations import HEAD_REVISION
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class NewerSchemaError(RuntimeError):
+    """The file was written by a newer Practice Desk; we refuse to open it rather than damage it."""
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, db_path: Path | None = None) -> None:
+    """Bring the schema to HEAD_REVISION. Cheap when it already is (no Alembic import).
+
+    An existing file on an older revision is copied next to itself before the upgrade.
+    """
+    rev = current_revision(engine)
+    if rev == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
+    if rev is not None and rev not in known:
+        raise NewerSchemaError(
+            f"This practice file was made by a newer version of Practice Desk (schema {rev}). "
+            "Please update the application to open it.")
+    if rev is not None and db_path is not None and db_path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        shutil.copy2(db_path, db_path.with_name(f"{db_path.name}.{rev}.{stamp}.bak"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_practice(path: str | Path) -> Engine:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(sqlite_url(path))
+    upgrade(engine, path)
+    return engine

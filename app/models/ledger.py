@@ -1,0 +1,43 @@
+"""Append-only money: client charges, practitioner wages, payments, and their reversals."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UTCDateTime
+
+KINDS = ("charge", "wage", "payment", "refund")
+PAYMENT_METHODS = ("cash", "cheque", "card", "stripe")
+
+
+class LedgerEntry(Base):
+    """One movement of money. Never updated or deleted: a mistake is undone by a reversal row
+    (same kind, opposite amount, ``reverses_id`` pointing at the original).
+
+    Client entries: payments positive, charges negative, so a balance is ``SUM(amount_cents)``.
+    Practitioner entries: wages positive.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        CheckConstraint("kind IN ('charge','wage','payment','refund')", name="kind"),
+        CheckConstraint("(client_id IS NULL) <> (practitioner_id IS NULL)", name="one_party"),
+        Index("ix_ledger_client", "client_id", "amount_cents"),
+        Index("ix_ledger_practitioner", "practitioner_id", "effective_at", "amount_cents"),
+        Index("ix_ledger_session", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioner.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("practice_session.id"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    method: Mapped[str | None] = mapped_column(String(10))  # payments: cash, cheque, card, stripe
+    memo: Mapped[str] = mapped_column(Text, default="")
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -1,0 +1,117 @@
+"""Sessions, their clients (participants), recurrence series and completion types."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime
+
+STATUSES = ("open", "completed", "canceled", "missed")
+BASE_STATUSES = ("completed", "canceled", "missed")
+MODIFIER_TYPES = ("percentage", "fixed")
+
+
+class Series(Base):
+    """A recurrence schedule (SPEC 3.1). Its occurrences are ordinary sessions."""
+
+    __tablename__ = "series"
+    __table_args__ = (
+        CheckConstraint("freq IN ('weekly','monthly')", name="freq"),
+        CheckConstraint("interval BETWEEN 1 AND 12", name="interval"),
+        CheckConstraint("(count IS NULL) <> (until IS NULL)", name="count_xor_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weekdays: Mapped[str] = mapped_column(String(20))  # "0,2" = Monday, Wednesday
+    freq: Mapped[str] = mapped_column(String(8))
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    count: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[date | None] = mapped_column(Date)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class CompletionType(Base):
+    """The three defaults (key set) and the practice's custom types (SPEC 4.4-4.5)."""
+
+    __tablename__ = "completion_type"
+    __table_args__ = (
+        CheckConstraint("base_status IN ('completed','canceled','missed')", name="base_status"),
+        CheckConstraint("modifier_type IS NULL OR modifier_type IN ('percentage','fixed')", name="modifier"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(16), unique=True)
+    base_status: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(15))
+    description: Mapped[str] = mapped_column(Text, default="")
+    modifier_type: Mapped[str | None] = mapped_column(String(10))
+    client_modifier: Mapped[int] = mapped_column(Integer, default=0)
+    practitioner_modifier: Mapped[int] = mapped_column(Integer, default=0)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PracticeSession(Base):
+    """One session on the calendar (SPEC 2.1). Charges are snapshots taken when it is saved."""
+
+    __tablename__ = "practice_session"
+    __table_args__ = (
+        CheckConstraint("status IN ('open','completed','canceled','missed')", name="status"),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        Index("ix_practice_session_range", "deleted_at", "start_at"),
+        Index("ix_practice_session_practitioner", "practitioner_id", "start_at"),
+        Index("ix_practice_session_series", "series_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioner.id"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"))
+    public_note: Mapped[str] = mapped_column(Text, default="")
+    private_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    completion_type_id: Mapped[int | None] = mapped_column(ForeignKey("completion_type.id"))
+    completion_label: Mapped[str | None] = mapped_column(String(15))
+    cost_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    wage_cents: Mapped[int | None] = mapped_column(Integer)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    saved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Participant.client_id")
+
+
+class Participant(Base):
+    """A client of a session; charge_cents is what they were charged when it was saved."""
+
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("session_id", "client_id"),
+                      Index("ix_participant_client", "client_id", "session_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("practice_session.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    charge_cents: Mapped[int | None] = mapped_column(Integer)
+
+    session: Mapped[PracticeSession] = relationship(back_populates="participants")

@@ -1,0 +1,296 @@
+"""Saving ("completing") sessions and the completion types (SPEC 4).
+
+Saving takes a snapshot (label, each client's charge, the wage) and posts ledger entries;
+re-saving reverses the live entries first, so nothing is ever charged twice (SPEC 4.6).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import CompletionType, CustomWage, PracticeSession, Service
+from ..models.sessions import BASE_STATUSES, MODIFIER_TYPES
+from . import audit, validate
+from .errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from .ledger import post_session_entries, reverse_session_entries
+from .permissions import require_front_desk, require_role, require_session_access
+from .practice import Actor, Practice
+from .pricing import Outcome, completion_amounts, session_cost, session_wage
+from .session_views import S, SessionView, load_views, session_query
+
+LABEL_MAX = 15
+OVERRIDE_LABEL = "Cost override"
+
+
+@dataclass(frozen=True)
+class CompletionTypeInput:
+    base_status: str  # completed | canceled | missed
+    label: str  # at most 15 characters
+    description: str = ""
+    modifier_type: str = "percentage"  # percentage | fixed
+    client_modifier: int = 100  # percent of the cost, or whole currency units
+    practitioner_modifier: int = 100
+
+
+@dataclass(frozen=True)
+class CompletionTypeView:
+    id: int
+    key: str | None  # completed / canceled / missed for the defaults, None for custom types
+    base_status: str
+    label: str
+    description: str
+    modifier_type: str | None
+    client_modifier: int
+    practitioner_modifier: int
+    enabled: bool
+
+    @property
+    def is_default(self) -> bool:
+        return self.key is not None
+
+    def outcome(self) -> Outcome:
+        return Outcome(self.base_status, self.modifier_type, self.client_modifier, self.practitioner_modifier)
+
+
+def _type_view(t: CompletionType) -> CompletionTypeView:
+    return CompletionTypeView(t.id, t.key, t.base_status, t.label, t.description, t.modifier_type,
+                              t.client_modifier, t.practitioner_modifier, t.enabled)
+
+
+def _clean_type(data: CompletionTypeInput) -> dict:
+    modifier_type = validate.choice("modifier type", data.modifier_type, MODIFIER_TYPES)
+    upper = 1000 if modifier_type == "percentage" else 100_000
+    return dict(base_status=validate.choice("base status", data.base_status, BASE_STATUSES),
+                label=validate.text("label", data.label, LABEL_MAX),
+                description=validate.text("description", data.description, 1000, required=False),
+                modifier_type=modifier_type,
+                client_modifier=validate.whole("client modifier", data.client_modifier, 0, upper),
+                practitioner_modifier=validate.whole("practitioner modifier", data.practitioner_modifier, 0, upper))
+
+
+def list_completion_types(practice: Practice, actor: Actor, enabled_only: bool = True) -> list[CompletionTypeView]:
+    """Defaults first, then custom types by label. ``enabled_only``: what a completion dialog offers."""
+    q = select(CompletionType).where(CompletionType.deleted_at.is_(None))
+    if enabled_only:
+        q = q.where(CompletionType.enabled.is_(True))
+    with practice.read() as tx:
+        types = [_type_view(t) for t in tx.scalars(q)]
+    order = {"completed": 0, "missed": 1, "canceled": 2}
+    return sorted(types, key=lambda t: (t.key is None, order.get(t.key or "", 9), t.label.lower()))
+
+
+def create_completion_type(practice: Practice, actor: Actor, data: CompletionTypeInput) -> CompletionTypeView:
+    require_role(actor, "admin")
+    values = _clean_type(data)
+    with practice.uow() as tx:
+        _unique_label(tx, values["label"])
+        t = CompletionType(**values, enabled=True)
+        tx.add(t)
+        tx.flush()
+        audit.record(tx, practice, actor, "completion_type.create", "completion_type", t.id, **values)
+        return _type_view(t)
+
+
+def _unique_label(tx: Session, label: str, except_id: int | None = None) -> None:
+    q = select(CompletionType.id).where(CompletionType.deleted_at.is_(None), CompletionType.label.ilike(label))
+    if except_id is not None:
+        q = q.where(CompletionType.id != except_id)
+    if tx.scalar(q) is not None:
+        raise ValidationError("label", f"{label!r} is already used by another completion type")
+
+
+def update_completion_type(practice: Practice, actor: Actor, type_id: int,
+                           data: CompletionTypeInput) -> CompletionTypeView:
+    """Sessions saved earlier keep the label and amounts they were saved with (SPEC 4.5)."""
+    require_role(actor, "admin")
+    values = _clean_type(data)
+    with practice.uow() as tx:
+        t = _live_type(tx, type_id)
+        if t.key is not None:
+            raise RuleViolation("The three default types cannot be edited; switch them off instead.")
+        _unique_label(tx, values["label"], t.id)
+        for k, v in values.items():
+            setattr(t, k, v)
+        audit.record(tx, practice, actor, "completion_type.update", "completion_type", t.id, **values)
+        return _type_view(t)
+
+
+def set_completion_type_enabled(practice: Practice, actor: Actor, type_id: int, enabled: bool) -> CompletionTypeView:
+    """Switch a type (default or custom) on or off; off types are not offered (SPEC 4.5)."""
+    require_role(actor, "admin")
+    validate.flag("enabled", enabled)
+    with practice.uow() as tx:
+        t = _live_type(tx, type_id)
+        t.enabled = enabled
+        audit.record(tx, practice, actor, "completion_type.enable" if enabled else "completion_type.disable",
+                     "completion_type", t.id)
+        return _type_view(t)
+
+
+def remove_completion_type(practice: Practice, actor: Actor, type_id: int) -> None:
+    """Remove a custom type (soft). Defaults can only be switched off."""
+    require_role(actor, "admin")
+    with practice.uow() as tx:
+        t = _live_type(tx, type_id)
+        if t.key is not None:
+            raise RuleViolation("The three default types cannot be removed; switch them off instead.")
+        t.deleted_at = practice.clock.now()
+        audit.record(tx, practice, actor, "completion_type.remove", "completion_type", t.id)
+
+
+def _live_type(tx: Session, type_id: int) -> CompletionType:
+    t = tx.get(CompletionType, type_id)
+    if t is None or t.deleted_at is not None:
+        raise NotFound(f"completion type {type_id}")
+    return t
+
+
+def type_by_key(practice: Practice, key: str) -> CompletionTypeView:
+    with practice.read() as tx:
+        t = tx.scalar(select(CompletionType).where(CompletionType.key == key))
+        if t is None:
+            raise NotFound(key)
+        return _type_view(t)
+
+
+@dataclass(frozen=True)
+class Override:
+    """Cost override (admin/staff only, SPEC 4.1): the cost per client and the wage typed in."""
+
+    cost_cents: int
+    wage_cents: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    label: str
+    charge_per_client_cents: int
+    clients: int
+    wage_cents: int
+
+    @property
+    def total_charge_cents(self) -> int:
+        return self.charge_per_client_cents * self.clients
+
+
+def _price_now(tx: Session, s: PracticeSession) -> tuple[int, int]:
+    service = tx.get(Service, s.service_id)
+    custom = tx.scalar(select(CustomWage.wage_cents).where(CustomWage.practitioner_id == s.practitioner_id,
+                                                           CustomWage.service_id == s.service_id))
+    minutes = int((s.end_at - s.start_at).total_seconds() // 60)
+    return (session_cost(service.kind, service.cost_cents, minutes),
+            session_wage(service.kind, service.wage_cents, custom, minutes))
+
+
+def _resolve(tx: Session, actor: Actor, type_id: int | None, override: Override | None):
+    """-> (type row or None, label, base status, Outcome or None)."""
+    if override is not None:
+        if not actor.is_front_desk:
+            raise PermissionDenied("Only admin and staff may override the cost.")
+        validate.cents("cost", override.cost_cents)
+        validate.cents("wage", override.wage_cents)
+        return None, OVERRIDE_LABEL, "completed", None
+    if not isinstance(type_id, int):
+        raise ValidationError("status", "choose a status")
+    t = tx.get(CompletionType, type_id)
+    if t is None or t.deleted_at is not None or not t.enabled:
+        raise ValidationError("status", "this status is not available (switched off or removed)")
+    return t, t.label, t.base_status, _type_view(t).outcome()
+
+
+def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession, type_id: int | None,
+              override: Override | None) -> None:
+    require_session_access(actor, s.practitioner_id)
+    t, label, status, outcome = _resolve(tx, actor, type_id, override)
+    if s.status != "open":
+        reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
+    cost, wage = _price_now(tx, s)
+    charge, pay = (override.cost_cents, override.wage_cents) if override else completion_amounts(outcome, cost, wage)
+    s.status, s.completion_type_id, s.completion_label = status, t.id if t else None, label
+    s.cost_override, s.wage_cents = override is not None, pay
+    s.saved_at, s.saved_by = practice.clock.now(), actor.user_id
+    for p in s.participants:
+        p.charge_cents = charge
+    post_session_entries(tx, practice, actor, s, memo=label)
+    audit.record(tx, practice, actor, "session.save", "session", s.id, label=label, charge_cents=charge,
+                 wage_cents=pay, override=override is not None)
+
+
+def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession) -> None:
+    require_session_access(actor, s.practitioner_id)
+    if s.status == "open":
+        return
+    reverse_session_entries(tx, practice, actor, s, memo="set back to open")
+    s.status, s.completion_type_id, s.completion_label = "open", None, None
+    s.cost_override, s.wage_cents, s.saved_at, s.saved_by = False, None, None, None
+    for p in s.participants:
+        p.charge_cents = None
+    audit.record(tx, practice, actor, "session.reopen", "session", s.id)
+
+
+def _live_session(tx: Session, session_id: int) -> PracticeSession:
+    s = tx.get(PracticeSession, session_id)
+    if s is None or s.deleted_at is not None:
+        raise NotFound(f"session {session_id}")
+    return s
+
+
+def preview_completion(practice: Practice, actor: Actor, session_id: int, type_id: int | None,
+                       override: Override | None = None) -> Preview:
+    """What saving would charge each client and pay the practitioner, before submitting."""
+    with practice.read() as tx:
+        s = _live_session(tx, session_id)
+        require_session_access(actor, s.practitioner_id)
+        _, label, _, outcome = _resolve(tx, actor, type_id, override)
+        cost, wage = _price_now(tx, s)
+        charge, pay = (override.cost_cents, override.wage_cents) if override else completion_amounts(outcome, cost, wage)
+        return Preview(label, charge, len(s.participants), pay)
+
+
+def complete_session(practice: Practice, actor: Actor, session_id: int, type_id: int | None = None,
+                     override: Override | None = None) -> SessionView:
+    """Save a session with a completion type, or with a cost override. Re-saving replaces (SPEC 4.6)."""
+    with practice.uow() as tx:
+        _save_one(tx, practice, actor, _live_session(tx, session_id), type_id, override)
+        tx.flush()
+        return load_views(tx, actor, practice.tz, session_query(S.id == session_id))[0]
+
+
+def reopen_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
+    """Set a saved session back to open: its charges and wage are reversed."""
+    with practice.uow() as tx:
+        _reopen_one(tx, practice, actor, _live_session(tx, session_id))
+        tx.flush()
+        return load_views(tx, actor, practice.tz, session_query(S.id == session_id))[0]
+
+
+BULK_ACTIONS = ("complete", "reopen", "delete")
+
+
+def bulk_action(practice: Practice, actor: Actor, session_ids: list[int], action: str,
+                type_id: int | None = None) -> list[SessionView]:
+    """Apply one action to every checked session in one transaction: all or nothing (SPEC 4.2, 5.1).
+    Returns the sessions as they are afterwards (deleted ones included, marked)."""
+    require_front_desk(actor)
+    validate.choice("action", action, BULK_ACTIONS)
+    ids = list(dict.fromkeys(session_ids or []))
+    if not ids:
+        raise ValidationError("sessions", "check at least one session")
+    from .deletion import delete_rows
+
+    with practice.uow() as tx:
+        rows = {s.id: s for s in tx.scalars(select(PracticeSession).where(PracticeSession.id.in_(ids)))}
+        missing = [i for i in ids if i not in rows or rows[i].deleted_at is not None]
+        if missing:
+            raise NotFound(f"sessions {missing} do not exist or are deleted")
+        for i in ids:
+            if action == "complete":
+                _save_one(tx, practice, actor, rows[i], type_id, None)
+            elif action == "reopen":
+                _reopen_one(tx, practice, actor, rows[i])
+        if action == "delete":
+            delete_rows(tx, practice, actor, [rows[i] for i in ids])
+        tx.flush()
+        return load_views(tx, actor, practice.tz, session_query(S.id.in_(ids)))

@@ -1,0 +1,79 @@
+"""Soft delete and recover (SPEC 5): a deleted saved session has its charges and wage reversed;
+recovering brings back everything it had, charges included."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import PracticeSession
+from . import audit
+from .errors import NotFound, RuleViolation, ValidationError
+from .ledger import post_session_entries, reverse_session_entries
+from .permissions import require_front_desk
+from .practice import Actor, Practice
+from .session_views import S, SessionView, load_views, session_query
+from .sessions import scope_targets
+
+
+def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[PracticeSession]) -> None:
+    now = practice.clock.now()
+    for s in rows:
+        if s.deleted_at is not None:
+            raise RuleViolation(f"Session #{s.id} is already deleted.")
+        if s.status != "open":
+            reverse_session_entries(tx, practice, actor, s, memo="session deleted")
+        s.deleted_at, s.deleted_by = now, actor.user_id
+    audit.record(tx, practice, actor, "session.delete", "session", rows[0].id if rows else None,
+                 ids=[s.id for s in rows])
+
+
+def delete_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -> None:
+    require_front_desk(actor)
+    ids = list(dict.fromkeys(session_ids or []))
+    if not ids:
+        raise ValidationError("sessions", "choose at least one session")
+    with practice.uow() as tx:
+        rows = list(tx.scalars(select(PracticeSession).where(PracticeSession.id.in_(ids))))
+        if len(rows) != len(ids):
+            raise NotFound("one of the sessions does not exist")
+        delete_rows(tx, practice, actor, rows)
+
+
+def delete_session(practice: Practice, actor: Actor, session_id: int, scope: str = "this") -> list[int]:
+    """Delete one session, it and the following ones, or its whole series (SPEC 3.4). -> deleted ids."""
+    require_front_desk(actor)
+    with practice.uow() as tx:
+        s = tx.get(PracticeSession, session_id)
+        if s is None or s.deleted_at is not None:
+            raise NotFound(f"session {session_id}")
+        rows = scope_targets(tx, s, scope)
+        delete_rows(tx, practice, actor, rows)
+        return [r.id for r in rows]
+
+
+def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -> list[SessionView]:
+    require_front_desk(actor)
+    ids = list(dict.fromkeys(session_ids or []))
+    if not ids:
+        raise ValidationError("sessions", "choose at least one deleted session")
+    with practice.uow() as tx:
+        rows = list(tx.scalars(select(PracticeSession).where(PracticeSession.id.in_(ids))))
+        if len(rows) != len(ids):
+            raise NotFound("one of the sessions does not exist")
+        for s in rows:
+            if s.deleted_at is None:
+                raise RuleViolation(f"Session #{s.id} is not deleted.")
+            s.deleted_at, s.deleted_by = None, None
+            if s.status != "open":
+                post_session_entries(tx, practice, actor, s, memo=f"recovered ({s.completion_label})")
+        audit.record(tx, practice, actor, "session.recover", "session", ids[0], ids=ids)
+        tx.flush()
+        return load_views(tx, actor, practice.tz, session_query(S.id.in_(ids)))
+
+
+def list_deleted(practice: Practice, actor: Actor, limit: int = 500) -> list[SessionView]:
+    """The Deleted Sessions tab: most recently deleted first."""
+    require_front_desk(actor)
+    with practice.read() as tx:
+        return load_views(tx, actor, practice.tz,
+                          session_query(S.deleted_at.is_not(None), order=(S.deleted_at.desc(), S.id), limit=limit))

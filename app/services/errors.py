@@ -1,0 +1,50 @@
+"""Typed errors every service raises; views turn them into messages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    """Base of every error a service raises on purpose."""
+
+
+class ValidationError(ServiceError):
+    """Bad input. ``field`` names the form field, ``message`` says what is wrong with it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class RuleViolation(ServiceError):
+    """A business rule refuses the action and the actor may not override it."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class LoginFailed(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A rule that staff may override (SPEC 2.5): ``code`` for tests, ``message`` for people."""
+
+    code: str
+    message: str
+
+
+class NeedsConfirmation(ServiceError):
+    """The action would break an overridable rule. Repeat the call with ``confirm=True``
+    to go ahead; the acknowledgement is written to the audit log."""
+
+    def __init__(self, warnings: list[Warning_]):
+        super().__init__("; ".join(w.message for w in warnings))
+        self.warnings = warnings

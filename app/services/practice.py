@@ -1,0 +1,82 @@
+"""The open practice: its database, clock and time zone, and the unit of work."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..models import Setting
+from .clock import SystemClock
+
+DEFAULT_SETTINGS = {
+    "practice_name": "My Practice",
+    "practice_address": "",
+    "timezone": "UTC",
+    "currency": "USD",
+    "locale": "en_US",
+    "day_start_hour": 8,
+    "day_end_hour": 20,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. Every service call takes one and checks it (SPEC 0.3)."""
+
+    user_id: int | None
+    role: str  # admin | staff | practitioner
+    practitioner_id: int | None = None
+
+    @property
+    def is_front_desk(self) -> bool:
+        return self.role in ("admin", "staff")
+
+
+class Practice:
+    """One practice file opened. Cheap to pass around; holds no ORM objects."""
+
+    def __init__(self, engine: Engine, clock=None, path: Path | None = None):
+        self.engine = engine
+        self.path = path
+        self.clock = clock or SystemClock()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._settings_cache: dict | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, clock=None) -> Practice:
+        from ..db import open_practice
+
+        return cls(open_practice(path), clock=clock, path=Path(path))
+
+    @contextmanager
+    def uow(self) -> Iterator[Session]:
+        """One transaction per user action: commits once at the end, or not at all."""
+        with self._sessions() as tx, tx.begin():
+            yield tx
+        self._settings_cache = None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as tx:
+            yield tx
+
+    def settings(self) -> dict:
+        if self._settings_cache is None:
+            with self.read() as tx:
+                stored = {s.key: json.loads(s.value) for s in tx.scalars(select(Setting))}
+            self._settings_cache = {**DEFAULT_SETTINGS, **stored}
+        return self._settings_cache
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings()["timezone"])
+
+    def close(self) -> None:
+        self.engine.dispose()

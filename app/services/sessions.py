@@ -1,0 +1,283 @@
+"""Adding, editing and reading sessions (SPEC 2, 3). Saving/completing is in completion.py,
+deleting in deletion.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
+from . import audit, validate
+from .conflicts import find_conflicts
+from .errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_
+from .permissions import require_session_access
+from .practice import Actor, Practice
+from .recurrence import RecurrenceInput, check, occurrence_dates
+from .session_views import S, SessionView, load_views, session_query
+
+MAX_LENGTH = timedelta(hours=24)
+SCOPES = ("this", "following", "all")
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """Times are the practice's wall-clock times (naive) or aware datetimes."""
+
+    start: datetime
+    end: datetime
+    service_id: int
+    practitioner_id: int
+    client_ids: tuple[int, ...]
+    location_id: int | None = None
+    public_note: str = ""
+    private_note: str = ""
+
+
+def to_local_naive(value: datetime, tz: ZoneInfo) -> datetime:
+    return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
+
+
+def local_to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in the practice zone -> aware UTC. A time skipped by DST moves forward."""
+    return naive.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def _clean(data: SessionInput, tz: ZoneInfo) -> SessionInput:
+    if not isinstance(data.start, datetime):
+        raise ValidationError("start", "must be a date and time")
+    if not isinstance(data.end, datetime):
+        raise ValidationError("end", "must be a date and time")
+    start, end = to_local_naive(data.start, tz), to_local_naive(data.end, tz)
+    if end <= start:
+        raise ValidationError("end", "must be after the start")
+    if end - start > MAX_LENGTH:
+        raise ValidationError("end", "a session lasts at most 24 hours")
+    ids = tuple(data.client_ids or ())
+    if not ids:
+        raise ValidationError("clients", "choose at least one client")
+    if len(set(ids)) != len(ids):
+        raise ValidationError("clients", "a client is listed twice")
+    if not isinstance(data.service_id, int):
+        raise ValidationError("service", "choose a service")
+    if not isinstance(data.practitioner_id, int):
+        raise ValidationError("practitioner", "choose a practitioner")
+    return replace(data, start=start, end=end, client_ids=ids,
+                   public_note=validate.text("public note", data.public_note, 5000, required=False),
+                   private_note=validate.text("private note", data.private_note, 5000, required=False))
+
+
+def _check_references(tx: Session, data: SessionInput) -> None:
+    service = tx.get(Service, data.service_id)
+    if service is None or service.archived_at is not None:
+        raise ValidationError("service", "no such service (or it is archived)")
+    pract = tx.get(Practitioner, data.practitioner_id)
+    if pract is None or pract.archived_at is not None:
+        raise ValidationError("practitioner", "no such practitioner (or they are archived)")
+    if data.location_id is not None:
+        loc = tx.get(Location, data.location_id)
+        if loc is None or loc.archived_at is not None:
+            raise ValidationError("location", "no such location (or it is archived)")
+    found = {c.id: c for c in tx.scalars(select(Client).where(Client.id.in_(data.client_ids)))}
+    for cid in data.client_ids:
+        if cid not in found or found[cid].archived_at is not None:
+            raise ValidationError("clients", f"client {cid} does not exist or is archived")
+
+
+def _gate(tx: Session, practice: Practice, actor: Actor, warnings: list[Warning_], confirm: bool,
+          entity_id: int | None = None) -> None:
+    """Overridable rules: raise them for confirmation; staff/admin may confirm; audit the override."""
+    if not warnings:
+        return
+    if not actor.is_front_desk:
+        raise RuleViolation(" ".join(w.message for w in warnings))
+    if not confirm:
+        raise NeedsConfirmation(warnings)
+    audit.record(tx, practice, actor, "session.warnings_overridden", "session", entity_id,
+                 warnings=[w.message for w in warnings])
+
+
+def _slots(data: SessionInput, dates: list[date], tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    length = data.end - data.start
+    out = []
+    for d in dates:
+        local_start = datetime.combine(d, data.start.time())
+        out.append((local_to_utc(local_start, tz), local_to_utc(local_start + length, tz)))
+    return out
+
+
+def _new_session(practice: Practice, actor: Actor, data: SessionInput, start: datetime, end: datetime,
+                 series_id: int | None) -> PracticeSession:
+    s = PracticeSession(start_at=start, end_at=end, service_id=data.service_id, location_id=data.location_id,
+                        practitioner_id=data.practitioner_id, series_id=series_id, public_note=data.public_note,
+                        private_note=data.private_note, status="open", cost_override=False,
+                        created_at=practice.clock.now(), created_by=actor.user_id)
+    s.participants = [Participant(client_id=c) for c in data.client_ids]
+    return s
+
+
+def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence: RecurrenceInput | None = None,
+                confirm: bool = False) -> list[SessionView]:
+    """Add a session, single or group by its number of clients (SPEC 2.2), optionally recurring
+    (SPEC 3.1). Conflicts come back as NeedsConfirmation; repeat with ``confirm=True``.
+    Returns every session made, the first one first."""
+    tz = practice.tz
+    data = _clean(data, tz)
+    require_session_access(actor, data.practitioner_id)
+    dates = [data.start.date()]
+    if recurrence is not None:
+        recurrence = check(recurrence, dates[0])
+        if recurrence.enabled:
+            dates = occurrence_dates(dates[0], recurrence)
+    slots = _slots(data, dates, tz)
+    with practice.uow() as tx:
+        _check_references(tx, data)
+        warnings = find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids)
+        _gate(tx, practice, actor, warnings, confirm)
+        series_id = None
+        if recurrence is not None:
+            series = Series(weekdays=",".join(map(str, recurrence.weekdays)), freq=recurrence.freq,
+                            interval=recurrence.interval, count=recurrence.count, until=recurrence.until,
+                            enabled=recurrence.enabled, created_at=practice.clock.now(), created_by=actor.user_id)
+            tx.add(series)
+            tx.flush()
+            series_id = series.id
+        made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
+        tx.add_all(made)
+        tx.flush()
+        audit.record(tx, practice, actor, "session.add", "session", made[0].id, count=len(made), series_id=series_id)
+        ids = [s.id for s in made]
+        return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
+
+
+def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
+    with practice.read() as tx:
+        views = load_views(tx, actor, practice.tz, session_query(S.id == session_id))
+    if not views:
+        raise NotFound(f"session {session_id}")
+    require_session_access(actor, views[0].practitioner_id)
+    return views[0]
+
+
+def list_sessions(practice: Practice, actor: Actor, start: datetime, end: datetime,
+                  practitioner_ids: list[int] | None = None) -> list[SessionView]:
+    """Live sessions starting in [start, end), one query. A practitioner sees only their own."""
+    where = [S.deleted_at.is_(None), S.start_at >= start, S.start_at < end]
+    if actor.role == "practitioner":
+        where.append(S.practitioner_id == actor.practitioner_id)
+    elif practitioner_ids:
+        where.append(S.practitioner_id.in_(practitioner_ids))
+    with practice.read() as tx:
+        return load_views(tx, actor, practice.tz, session_query(*where))
+
+
+def list_series(practice: Practice, actor: Actor, series_id: int) -> list[SessionView]:
+    where = [S.series_id == series_id, S.deleted_at.is_(None)]
+    if actor.role == "practitioner":
+        where.append(S.practitioner_id == actor.practitioner_id)
+    with practice.read() as tx:
+        return load_views(tx, actor, practice.tz, session_query(*where))
+
+
+def scope_targets(tx: Session, s: PracticeSession, scope: str) -> list[PracticeSession]:
+    """The sessions an edit or delete of ``s`` reaches (SPEC 3.4), in time order."""
+    validate.choice("scope", scope, SCOPES)
+    if scope == "this" or s.series_id is None:
+        return [s]
+    q = select(PracticeSession).where(PracticeSession.series_id == s.series_id,
+                                      PracticeSession.deleted_at.is_(None)).order_by(PracticeSession.start_at)
+    if scope == "following":
+        q = q.where(PracticeSession.start_at >= s.start_at)
+    return list(tx.scalars(q))
+
+
+def _money_fields_change(s: PracticeSession, data: SessionInput, start: datetime, end: datetime) -> bool:
+    return (s.start_at != start or s.end_at != end or s.service_id != data.service_id
+            or s.practitioner_id != data.practitioner_id
+            or sorted(p.client_id for p in s.participants) != sorted(data.client_ids))
+
+
+def update_session(practice: Practice, actor: Actor, session_id: int, data: SessionInput, scope: str = "this",
+                   confirm: bool = False) -> list[SessionView]:
+    """Edit a session, or it and the following ones, or its whole series (SPEC 3.4).
+
+    For a series the date shift and the new wall-clock times apply to every target. Saved sessions
+    keep their time, service, practitioner and clients (their charges are a snapshot): editing
+    those on the chosen session is refused; saved sessions among the others are left as they are.
+    """
+    tz = practice.tz
+    data = _clean(data, tz)
+    validate.choice("scope", scope, SCOPES)
+    with practice.uow() as tx:
+        s = tx.get(PracticeSession, session_id)
+        if s is None or s.deleted_at is not None:
+            raise NotFound(f"session {session_id}")
+        require_session_access(actor, s.practitioner_id)
+        require_session_access(actor, data.practitioner_id)
+        _check_references(tx, data)
+        old_date = s.start_at.astimezone(tz).date()
+        shift = data.start.date() - old_date
+        length = data.end - data.start
+        plan = []
+        for t in scope_targets(tx, s, scope):
+            local_start = datetime.combine(t.start_at.astimezone(tz).date() + shift, data.start.time())
+            start, end = local_to_utc(local_start, tz), local_to_utc(local_start + length, tz)
+            if t.status != "open" and _money_fields_change(t, data, start, end):
+                if t.id == s.id:
+                    raise RuleViolation(
+                        f"This session is saved ({t.completion_label}). Set it back to open before changing "
+                        "its time, service, practitioner or clients; its notes and location can be changed.")
+                continue
+            plan.append((t, start, end))
+        ids = [t.id for t, _, _ in plan]
+        warnings = find_conflicts(tx, tz, [(a, b) for _, a, b in plan], data.practitioner_id, data.location_id,
+                                  data.client_ids, exclude_ids=ids)
+        _gate(tx, practice, actor, warnings, confirm, s.id)
+        for t, start, end in plan:
+            t.start_at, t.end_at = start, end
+            t.service_id, t.practitioner_id, t.location_id = data.service_id, data.practitioner_id, data.location_id
+            t.public_note, t.private_note = data.public_note, data.private_note
+            keep = set(data.client_ids)
+            t.participants = [p for p in t.participants if p.client_id in keep] + [
+                Participant(client_id=c) for c in data.client_ids
+                if c not in {p.client_id for p in t.participants}]
+        tx.flush()
+        audit.record(tx, practice, actor, "session.update", "session", s.id, scope=scope, ids=ids)
+        return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
+
+
+def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: bool = False) -> list[SessionView]:
+    """Apply a schedule saved without 'enabled' (SPEC 3.1): make the occurrences after the first."""
+    tz = practice.tz
+    with practice.uow() as tx:
+        series = tx.get(Series, series_id)
+        if series is None:
+            raise NotFound(f"series {series_id}")
+        if series.enabled:
+            raise RuleViolation("This schedule is already enabled.")
+        first = tx.scalar(select(PracticeSession).where(PracticeSession.series_id == series_id)
+                          .order_by(PracticeSession.start_at).limit(1))
+        if first is None:
+            raise RuleViolation("This schedule has no first session left to repeat.")
+        require_session_access(actor, first.practitioner_id)
+        data = SessionInput(start=to_local_naive(first.start_at, tz), end=to_local_naive(first.end_at, tz),
+                            service_id=first.service_id, practitioner_id=first.practitioner_id,
+                            client_ids=tuple(p.client_id for p in first.participants),
+                            location_id=first.location_id, public_note=first.public_note,
+                            private_note=first.private_note)
+        rec = RecurrenceInput(tuple(int(d) for d in series.weekdays.split(",")), series.freq, series.interval,
+                              series.count, series.until, True)
+        dates = occurrence_dates(data.start.date(), rec)[1:]
+        slots = _slots(data, dates, tz)
+        warnings = find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids,
+                                  exclude_ids=[first.id])
+        _gate(tx, practice, actor, warnings, confirm, first.id)
+        series.enabled = True
+        made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
+        tx.add_all(made)
+        tx.flush()
+        audit.record(tx, practice, actor, "series.enable", "series", series_id, count=len(made))
+        return load_views(tx, actor, tz, session_query(S.id.in_([first.id] + [m.id for m in made])))
+
