@@ -142,4 +142,4 @@ def client_balances(practice: Practice, actor: Actor) -> list[ClientBalance]:
          .outerjoin(sums, sums.c.client_id == Client.id)
          .where(Client.archived_at.is_(None)).order_by(Client.last_name, Client.first_name))
     with practice.read() as tx:
-        return [ClientBalance(i, f"{f} {l}", int(b)) for i, f, l, b in tx.execute(q)]
+        return [ClientBalance(i, f"{first} {last}", int(b)) for i, first, last, b in tx.execute(q)]
