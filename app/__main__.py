@@ -1,0 +1,116 @@
+"""Start Practice Desk: ``python -m app --demo`` or ``practice-desk --db FILE``.
+
+``--screenshot PATH`` renders the main window offscreen to a PNG and exits (no login: it signs
+in as the practice's first admin, for documentation and checks).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="practice-desk", description="Practice Desk: sessions, billing and wages.")
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--db", type=Path, help="open this practice file")
+    src.add_argument("--demo", action="store_true", help="open the demo practice (created on first use)")
+    ap.add_argument("--screenshot", type=Path, metavar="PATH", help="render the main window to PATH (PNG) and exit")
+    ap.add_argument("--view", choices=["month"], default="month", help="calendar view for --screenshot")
+    ap.add_argument("--date", type=date.fromisoformat, help="date to show (YYYY-MM-DD); default today")
+    args = ap.parse_args(argv)
+    if args.db is None and not args.demo:
+        args.demo = True
+    return args
+
+
+def open_practice(args):
+    from .paths import demo_path
+    from .services.practice import Practice
+
+    if args.demo:
+        path = demo_path()
+        if not path.exists():
+            from .services.demo import build_demo
+
+            print(f"Creating the demo practice at {path} …", file=sys.stderr)
+            build_demo(path, date.today()).close()
+        return Practice.open(path), True
+    if not args.db.exists():
+        raise SystemExit(f"No practice file at {args.db}. Start with --demo to try the demo practice.")
+    return Practice.open(args.db), False
+
+
+def install_crash_dialog() -> None:
+    """Uncaught exceptions become a dialog with a copyable report instead of a silent exit."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def hook(kind, value, tb):
+        report = "".join(traceback.format_exception(kind, value, tb))
+        print(report, file=sys.stderr)
+        if QApplication.instance() is not None:
+            box = QMessageBox(QMessageBox.Icon.Critical, "Practice Desk — unexpected error",
+                              "Something went wrong. Your data is safe: every change is saved in one step "
+                              "or not at all. Please send the details below to support.")
+            box.setDetailedText(report)
+            box.exec()
+
+    sys.excepthook = hook
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from .paths import APP_NAME, ORG_NAME
+
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    practice, is_demo = open_practice(args)
+    today = args.date or date.today()
+    from .services import users
+    from .views.main_window import MainWindow
+
+    if args.screenshot:
+        from PySide6.QtCore import QSettings
+
+        user = users.first_admin(practice)
+        scratch = QSettings(str(args.screenshot.with_suffix(".ini")), QSettings.Format.IniFormat)
+        window = MainWindow(practice, user, today, settings=scratch)
+        window.resize(1400, 880)
+        window.show()
+        app.processEvents()
+        args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+        ok = window.grab().save(str(args.screenshot))
+        Path(scratch.fileName()).unlink(missing_ok=True)
+        print(f"wrote {args.screenshot}" if ok else f"could not write {args.screenshot}")
+        return 0 if ok else 1
+
+    install_crash_dialog()
+    from .views.login_dialog import LoginDialog
+
+    hint = ""
+    if is_demo:
+        from .services.demo import DEMO_PASSWORD, DEMO_USERNAME
+
+        hint = f"Demo practice: sign in as <b>{DEMO_USERNAME}</b> with password <b>{DEMO_PASSWORD}</b>."
+    login = LoginDialog(practice, practice.settings()["practice_name"], hint)
+    if is_demo:
+        login.username.setText(DEMO_USERNAME)
+        login.password.setFocus()
+    if login.exec() != QDialog.DialogCode.Accepted:
+        return 0
+    window = MainWindow(practice, login.user, today)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

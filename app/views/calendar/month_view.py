@@ -1,0 +1,139 @@
+"""The month calendar: a custom-painted grid of days listing their sessions (time + name)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ...services.session_views import SessionView
+from .. import style
+from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
+
+HEADER_H = 26
+DAY_LABEL_H = 20
+LINE_H = 17
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class MonthView(QWidget):
+    """Shows one month. ``load`` is given a callable (start, end) -> sessions so the widget
+    never talks to the database itself; it asks for exactly the 42 visible days, once."""
+
+    day_selected = Signal(object)  # date
+
+    def __init__(self, fetch, today: date, parent=None):
+        super().__init__(parent)
+        self.setObjectName("monthView")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(560, 420)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._fetch = fetch
+        self.today = today
+        self.year, self.month = today.year, today.month
+        self.selected: date = today
+        self.by_day: dict[date, list[SessionView]] = {}
+        self._cells: list[Cell] = []
+
+    # data -------------------------------------------------------------------
+    def set_month(self, year: int, month: int) -> None:
+        self.year, self.month = year, month
+        if (self.selected.year, self.selected.month) != (year, month):
+            self.selected = date(year, month, 1) if (year, month) != (self.today.year, self.today.month) else self.today
+        self.reload()
+
+    def reload(self) -> None:
+        days = month_days(self.year, self.month)
+        by_day: dict[date, list[SessionView]] = defaultdict(list)
+        for s in self._fetch(days[0], days[-1]):
+            by_day[s.start.date()].append(s)
+        self.by_day = dict(by_day)
+        self.update()
+        self.day_selected.emit(self.selected)
+
+    def sessions_on(self, day: date) -> list[SessionView]:
+        return self.by_day.get(day, [])
+
+    def visible_count(self) -> int:
+        return sum(len(v) for d, v in self.by_day.items() if d.month == self.month)
+
+    def cells(self) -> list[Cell]:
+        return month_cells(self.year, self.month, self.width(), self.height(), HEADER_H)
+
+    # painting ---------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self._cells = self.cells()
+        base = QFont(self.font())
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+        bold = QFont(base)
+        bold.setBold(True)
+        fm = QFontMetrics(small)
+        cw = self.width() / 7
+        p.fillRect(QRectF(0, 0, self.width(), HEADER_H), style.HEADER_FILL)
+        p.setFont(bold)
+        p.setPen(style.TEXT)
+        for i, name in enumerate(WEEKDAYS):
+            p.drawText(QRectF(i * cw, 0, cw, HEADER_H), Qt.AlignmentFlag.AlignCenter, name)
+        for c in self._cells:
+            self._paint_cell(p, c, base, bold, small, fm)
+        p.end()
+
+    def _paint_cell(self, p: QPainter, c: Cell, base: QFont, bold: QFont, small: QFont, fm: QFontMetrics) -> None:
+        rect = QRectF(c.x, c.y, c.w, c.h)
+        if c.day == self.today:
+            p.fillRect(rect, style.TODAY_FILL)
+        else:
+            p.fillRect(rect, style.MONTH_FILL if c.in_month else style.OTHER_MONTH_FILL)
+        p.setPen(QPen(style.GRID_LINE, 1))
+        p.drawRect(rect)
+        if c.day == self.selected:
+            p.setPen(QPen(style.SELECTED_OUTLINE, 2))
+            p.drawRect(rect.adjusted(1, 1, -1, -1))
+        p.setFont(bold if c.day == self.today else base)
+        p.setPen(style.TEXT if c.in_month else style.MUTED_TEXT)
+        p.drawText(QRectF(c.x + 4, c.y + 2, c.w - 8, DAY_LABEL_H),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(c.day.day))
+        items = self.sessions_on(c.day)
+        shown, hidden = fit_lines(len(items), c.h - DAY_LABEL_H - 4, LINE_H)
+        p.setFont(small)
+        y = c.y + DAY_LABEL_H + 2
+        for s in items[:shown]:
+            line = QRectF(c.x + 3, y, c.w - 6, LINE_H - 1)
+            p.fillRect(QRectF(line.x(), line.y() + 2, 3, line.height() - 4), style.practitioner_color(s.practitioner_color))
+            status = style.STATUS_COLORS.get(s.status, style.TEXT)
+            p.setPen(status if c.in_month else style.MUTED_TEXT)
+            f = QFont(small)
+            f.setStrikeOut(s.status == "canceled")
+            p.setFont(f)
+            text = f"{s.start:%H:%M} {s.title}"
+            if s.status != "open":
+                text = f"{style.STATUS_SYMBOLS[s.status]} {text}"
+            p.drawText(line.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       fm.elidedText(text, Qt.TextElideMode.ElideRight, int(line.width() - 6)))
+            y += LINE_H
+        if hidden:
+            p.setFont(small)
+            p.setPen(style.SELECTED_OUTLINE)
+            p.drawText(QRectF(c.x + 9, y, c.w - 12, LINE_H - 1),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"+{hidden} more")
+
+    # interaction ------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:
+        pos = event.position()
+        cell = cell_at(self._cells or self.cells(), pos.x(), pos.y())
+        if cell is not None:
+            self.selected = cell.day
+            self.update()
+            self.day_selected.emit(cell.day)
+
+
+def day_bounds(first: date, last: date, tz) -> tuple[datetime, datetime]:
+    """Aware start of ``first`` and start of the day after ``last`` in the practice zone."""
+    from datetime import timedelta
+
+    return (datetime.combine(first, time(), tzinfo=tz), datetime.combine(last + timedelta(days=1), time(), tzinfo=tz))

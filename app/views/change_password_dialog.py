@@ -1,0 +1,43 @@
+"""Settings > Change my password."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from ..services import users
+from ..services.errors import ServiceError
+from .widgets.messages import error_text
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, practice, actor, parent=None):
+        super().__init__(parent)
+        self.setObjectName("changePasswordDialog")
+        self.setWindowTitle("Change my password")
+        self.practice, self.actor = practice, actor
+        self.old = QLineEdit(objectName="oldPassword", echoMode=QLineEdit.EchoMode.Password)
+        self.new = QLineEdit(objectName="newPassword", echoMode=QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(objectName="repeatPassword", echoMode=QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow("Current password", self.old)
+        form.addRow("New password", self.new)
+        form.addRow("New password again", self.repeat)
+        self.error = QLabel(objectName="passwordError", wordWrap=True)
+        self.error.setStyleSheet("color: #c53030;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _submit(self) -> None:
+        if self.new.text() != self.repeat.text():
+            self.error.setText("New password: the two entries differ.")
+            return
+        try:
+            users.change_password(self.practice, self.actor, self.old.text(), self.new.text())
+        except ServiceError as exc:
+            self.error.setText(error_text(exc))
+            return
+        self.accept()

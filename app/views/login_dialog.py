@@ -1,0 +1,53 @@
+"""Sign-in dialog: user name and password, checked by users.login (with its lockout)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
+
+from ..services import users
+from ..services.errors import LoginFailed
+
+
+class LoginDialog(QDialog):
+    def __init__(self, practice, practice_name: str, hint: str = "", parent=None):
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setWindowTitle("Sign in — Practice Desk")
+        self.practice = practice
+        self.user: users.UserView | None = None
+        title = QLabel(f"<h2>{practice_name}</h2>Sign in to continue.")
+        self.username = QLineEdit(objectName="loginUsername")
+        self.password = QLineEdit(objectName="loginPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel(objectName="loginError")
+        self.error.setStyleSheet("color: #c53030;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow("User name", self.username)
+        form.addRow("Password", self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("loginSubmit")
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        if hint:
+            h = QLabel(hint, objectName="loginHint")
+            h.setStyleSheet("color: #4a5568;")
+            layout.addWidget(h)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    def _submit(self) -> None:
+        try:
+            self.user = users.login(self.practice, self.username.text(), self.password.text())
+        except LoginFailed as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.accept()
