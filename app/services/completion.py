@@ -94,7 +94,9 @@ def create_completion_type(practice: Practice, actor: Actor, data: CompletionTyp
 
 
 def _unique_label(tx: Session, label: str, except_id: int | None = None) -> None:
-    q = select(CompletionType.id).where(CompletionType.deleted_at.is_(None), CompletionType.label.ilike(label))
+    literal = label.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # not wildcards
+    q = select(CompletionType.id).where(CompletionType.deleted_at.is_(None),
+                                        CompletionType.label.ilike(literal, escape="\\"))
     if except_id is not None:
         q = q.where(CompletionType.id != except_id)
     if tx.scalar(q) is not None:

@@ -39,7 +39,13 @@ def parse_amount(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
         raise ValueError(f"not an amount: {text!r}") from exc
-    if value != value.quantize(Decimal("0.01")):
+    if not value.is_finite():  # NaN, Infinity: Decimal accepts them, money does not
+        raise ValueError(f"not an amount: {text!r}")
+    try:
+        exact = value == value.quantize(Decimal("0.01"))
+    except InvalidOperation as exc:  # beyond Decimal's precision, e.g. '1e400'
+        raise ValueError(f"not an amount: {text!r}") from exc
+    if not exact:
         raise ValueError("amounts have at most two decimals")
     return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 

@@ -28,7 +28,7 @@ class DayAgenda(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(220)
 
     def show_day(self, day: date, sessions) -> None:
         self.title.setText(f"{day:%a %d %b %Y}")

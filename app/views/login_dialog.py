@@ -1,7 +1,7 @@
 """Sign-in dialog: user name and password, checked by users.login (with its lockout)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ..services import users
 from ..services.errors import LoginFailed

@@ -28,7 +28,7 @@ class MonthView(QWidget):
         super().__init__(parent)
         self.setObjectName("monthView")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(560, 420)
+        self.setMinimumSize(480, 400)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._fetch = fetch
         self.today = today
