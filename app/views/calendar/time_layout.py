@@ -1,0 +1,102 @@
+"""Week/day grid geometry as pure functions (no Qt): overlapping sessions packed side by side,
+minutes <-> pixels, 15-minute snapping. Painting and hit-testing both use these results.
+
+A day's layout is always recomputed whole (never one block at a time): a block's width depends
+on every block it overlaps, directly or through others.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+SNAP_MINUTES = 15
+DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Placed:
+    key: Hashable
+    start: int  # minutes after local midnight
+    end: int
+    column: int  # 0-based column inside its overlap cluster
+    columns: int  # columns the cluster needs
+
+
+def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
+    """Place (key, start_minute, end_minute) items so that overlapping ones sit in separate columns.
+
+    Items are grouped into clusters of transitively overlapping items; inside a cluster each goes
+    into the first column that is free at its start; every item of a cluster gets the cluster's
+    column count, so their widths match. Touching items (one ends when the next starts) don't overlap.
+    """
+    ordered = sorted(items, key=lambda t: (t[1], -t[2], str(t[0])))
+    placed: list[Placed] = []
+    cluster: list[tuple[Hashable, int, int, int]] = []
+    column_ends: list[int] = []
+    cluster_end = -1
+
+    def close() -> None:
+        n = len(column_ends)
+        placed.extend(Placed(k, s, e, c, n) for k, s, e, c in cluster)
+
+    for key, start, end in ordered:
+        end = max(end, start + 1)
+        if cluster and start >= cluster_end:
+            close()
+            cluster, column_ends = [], []
+        for col, col_end in enumerate(column_ends):
+            if col_end <= start:
+                column_ends[col] = end
+                break
+        else:
+            col = len(column_ends)
+            column_ends.append(end)
+        cluster.append((key, start, end, col))
+        cluster_end = max(cluster_end, end)
+    if cluster:
+        close()
+    return placed
+
+
+def snap(minute: float, step: int = SNAP_MINUTES) -> int:
+    """Nearest multiple of ``step`` minutes, kept inside the day."""
+    return int(min(DAY_MINUTES, max(0, round(minute / step) * step)))
+
+
+def snap_down(minute: float, step: int = SNAP_MINUTES) -> int:
+    return int(min(DAY_MINUTES - step, max(0, int(minute // step) * step)))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Pixel geometry of a time grid: ``columns`` day (or practitioner) columns after a gutter."""
+
+    width: float
+    px_per_hour: float
+    gutter: float
+    columns: int
+
+    @property
+    def height(self) -> float:
+        return 24 * self.px_per_hour
+
+    @property
+    def column_width(self) -> float:
+        return (self.width - self.gutter) / max(1, self.columns)
+
+    def y(self, minute: float) -> float:
+        return minute * self.px_per_hour / 60
+
+    def minute(self, y: float) -> float:
+        return y * 60 / self.px_per_hour
+
+    def column_at(self, x: float) -> int | None:
+        if x < self.gutter or x >= self.width:
+            return None
+        return min(self.columns - 1, int((x - self.gutter) // self.column_width))
+
+    def block_rect(self, column: int, p: Placed, pad: float = 2) -> tuple[float, float, float, float]:
+        """(x, y, w, h) of a placed item in a grid column."""
+        sub = self.column_width / p.columns
+        x = self.gutter + column * self.column_width + p.column * sub
+        return (x + pad / 2, self.y(p.start), sub - pad, max(self.y(p.end) - self.y(p.start), 14))

@@ -1,0 +1,72 @@
+"""Packing overlapping sessions into columns (the calendar never draws one block over another).
+
+Diagrams: each letter's row shows when it runs, one character = 15 minutes from 09:00.
+"""
+from app.views.calendar.time_layout import Grid, pack_day, snap, snap_down
+
+
+def _items(diagram: str):
+    out = []
+    for line in diagram.strip().splitlines():
+        key, bar = line.split(":")
+        first = bar.index("#")
+        last = bar.rindex("#") + 1
+        out.append((key.strip(), 540 + first * 15, 540 + last * 15))
+    return out
+
+
+def _cols(placed):
+    return {p.key: (p.column, p.columns) for p in placed}
+
+
+def test_separate_sessions_take_the_full_width():
+    placed = pack_day(_items("""
+        a:####....
+        b:....####
+    """))
+    assert _cols(placed) == {"a": (0, 1), "b": (0, 1)}  # touching is not overlapping
+
+
+def test_two_overlapping_sessions_sit_side_by_side():
+    assert _cols(pack_day(_items("""
+        a:####..
+        b:..####
+    """))) == {"a": (0, 2), "b": (1, 2)}
+
+
+def test_a_freed_column_is_reused_and_the_cluster_shares_one_count():
+    assert _cols(pack_day(_items("""
+        a:########
+        b:##......
+        c:...##...
+        d:......##
+    """))) == {"a": (0, 2), "b": (1, 2), "c": (1, 2), "d": (1, 2)}
+
+
+def test_three_at_once_need_three_columns():
+    assert _cols(pack_day(_items("""
+        a:####
+        b:.###
+        c:..##
+    """))) == {"a": (0, 3), "b": (1, 3), "c": (2, 3)}
+
+
+def test_no_two_placed_blocks_overlap_on_screen():
+    items = [(i, 540 + (i * 37) % 300, 540 + (i * 37) % 300 + 30 + (i * 13) % 90) for i in range(40)]
+    grid = Grid(width=800, px_per_hour=48, gutter=50, columns=1)
+    rects = [grid.block_rect(0, p) for p in pack_day(items)]
+    for i, (x1, y1, w1, h1) in enumerate(rects):
+        for x2, y2, w2, h2 in rects[i + 1:]:
+            assert x1 + w1 <= x2 or x2 + w2 <= x1 or y1 + h1 <= y2 or y2 + h2 <= y1
+
+
+def test_snapping_to_fifteen_minutes():
+    assert snap(7) == 0 and snap(8) == 15 and snap(600) == 600 and snap(1439) == 1440
+    assert snap_down(14) == 0 and snap_down(1439) == 1425
+
+
+def test_grid_maps_pixels_and_minutes_both_ways():
+    g = Grid(width=750, px_per_hour=48, gutter=50, columns=7)
+    assert g.column_width == 100 and g.height == 1152
+    assert g.y(600) == 480 and g.minute(480) == 600
+    assert g.column_at(49) is None and g.column_at(50) == 0 and g.column_at(749) == 6
