@@ -45,6 +45,13 @@ def local_to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
+def local_span(local_start: datetime, length: timedelta, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """A wall-clock start and length -> aware UTC (start, end). The end keeps its wall-clock time,
+    unless a start skipped by DST moved forward onto or past it: then the session keeps its length."""
+    start, end = local_to_utc(local_start, tz), local_to_utc(local_start + length, tz)
+    return (start, end) if end > start else (start, start + length)
+
+
 def _clean(data: SessionInput, tz: ZoneInfo) -> SessionInput:
     if not isinstance(data.start, datetime):
         raise ValidationError("start", "must be a date and time")
@@ -103,8 +110,7 @@ def _slots(data: SessionInput, dates: list[date], tz: ZoneInfo) -> list[tuple[da
     length = data.end - data.start
     out = []
     for d in dates:
-        local_start = datetime.combine(d, data.start.time())
-        out.append((local_to_utc(local_start, tz), local_to_utc(local_start + length, tz)))
+        out.append(local_span(datetime.combine(d, data.start.time()), length, tz))
     return out
 
 
@@ -223,7 +229,7 @@ def update_session(practice: Practice, actor: Actor, session_id: int, data: Sess
         plan = []
         for t in scope_targets(tx, s, scope):
             local_start = datetime.combine(t.start_at.astimezone(tz).date() + shift, data.start.time())
-            start, end = local_to_utc(local_start, tz), local_to_utc(local_start + length, tz)
+            start, end = local_span(local_start, length, tz)
             if t.status != "open" and _money_fields_change(t, data, start, end):
                 if t.id == s.id:
                     raise RuleViolation(
@@ -257,7 +263,8 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
             raise NotFound(f"series {series_id}")
         if series.enabled:
             raise RuleViolation("This schedule is already enabled.")
-        first = tx.scalar(select(PracticeSession).where(PracticeSession.series_id == series_id)
+        first = tx.scalar(select(PracticeSession).where(PracticeSession.series_id == series_id,
+                                                        PracticeSession.deleted_at.is_(None))
                           .order_by(PracticeSession.start_at).limit(1))
         if first is None:
             raise RuleViolation("This schedule has no first session left to repeat.")
