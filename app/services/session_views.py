@@ -58,7 +58,7 @@ class SessionView:
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        return int(self.end.timestamp() - self.start.timestamp()) // 60  # real minutes, as billed
 
     @property
     def client_names(self) -> str:

@@ -141,7 +141,8 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
     with practice.uow() as tx:
         _check_references(tx, data)
         warnings = find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids)
-        _gate(tx, practice, actor, warnings, confirm)
+        if warnings and not confirm:
+            _gate(tx, practice, actor, warnings, confirm)  # raises before anything is written
         series_id = None
         if recurrence is not None:
             series = Series(weekdays=",".join(map(str, recurrence.weekdays)), freq=recurrence.freq,
@@ -153,6 +154,7 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
         made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
         tx.add_all(made)
         tx.flush()
+        _gate(tx, practice, actor, warnings, confirm, made[0].id)  # audits the override against the session
         audit.record(tx, practice, actor, "session.add", "session", made[0].id, count=len(made), series_id=series_id)
         ids = [s.id for s in made]
         return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
