@@ -1,7 +1,6 @@
 """Opening a practice file: engine with SQLite pragmas, and schema upgrade at start-up."""
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +43,22 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def _backup(engine: Engine, dest: Path) -> None:
+    """Copy the database with SQLite's online backup: unlike copying the file, it includes the
+    transactions still in the -wal file (a practice last closed by a crash has some there)."""
+    import sqlite3
+
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            raw.driver_connection.backup(target)
+        finally:
+            target.close()
+    finally:
+        raw.close()
+
+
 def upgrade(engine: Engine, db_path: Path | None = None) -> None:
     """Bring the schema to HEAD_REVISION. Cheap when it already is (no Alembic import).
 
@@ -65,7 +80,7 @@ def upgrade(engine: Engine, db_path: Path | None = None) -> None:
             "Please update the application to open it.")
     if rev is not None and db_path is not None and db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        shutil.copy2(db_path, db_path.with_name(f"{db_path.name}.{rev}.{stamp}.bak"))
+        _backup(engine, db_path.with_name(f"{db_path.name}.{rev}.{stamp}.bak"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

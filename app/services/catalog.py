@@ -9,7 +9,7 @@ from ..models import CustomWage, Location, Practitioner, Service
 from ..models.catalog import SERVICE_KINDS, VISIBILITIES
 from . import audit, validate
 from .errors import NotFound, ValidationError
-from .permissions import require_role
+from .permissions import require_role, require_session_access
 from .practice import Actor, Practice
 
 
@@ -129,7 +129,9 @@ def set_custom_wage(practice: Practice, actor: Actor, practitioner_id: int, serv
 
 
 def custom_wages(practice: Practice, actor: Actor, practitioner_id: int) -> dict[int, int]:
-    """{service_id: wage_cents} for one practitioner."""
+    """{service_id: wage_cents} for one practitioner (a practitioner may read only their own)."""
+    if not actor.is_front_desk:
+        require_session_access(actor, practitioner_id)
     with practice.read() as tx:
         rows = tx.execute(select(CustomWage.service_id, CustomWage.wage_cents)
                           .where(CustomWage.practitioner_id == practitioner_id))

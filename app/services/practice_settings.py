@@ -1,0 +1,60 @@
+"""Practice-wide settings kept in the database (name, address, time zone, currency, locale,
+working hours). Secrets never live here (SPEC 0.6)."""
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..models import Setting
+from . import audit, validate
+from .errors import ValidationError
+from .permissions import require_role
+from .practice import DEFAULT_SETTINGS, Actor, Practice
+
+
+def _check(key: str, value):
+    if key == "practice_name":
+        return validate.text("practice name", value, 120)
+    if key == "practice_address":
+        return validate.text("practice address", value, 500, required=False)
+    if key == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            raise ValidationError("time zone", f"{value!r} is not an IANA time zone") from exc
+        return value
+    if key == "currency":
+        from babel.numbers import list_currencies
+
+        if value not in list_currencies():
+            raise ValidationError("currency", f"{value!r} is not an ISO 4217 currency code")
+        return value
+    if key == "locale":
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError, TypeError) as exc:
+            raise ValidationError("locale", f"{value!r} is not a known locale") from exc
+        return value
+    if key in ("day_start_hour", "day_end_hour"):
+        return validate.whole(key.replace("_", " "), value, 0, 24)
+    raise ValidationError(key, "is not a practice setting")
+
+
+def get_settings(practice: Practice, actor: Actor) -> dict:
+    return dict(practice.settings())
+
+
+def update_settings(practice: Practice, actor: Actor, **changes) -> dict:
+    """Change some settings (admin only). All are checked before any is written."""
+    require_role(actor, "admin")
+    clean = {k: _check(k, v) for k, v in changes.items()}
+    merged = {**practice.settings(), **clean}
+    if merged["day_start_hour"] >= merged["day_end_hour"]:
+        raise ValidationError("day end hour", "must be after the day start hour")
+    with practice.uow() as tx:
+        for k, v in clean.items():
+            tx.merge(Setting(key=k, value=json.dumps(v)))
+        audit.record(tx, practice, actor, "settings.update", "setting", None, keys=sorted(clean))
+    return {k: merged[k] for k in DEFAULT_SETTINGS}
