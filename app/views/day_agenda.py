@@ -19,6 +19,8 @@ class DayAgenda(QWidget):
         self.title.setStyleSheet("font-weight: bold; font-size: 13pt; padding: 4px 2px;")
         self.list = QListWidget(objectName="dayAgendaList")
         self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setStyleSheet("QListWidget::item { border-bottom: 1px solid #d5d9e0; padding: 4px; }")
         self.empty = QLabel("No sessions on this day.", objectName="dayAgendaEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

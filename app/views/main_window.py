@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTool
 
 from ..services import sessions
 from ..services.money import format_money
+from . import style
 from .calendar.month_view import MonthView, day_bounds
 from .change_password_dialog import ChangePasswordDialog
 from .client_list_dialog import ClientListDialog
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.status_user = QLabel(objectName="statusUser")
         self.status_count = QLabel(objectName="statusCount")
         self.statusBar().addWidget(self.status_user)
+        self.statusBar().addPermanentWidget(QLabel(status_legend(), objectName="statusLegend"))
         self.statusBar().addPermanentWidget(self.status_count)
         self.status_user.setText(f"Signed in as {user.display_name} ({user.role})")
 
@@ -164,3 +166,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)
+
+
+def status_legend() -> str:
+    """Rich text naming each status with its symbol and colour, as the calendar draws them."""
+    parts = [f'<span style="color:{style.STATUS_COLORS[k].name()}">{style.STATUS_SYMBOLS[k]} {k}</span>'
+             for k in ("open", "completed", "missed", "canceled")]
+    return "&nbsp;&nbsp;".join(parts) + "&nbsp;&nbsp;&nbsp;"
