@@ -1,11 +1,12 @@
 """SQLAlchemy tables. No business rules, no Qt."""
 from .base import Base, UTCDateTime
 from .catalog import CustomWage, Location, Service
+from .closures import Closure
 from .ledger import LedgerEntry
 from .people import Client, Practitioner, User
 from .practice import AuditEntry, Setting
 from .sessions import CompletionType, Participant, PracticeSession, Series
 
-__all__ = ["Base", "UTCDateTime", "CustomWage", "Location", "Service", "LedgerEntry", "Client",
+__all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service", "LedgerEntry", "Client",
            "Practitioner", "User", "AuditEntry", "Setting", "CompletionType", "Participant",
            "PracticeSession", "Series"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
 from . import audit, validate
+from .closures import closure_warnings
 from .conflicts import find_conflicts
 from .errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_
 from .permissions import require_session_access
@@ -106,6 +107,12 @@ def _gate(tx: Session, practice: Practice, actor: Actor, warnings: list[Warning_
                  warnings=[w.message for w in warnings])
 
 
+def _warnings(tx: Session, tz: ZoneInfo, slots, data: SessionInput, exclude_ids=()) -> list[Warning_]:
+    """Everything staff may override (SPEC 2.5 conflicts, 7.3 closures), in one list."""
+    return (find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids, exclude_ids)
+            + closure_warnings(tx, tz, slots))
+
+
 def _slots(data: SessionInput, dates: list[date], tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
     length = data.end - data.start
     out = []
@@ -140,7 +147,7 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
     slots = _slots(data, dates, tz)
     with practice.uow() as tx:
         _check_references(tx, data)
-        warnings = find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids)
+        warnings = _warnings(tx, tz, slots, data)
         if warnings and not confirm:
             _gate(tx, practice, actor, warnings, confirm)  # raises before anything is written
         series_id = None
@@ -160,6 +167,24 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
         return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
 
 
+def check_session(practice: Practice, actor: Actor, data: SessionInput, recurrence: RecurrenceInput | None = None,
+                  session_id: int | None = None) -> list[Warning_]:
+    """The warnings saving would raise (conflicts, closures), without saving: the session dialog
+    shows them while the user is still typing. ``session_id``: the session being edited (it does
+    not conflict with itself). Bad input raises ValidationError as saving would."""
+    tz = practice.tz
+    data = _clean(data, tz)
+    dates = [data.start.date()]
+    if recurrence is not None:
+        recurrence = check(recurrence, dates[0])
+        if recurrence.enabled:
+            dates = occurrence_dates(dates[0], recurrence)
+    with practice.read() as tx:
+        _check_references(tx, data)
+        exclude = [session_id] if session_id is not None else []
+        return _warnings(tx, tz, _slots(data, dates, tz), data, exclude)
+
+
 def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
     with practice.read() as tx:
         views = load_views(tx, actor, practice.tz, session_query(S.id == session_id))
@@ -169,14 +194,32 @@ def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionVie
     return views[0]
 
 
+@dataclass(frozen=True)
+class SessionFilter:
+    """Calendar filters; an empty tuple means "all"."""
+
+    practitioner_ids: tuple[int, ...] = ()
+    location_ids: tuple[int, ...] = ()
+    service_ids: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+
 def list_sessions(practice: Practice, actor: Actor, start: datetime, end: datetime,
-                  practitioner_ids: list[int] | None = None) -> list[SessionView]:
+                  practitioner_ids: list[int] | None = None, where_filter: SessionFilter | None = None
+                  ) -> list[SessionView]:
     """Live sessions starting in [start, end), one query. A practitioner sees only their own."""
+    f = where_filter or SessionFilter(practitioner_ids=tuple(practitioner_ids or ()))
     where = [S.deleted_at.is_(None), S.start_at >= start, S.start_at < end]
     if actor.role == "practitioner":
         where.append(S.practitioner_id == actor.practitioner_id)
-    elif practitioner_ids:
-        where.append(S.practitioner_id.in_(practitioner_ids))
+    elif f.practitioner_ids:
+        where.append(S.practitioner_id.in_(f.practitioner_ids))
+    if f.location_ids:
+        where.append(S.location_id.in_(f.location_ids))
+    if f.service_ids:
+        where.append(S.service_id.in_(f.service_ids))
+    if f.statuses:
+        where.append(S.status.in_(f.statuses))
     with practice.read() as tx:
         return load_views(tx, actor, practice.tz, session_query(*where))
 
@@ -240,8 +283,7 @@ def update_session(practice: Practice, actor: Actor, session_id: int, data: Sess
                 continue
             plan.append((t, start, end))
         ids = [t.id for t, _, _ in plan]
-        warnings = find_conflicts(tx, tz, [(a, b) for _, a, b in plan], data.practitioner_id, data.location_id,
-                                  data.client_ids, exclude_ids=ids)
+        warnings = _warnings(tx, tz, [(a, b) for _, a, b in plan], data, exclude_ids=ids)
         _gate(tx, practice, actor, warnings, confirm, s.id)
         for t, start, end in plan:
             t.start_at, t.end_at = start, end
@@ -280,8 +322,7 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
                               series.count, series.until, True)
         dates = occurrence_dates(data.start.date(), rec)[1:]
         slots = _slots(data, dates, tz)
-        warnings = find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids,
-                                  exclude_ids=[first.id])
+        warnings = _warnings(tx, tz, slots, data, exclude_ids=[first.id])
         _gate(tx, practice, actor, warnings, confirm, first.id)
         series.enabled = True
         made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
