@@ -19,7 +19,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     src.add_argument("--db", type=Path, help="open this practice file")
     src.add_argument("--demo", action="store_true", help="open the demo practice (created on first use)")
     ap.add_argument("--screenshot", type=Path, metavar="PATH", help="render the main window to PATH (PNG) and exit")
-    ap.add_argument("--view", choices=["month"], default="month", help="calendar view for --screenshot")
+    ap.add_argument("--view", choices=["month", "week", "day"], help="calendar view to open (default: the last one used)")
     ap.add_argument("--date", type=date.fromisoformat, help="date to show (YYYY-MM-DD); default today")
     args = ap.parse_args(argv)
     if args.db is None and not args.demo:
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
 
         user = users.first_admin(practice)
         scratch = QSettings(str(args.screenshot.with_suffix(".ini")), QSettings.Format.IniFormat)
-        window = MainWindow(practice, user, today, settings=scratch)
+        window = MainWindow(practice, user, today, settings=scratch, view=args.view or "month")
         window.resize(1400, 880)
         window.show()
         app.processEvents()
@@ -107,7 +107,7 @@ def main(argv=None) -> int:
         login.password.setFocus()
     if login.exec() != QDialog.DialogCode.Accepted:
         return 0
-    window = MainWindow(practice, login.user, today)
+    window = MainWindow(practice, login.user, args.date, view=args.view)
     window.show()
     return app.exec()
 

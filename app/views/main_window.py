@@ -1,49 +1,63 @@
-"""The main window: menus, toolbar, status bar, and the calendar in the middle."""
+"""The main window: menus, toolbar, filters, the calendar, and the session dialogs it opens."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
-from ..services import sessions
+from ..services import catalog, closures, practitioners, sessions
+from ..services.errors import ServiceError
 from ..services.money import format_money
+from ..services.sessions import SessionFilter
 from . import style
-from .calendar.month_view import MonthView, day_bounds
+from .calendar.calendar_panel import VIEWS, CalendarPanel
+from .calendar.filter_bar import FilterBar
+from .calendar.month_view import day_bounds
 from .change_password_dialog import ChangePasswordDialog
 from .client_list_dialog import ClientListDialog
+from .closure_dialog import ClosureDialog
 from .day_agenda import DayAgenda
 from .events import Events
+from .move_command import MoveSessionCommand
 from .wages_dialog import WagesDialog
+from .widgets.messages import confirm_warnings, show_error
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, practice, user, today: date, settings: QSettings | None = None, events: Events | None = None):
+    def __init__(self, practice, user, today: date | None = None, settings: QSettings | None = None,
+                 events: Events | None = None, view: str | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
         self.practice, self.user, self.actor = practice, user, user.actor
         self.settings = settings or QSettings()
         self.events = events or Events(self)
+        self.undo_stack = QUndoStack(self)
         conf = practice.settings()
         self.practice_name = conf["practice_name"]
         self._currency, self._locale = conf["currency"], conf["locale"]
         self.setWindowTitle(f"{self.practice_name} — Practice Desk")
+        self._fixed_today = today
+        self.filter = SessionFilter()
 
-        self.month_view = MonthView(self._fetch, today)
+        pract = practitioners.list_practitioners(practice, self.actor)
+        if self.actor.role == "practitioner":
+            pract = [p for p in pract if p.id == self.actor.practitioner_id]
+        self.calendar = CalendarPanel(self._fetch, self.now, pract)
+        self.calendar.set_day_hours(conf["day_start_hour"], conf["day_end_hour"])
         self.agenda = DayAgenda()
         split = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
-        split.addWidget(self.month_view)
+        split.addWidget(self.calendar)
         split.addWidget(self.agenda)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         self.setCentralWidget(split)
-        self.month_view.day_selected.connect(self._show_day)
-        self.events.sessions_changed.connect(self.month_view.reload)
+        self.month_view = self.calendar.month
 
         self._build_actions()
         self._build_menus()
-        self._build_toolbar()
+        self._build_toolbars(pract)
         self.status_user = QLabel(objectName="statusUser")
         self.status_count = QLabel(objectName="statusCount")
         self.statusBar().addWidget(self.status_user)
@@ -51,21 +65,65 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_count)
         self.status_user.setText(f"Signed in as {user.display_name} ({user.role})")
 
+        self.calendar.day_selected.connect(self._show_day)
+        self.calendar.range_changed.connect(self._update_titles)
+        self.calendar.create_requested.connect(self.add_session_at)
+        self.calendar.move_requested.connect(self.move_session)
+        self.calendar.session_clicked.connect(self.show_popup)
+        self.calendar.session_activated.connect(self.open_session)
+        self.events.sessions_changed.connect(self.calendar.reload)
+
         geometry = self.settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
-        self.month_view.reload()
-        self._update_titles()
+        saved_view = view or self.settings.value("calendar/view", "month")
+        anchor = self._saved_anchor() if today is None else today
+        self.calendar.month.selected = anchor
+        self.calendar.show_range(view=saved_view if saved_view in VIEWS else "month", anchor=anchor)
 
     # helpers ---------------------------------------------------------------
+    def now(self) -> datetime:
+        tz = self.practice.tz
+        if self._fixed_today is not None:
+            return datetime.combine(self._fixed_today, time(11, 0), tzinfo=tz)
+        return self.practice.clock.now().astimezone(tz)
+
     def money(self, cents: int) -> str:
         return format_money(cents, self._currency, self._locale)
 
+    def _saved_anchor(self) -> date:
+        raw = self.settings.value("calendar/anchor")
+        try:
+            return date.fromisoformat(str(raw)) if raw else self.now().date()
+        except ValueError:
+            return self.now().date()
+
     def _fetch(self, first: date, last: date):
         start, end = day_bounds(first, last, self.practice.tz)
-        return sessions.list_sessions(self.practice, self.actor, start, end)
+        found = sessions.list_sessions(self.practice, self.actor, start, end, where_filter=self.filter)
+        closed: dict[date, str] = {}
+        for c in closures.list_closures(self.practice, self.actor, first, last):
+            d = max(c.first_day, first)
+            while d <= min(c.last_day, last):
+                closed.setdefault(d, c.label)
+                d += timedelta(days=1)
+        return found, closed
+
+    def _open(self, dialog, refresh_on_accept: bool = True) -> None:
+        """Open a dialog window-modal without blocking; the calendar refreshes when it saves."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if refresh_on_accept:
+            dialog.accepted.connect(self.events.sessions_changed.emit)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def report(self, exc: ServiceError) -> None:
+        show_error(self, exc)
+
+    def confirm_warnings(self, warnings) -> bool:
+        return confirm_warnings(self, warnings)
 
     def _action(self, text: str, name: str, slot, shortcut=None) -> QAction:
         a = QAction(text, self)
@@ -78,23 +136,46 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         front_desk = self.actor.is_front_desk
-        self.act_prev = self._action("Previous month", "actionPrevious", self.previous_month, Qt.Key.Key_PageUp)
-        self.act_next = self._action("Next month", "actionNext", self.next_month, Qt.Key.Key_PageDown)
-        self.act_today = self._action("Today", "actionToday", self.go_today, Qt.Key.Key_T)
-        self.act_refresh = self._action("Refresh", "actionRefresh", self.month_view.reload, QKeySequence.StandardKey.Refresh)
-        self.act_clients = self._action("Client list…", "actionClients", self.open_clients)
-        self.act_wages = self._action("Practitioner wages…", "actionWages", self.open_wages)
-        self.act_password = self._action("Change my password…", "actionPassword", self.change_password)
+        self.act_add = self._action("Add Session…", "actionAddSession", lambda: self.add_session_at(None, None, None),
+                                    QKeySequence.StandardKey.New)
+        self.act_prev = self._action("Previous", "actionPrevious", lambda: self.calendar.step(-1), Qt.Key.Key_PageUp)
+        self.act_next = self._action("Next", "actionNext", lambda: self.calendar.step(1), Qt.Key.Key_PageDown)
+        self._action("Previous", "actionLeft", lambda: self.calendar.step(-1), Qt.Key.Key_Left)
+        self._action("Next", "actionRight", lambda: self.calendar.step(1), Qt.Key.Key_Right)
+        self.act_today = self._action("Today", "actionToday", self.calendar.go_today, Qt.Key.Key_T)
+        self.view_actions = QActionGroup(self)
+        for view, key in zip(VIEWS, (Qt.Key.Key_M, Qt.Key.Key_W, Qt.Key.Key_D), strict=True):
+            a = self._action(view.capitalize(), f"actionView{view.capitalize()}",
+                             lambda _=False, v=view: self.calendar.show_range(view=v), key)
+            a.setCheckable(True)
+            self.view_actions.addAction(a)
+        self.act_refresh = self._action("Refresh", "actionRefresh", self.calendar.reload, QKeySequence.StandardKey.Refresh)
+        self.act_undo = self.undo_stack.createUndoAction(self, "Undo")
+        self.act_undo.setObjectName("actionUndo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.addAction(self.act_undo)
+        self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
+        self.act_closure.setEnabled(front_desk)
+        self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
+        self.act_clients.setEnabled(front_desk)
+        self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
+        self.act_password = self._action("Change My Password…", "actionPassword", self.change_password)
         self.act_about = self._action("About Practice Desk", "actionAbout", self.about)
         self.act_quit = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_clients.setEnabled(front_desk)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("&Sessions")
         m.setObjectName("menuSessions")
+        m.addAction(self.act_add)
+        m.addAction(self.act_undo)
+        m.addSeparator()
+        for a in self.view_actions.actions():
+            m.addAction(a)
         for a in (self.act_today, self.act_prev, self.act_next, self.act_refresh):
             m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_closure)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("&Clients")
@@ -109,52 +190,140 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_about)
 
-    def _build_toolbar(self) -> None:
+    def _build_toolbars(self, pract) -> None:
         tb = QToolBar("Calendar", objectName="mainToolbar")
         tb.setMovable(False)
+        tb.addAction(self.act_add)
+        tb.addSeparator()
         tb.addAction(self.act_prev)
         self.act_prev.setIconText("◀")
         tb.addAction(self.act_today)
         tb.addAction(self.act_next)
         self.act_next.setIconText("▶")
-        self.month_label = QLabel(objectName="monthLabel")
-        self.month_label.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 0 12px;")
-        tb.addWidget(self.month_label)
+        self.title_label = QLabel(objectName="calendarTitle")
+        self.title_label.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 0 12px;")
+        self.title_label.setMinimumWidth(330)
+        tb.addWidget(self.title_label)
+        tb.addSeparator()
+        for a in self.view_actions.actions():
+            tb.addAction(a)
+        self.by_practitioner = QCheckBox("Day: one column per practitioner", objectName="byPractitioner")
+        self.by_practitioner.toggled.connect(self.calendar.set_by_practitioner)
+        tb.addSeparator()
+        tb.addWidget(self.by_practitioner)
         self.addToolBar(tb)
+        self.addToolBarBreak()
+        fb = QToolBar("Filters", objectName="filterToolbar")
+        fb.setMovable(False)
+        self.filter_bar = FilterBar(pract, catalog.list_locations(self.practice, self.actor),
+                                    catalog.list_services(self.practice, self.actor))
+        self.filter_bar.changed.connect(self.set_filter)
+        fb.addWidget(self.filter_bar)
+        self.addToolBar(fb)
 
-    # navigation --------------------------------------------------------------
-    def show_month(self, year: int, month: int) -> None:
-        self.month_view.set_month(year, month)
-        self._update_titles()
-
-    def previous_month(self) -> None:
-        y, m = self.month_view.year, self.month_view.month
-        self.show_month(y - (m == 1), 12 if m == 1 else m - 1)
-
-    def next_month(self) -> None:
-        y, m = self.month_view.year, self.month_view.month
-        self.show_month(y + (m == 12), 1 if m == 12 else m + 1)
-
-    def go_today(self) -> None:
-        t = self.month_view.today
-        self.month_view.selected = t
-        self.show_month(t.year, t.month)
+    # calendar state ------------------------------------------------------------
+    def set_filter(self, f: SessionFilter) -> None:
+        self.filter = f
+        self.calendar.reload()
 
     def _update_titles(self) -> None:
-        self.month_label.setText(date(self.month_view.year, self.month_view.month, 1).strftime("%B %Y"))
-        n = self.month_view.visible_count()
-        self.status_count.setText(f"{n} sessions this month" if n else "No sessions this month")
+        cal = self.calendar
+        self.title_label.setText(cal.title())
+        for a in self.view_actions.actions():
+            a.setChecked(a.objectName() == f"actionView{cal.view.capitalize()}")
+        self.agenda.setVisible(cal.view == "month")
+        n = len(cal.sessions)
+        span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
+        self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
+        if cal.view == "month":
+            self._show_day(cal.month.selected)
 
     def _show_day(self, day: date) -> None:
-        self.agenda.show_day(day, self.month_view.sessions_on(day))
+        self.agenda.show_day(day, self.calendar.month.sessions_on(day))
 
-    # dialogs -----------------------------------------------------------------
+    # sessions ------------------------------------------------------------------
+    def add_session_at(self, start, end, practitioner_id) -> None:
+        """From the Add button (all None), a month cell (a date) or a drag (start and end)."""
+        from .session_dialog import SessionDialog
+
+        if isinstance(start, date) and not isinstance(start, datetime):
+            start, end = datetime.combine(start, time(9, 0)), datetime.combine(start, time(9, 50))
+        self._open(SessionDialog(self.practice, self.actor, start=start, end=end, practitioner_id=practitioner_id,
+                                 parent=self))
+
+    def move_session(self, session_id: int, start: datetime, end: datetime, practitioner_id) -> None:
+        try:
+            s = sessions.get_session(self.practice, self.actor, session_id)
+        except ServiceError as exc:
+            self.report(exc)
+            return
+        naive = (s.start.replace(tzinfo=None), s.end.replace(tzinfo=None), s.practitioner_id)
+        self.undo_stack.push(MoveSessionCommand(self, session_id, (start, end, practitioner_id or s.practitioner_id),
+                                                naive))
+
+    def show_popup(self, session_id: int, pos) -> None:
+        from .session_popup import SessionPopup
+
+        try:
+            s = sessions.get_session(self.practice, self.actor, session_id)
+        except ServiceError as exc:
+            self.report(exc)
+            return
+        self.popup = SessionPopup(s, self.money, self)
+        self.popup.complete_requested.connect(self.complete_session)
+        self.popup.edit_requested.connect(self.edit_session)
+        self.popup.open_requested.connect(self.open_session)
+        self.popup.show_at(pos)
+
+    def complete_session(self, session_id: int) -> None:
+        from .completion_dialog import CompletionDialog
+
+        s = sessions.get_session(self.practice, self.actor, session_id)
+        self._open(CompletionDialog(self.practice, self.actor, s, self.money, self))
+
+    def edit_session(self, session_id: int) -> None:
+        from .scope_dialog import ask_scope
+        from .session_dialog import SessionDialog
+
+        s = sessions.get_session(self.practice, self.actor, session_id)
+        scope = "this"
+        if s.series_id is not None:
+            scope = ask_scope(self, "Edit")
+            if scope is None:
+                return
+        self._open(SessionDialog(self.practice, self.actor, session=s, scope=scope, parent=self))
+
+    def delete_session(self, session_id: int) -> None:
+        from ..services import deletion
+        from .scope_dialog import ask_scope
+
+        scope = ask_scope(self, "Delete")
+        if scope is None:
+            return
+        try:
+            deletion.delete_session(self.practice, self.actor, session_id, scope)
+        except ServiceError as exc:
+            self.report(exc)
+        self.events.sessions_changed.emit()
+
+    def open_session(self, session_id: int) -> None:
+        from .session_view_dialog import SessionViewDialog
+
+        dialog = SessionViewDialog(self.practice, self.actor, session_id, self.money, self)
+        dialog.edit_requested.connect(self.edit_session)
+        dialog.delete_requested.connect(self.delete_session)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
+
+    def add_closure(self) -> None:
+        self._open(ClosureDialog(self.practice, self.actor, self.calendar.anchor, self))
+
+    # other dialogs -------------------------------------------------------------
     def open_clients(self) -> None:
         ClientListDialog(self.practice, self.actor, self.money, self).exec()
 
     def open_wages(self) -> None:
-        WagesDialog(self.practice, self.actor, self.money, date(self.month_view.year, self.month_view.month, 1),
-                    self).exec()
+        WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()
 
     def change_password(self) -> None:
         ChangePasswordDialog(self.practice, self.actor, self).exec()
@@ -165,6 +334,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("calendar/view", self.calendar.view)
+        self.settings.setValue("calendar/anchor", self.calendar.anchor.isoformat())
         super().closeEvent(event)
 
 

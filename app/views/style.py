@@ -24,3 +24,7 @@ SELECTED_OUTLINE = QColor("#3182ce")
 def practitioner_color(hex_color: str) -> QColor:
     c = QColor(hex_color)
     return c if c.isValid() else QColor("#4a7fc1")
+CLOSED_FILL = QColor("#fdecec")
+CLOSED_HATCH = QColor("#e53e3e")
+SELECTION_FILL = QColor(49, 130, 206, 60)
+NOW_LINE = QColor("#e53e3e")

@@ -7,34 +7,35 @@ from app.services import users
 from app.views.main_window import MainWindow
 
 
-def _cell_center(view, day):
+def _line_of(view, day, index=0):
+    """The centre of the index-th session line listed in a day's month cell."""
     cell = next(c for c in view.cells() if c.day == day)
-    return QPoint(int(cell.x + cell.w / 2), int(cell.y + cell.h - 5))
+    rect = view.cell_lines(cell)[index][0]
+    return QPoint(int(rect.center().x()), int(rect.center().y()))
 
 
 def test_month_shows_the_sessions_of_its_days(window):
     view = window.month_view
     assert [s.start.hour for s in view.sessions_on(date(2026, 11, 24))] == [9, 11, 17]
     assert view.sessions_on(date(2026, 11, 24))[2].title == "Group: 3 clients"  # SPEC 2.2 detected
-    assert window.month_label.text() == "November 2026"
+    assert window.title_label.text() == "November 2026"
     assert window.status_count.text() == "13 sessions this month"
 
 
-def test_clicking_a_day_cell_lists_its_sessions_in_the_agenda(window, qtbot):
+def test_clicking_a_session_line_selects_its_day_and_lists_it_in_the_agenda(window, qtbot):
     view = window.month_view
-    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_cell_center(view, date(2026, 11, 3)))
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_line_of(view, date(2026, 11, 3)))
     assert view.selected == date(2026, 11, 3)
     assert window.agenda.title.text() == "Tue 03 Nov 2026"
     assert window.agenda.list.count() == 1
     assert "Status: Completed" in window.agenda.list.item(0).text()
-    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_cell_center(view, date(2026, 11, 5)))
-    assert window.agenda.list.count() == 0 and not window.agenda.empty.isHidden()
+    window.popup.close()
 
 
 def test_page_keys_move_between_months_and_t_returns_to_today(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     assert (window.month_view.year, window.month_view.month) == (2026, 12)
-    assert window.month_label.text() == "December 2026"
+    assert window.title_label.text() == "December 2026"
     assert window.status_count.text() == "No sessions this month"
     qtbot.keyClick(window, Qt.Key.Key_PageUp)
     qtbot.keyClick(window, Qt.Key.Key_PageUp)
@@ -42,6 +43,33 @@ def test_page_keys_move_between_months_and_t_returns_to_today(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_T)
     assert (window.month_view.year, window.month_view.month) == (2026, 11)
     assert window.month_view.selected == date(2026, 11, 24)
+
+
+def test_view_keys_switch_between_month_week_and_day(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    assert window.calendar.view == "week" and window.title_label.text() == "23–29 November 2026"
+    assert window.agenda.isHidden()
+    assert window.status_count.text() == "3 sessions this week"
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.title_label.text() == "30 Nov–06 Dec 2026"
+    qtbot.keyClick(window, Qt.Key.Key_D)
+    assert window.calendar.view == "day" and window.title_label.text() == "Tuesday 01 December 2026"
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert window.title_label.text() == "Monday 30 November 2026"
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    assert window.calendar.view == "month" and window.title_label.text() == "November 2026"
+    assert not window.agenda.isHidden()
+
+
+def test_view_and_date_are_remembered_between_runs(busy_practice, qsettings, qtbot):
+    user = users.first_admin(busy_practice)
+    w = MainWindow(busy_practice, user, date(2026, 11, 24), settings=qsettings)
+    qtbot.addWidget(w)
+    w.calendar.show_range(view="week", anchor=date(2026, 12, 9))
+    w.close()
+    again = MainWindow(busy_practice, user, settings=qsettings)
+    qtbot.addWidget(again)
+    assert again.calendar.view == "week" and again.calendar.anchor == date(2026, 12, 9)
 
 
 def test_a_crowded_day_says_how_many_more(window):
@@ -77,4 +105,4 @@ def test_practitioner_cannot_open_the_client_list(busy_practice, make, qsettings
     w = MainWindow(busy_practice, user, date(2026, 11, 24), settings=qsettings)
     qtbot.addWidget(w)
     assert not w.act_clients.isEnabled()
-    assert w.month_view.visible_count() == 0  # sees only their own sessions
+    assert w.calendar.sessions == []  # sees only their own sessions

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...services.session_views import SessionView
@@ -19,10 +19,13 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class MonthView(QWidget):
-    """Shows one month. ``load`` is given a callable (start, end) -> sessions so the widget
-    never talks to the database itself; it asks for exactly the 42 visible days, once."""
+    """Shows one month. ``fetch(first_day, last_day) -> (sessions, {date: closure label})`` keeps
+    the widget away from the database; it asks for exactly the 42 visible days, once."""
 
-    day_selected = Signal(object)  # date
+    day_selected = Signal(object)  # date: a cell was clicked (or the month reloaded)
+    create_requested = Signal(object)  # date: a click on an empty part of a cell or its header
+    day_opened = Signal(object)  # date: "+N more" was clicked
+    session_clicked = Signal(int, QPoint)  # session id, global position
 
     def __init__(self, fetch, today: date, parent=None):
         super().__init__(parent)
@@ -31,6 +34,7 @@ class MonthView(QWidget):
         self.setMinimumSize(480, 400)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._fetch = fetch
+        self.closed: dict[date, str] = {}
         self.today = today
         self.year, self.month = today.year, today.month
         self.selected: date = today
@@ -47,7 +51,8 @@ class MonthView(QWidget):
     def reload(self) -> None:
         days = month_days(self.year, self.month)
         by_day: dict[date, list[SessionView]] = defaultdict(list)
-        for s in self._fetch(days[0], days[-1]):
+        sessions, self.closed = self._fetch(days[0], days[-1])
+        for s in sessions:
             by_day[s.start.date()].append(s)
         self.by_day = dict(by_day)
         self.update()
@@ -55,9 +60,6 @@ class MonthView(QWidget):
 
     def sessions_on(self, day: date) -> list[SessionView]:
         return self.by_day.get(day, [])
-
-    def visible_count(self) -> int:
-        return sum(len(v) for d, v in self.by_day.items() if d.month == self.month)
 
     def cells(self) -> list[Cell]:
         return month_cells(self.year, self.month, self.width(), self.height(), HEADER_H)
@@ -89,6 +91,8 @@ class MonthView(QWidget):
             p.fillRect(rect, style.TODAY_FILL)
         else:
             p.fillRect(rect, style.MONTH_FILL if c.in_month else style.OTHER_MONTH_FILL)
+        if c.day in self.closed:
+            p.fillRect(rect, QBrush(style.CLOSED_FILL, Qt.BrushStyle.BDiagPattern))
         p.setPen(QPen(style.GRID_LINE, 1))
         p.drawRect(rect)
         if c.day == self.selected:
@@ -98,39 +102,66 @@ class MonthView(QWidget):
         p.setPen(style.TEXT if c.in_month else style.MUTED_TEXT)
         p.drawText(QRectF(c.x + 4, c.y + 2, c.w - 8, DAY_LABEL_H),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(c.day.day))
-        items = self.sessions_on(c.day)
-        shown, hidden = fit_lines(len(items), c.h - DAY_LABEL_H - 4, LINE_H)
+        label = self.closed.get(c.day)
+        if label is not None:
+            p.fillRect(QRectF(c.x + 1, c.y + DAY_LABEL_H, c.w - 2, LINE_H), style.CLOSED_FILL)
+            p.setFont(small)
+            p.setPen(style.CLOSED_HATCH)
+            p.drawText(QRectF(c.x + 6, c.y + DAY_LABEL_H, c.w - 10, LINE_H),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       fm.elidedText(f"Closed: {label}", Qt.TextElideMode.ElideRight, int(c.w - 12)))
         p.setFont(small)
-        y = c.y + DAY_LABEL_H + 2
-        for s in items[:shown]:
-            line = QRectF(c.x + 3, y, c.w - 6, LINE_H - 1)
-            p.fillRect(QRectF(line.x(), line.y() + 2, 3, line.height() - 4), style.practitioner_color(s.practitioner_color))
-            status = style.STATUS_COLORS.get(s.status, style.TEXT)
-            p.setPen(status if c.in_month else style.MUTED_TEXT)
+        for rect, s, hidden in self.cell_lines(c):
+            if s is None:
+                p.setPen(style.SELECTED_OUTLINE)
+                p.setFont(small)
+                p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           f"+{hidden} more")
+                continue
+            p.fillRect(QRectF(rect.x(), rect.y() + 2, 3, rect.height() - 4), style.practitioner_color(s.practitioner_color))
+            p.setPen(style.STATUS_COLORS.get(s.status, style.TEXT) if c.in_month else style.MUTED_TEXT)
             f = QFont(small)
             f.setStrikeOut(s.status == "canceled")
             p.setFont(f)
             text = f"{s.start:%H:%M} {s.title}"
             if s.status != "open":
                 text = f"{style.STATUS_SYMBOLS[s.status]} {text}"
-            p.drawText(line.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(text, Qt.TextElideMode.ElideRight, int(line.width() - 6)))
+            if s.start.date() in self.closed:
+                text = f"\u26a0 {text}"
+            p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       fm.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width() - 6)))
+
+    def cell_lines(self, c: Cell) -> list[tuple[QRectF, SessionView | None, int]]:
+        """(rect, session, 0) per listed session and (rect, None, hidden) for "+N more"."""
+        items = self.sessions_on(c.day)
+        first_line = DAY_LABEL_H + (LINE_H if c.day in self.closed else 0)
+        shown, hidden = fit_lines(len(items), c.h - first_line - 4, LINE_H)
+        out: list[tuple[QRectF, SessionView | None, int]] = []
+        y = c.y + first_line + 2
+        for s in items[:shown]:
+            out.append((QRectF(c.x + 3, y, c.w - 6, LINE_H - 1), s, 0))
             y += LINE_H
         if hidden:
-            p.setFont(small)
-            p.setPen(style.SELECTED_OUTLINE)
-            p.drawText(QRectF(c.x + 9, y, c.w - 12, LINE_H - 1),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"+{hidden} more")
+            out.append((QRectF(c.x + 3, y, c.w - 6, LINE_H - 1), None, hidden))
+        return out
 
     # interaction ------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
         pos = event.position()
         cell = cell_at(self._cells or self.cells(), pos.x(), pos.y())
-        if cell is not None:
-            self.selected = cell.day
-            self.update()
-            self.day_selected.emit(cell.day)
-
+        if cell is None:
+            return
+        self.selected = cell.day
+        self.update()
+        self.day_selected.emit(cell.day)
+        for rect, s, _hidden in self.cell_lines(cell):
+            if rect.contains(pos):
+                if s is None:
+                    self.day_opened.emit(cell.day)
+                else:
+                    self.session_clicked.emit(s.id, event.globalPosition().toPoint())
+                return
+        self.create_requested.emit(cell.day)
 
 def day_bounds(first: date, last: date, tz) -> tuple[datetime, datetime]:
     """Aware start of ``first`` and start of the day after ``last`` in the practice zone."""

@@ -19,3 +19,13 @@ def show_error(parent: QWidget | None, exc: ServiceError, title: str = "Practice
                       error_text(exc), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorMessage")
     box.exec()
+
+
+def confirm_warnings(parent: QWidget | None, warnings) -> bool:
+    """Ask whether to go ahead despite overridable warnings (SPEC 2.5, 7.3). True = save anyway."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Save anyway?",
+                      "Please check before saving:\n\n" + "\n".join(f"• {w.message}" for w in warnings),
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("confirmWarnings")
+    box.button(QMessageBox.StandardButton.Save).setText("Save anyway")
+    return box.exec() == QMessageBox.StandardButton.Save

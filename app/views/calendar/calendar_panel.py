@@ -1,0 +1,129 @@
+"""The calendar: month, week and day views in one place, with navigation and remembered state.
+
+It asks its owner for data through two callables, so it never touches the database:
+``fetch(first_day, last_day) -> (sessions, {date: closure label})``, one call per visible range.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QPoint, Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from .month_view import MonthView
+from .time_grid import GridColumn
+from .time_grid_panel import TimeGridPanel
+
+VIEWS = ("month", "week", "day")
+
+
+def week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+class CalendarPanel(QWidget):
+    create_requested = Signal(object, object, object)  # start, end (naive local) or (date, None, None); practitioner
+    move_requested = Signal(int, object, object, object)
+    session_clicked = Signal(int, QPoint)
+    session_activated = Signal(int)
+    day_selected = Signal(object)
+    range_changed = Signal()
+
+    def __init__(self, fetch, now_fn, practitioners, parent=None):
+        super().__init__(parent)
+        self.setObjectName("calendarPanel")
+        self._fetch, self._now = fetch, now_fn
+        self.practitioners = practitioners
+        self.view = "month"
+        self.anchor = self.today()
+        self.by_practitioner = False
+        self.sessions = []
+        self.month = MonthView(fetch, self.today())
+        self.week = TimeGridPanel(now_fn, "weekView")
+        self.day = TimeGridPanel(now_fn, "dayView")
+        self.stack = QStackedWidget(objectName="calendarStack")
+        for w in (self.month, self.week, self.day):
+            self.stack.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.month.create_requested.connect(lambda d: self.create_requested.emit(d, None, None))
+        self.month.day_opened.connect(lambda d: self.show_range(view="day", anchor=d))
+        self.month.session_clicked.connect(self.session_clicked)
+        self.month.day_selected.connect(self.day_selected)
+        for panel in (self.week, self.day):
+            panel.grid.create_requested.connect(self.create_requested)
+            panel.grid.move_requested.connect(self.move_requested)
+            panel.grid.session_clicked.connect(self.session_clicked)
+            panel.grid.session_activated.connect(self.session_activated)
+
+    def today(self) -> date:
+        return self._now().date()
+
+    def set_day_hours(self, start: int, end: int) -> None:
+        self.week.grid.day_hours = self.day.grid.day_hours = (start, end)
+
+    # navigation --------------------------------------------------------------
+    def show_range(self, view: str | None = None, anchor: date | None = None) -> None:
+        if view is not None:
+            if view not in VIEWS:
+                raise ValueError(view)
+            self.view = view
+        if anchor is not None:
+            self.anchor = anchor
+        self.reload()
+
+    def step(self, n: int) -> None:
+        a = self.anchor
+        if self.view == "month":
+            m = a.month - 1 + n
+            self.anchor = date(a.year + m // 12, m % 12 + 1, 1)
+        else:
+            self.anchor = a + timedelta(days=n * (7 if self.view == "week" else 1))
+        self.reload()
+
+    def go_today(self) -> None:
+        self.month.selected = self.today()
+        self.show_range(anchor=self.today())
+
+    def set_by_practitioner(self, on: bool) -> None:
+        self.by_practitioner = on
+        if self.view == "day":
+            self.reload()
+
+    def visible_days(self) -> tuple[date, date]:
+        if self.view == "week":
+            first = week_start(self.anchor)
+            return first, first + timedelta(days=6)
+        return self.anchor, self.anchor
+
+    # data ----------------------------------------------------------------------
+    def reload(self) -> None:
+        today = self.today()
+        self.month.today = today
+        if self.view == "month":
+            self.stack.setCurrentWidget(self.month)
+            self.month.set_month(self.anchor.year, self.anchor.month)
+            self.sessions = [s for v in self.month.by_day.values() for s in v if s.start.month == self.anchor.month]
+        else:
+            first, last = self.visible_days()
+            self.sessions, closed = self._fetch(first, last)
+            panel = self.week if self.view == "week" else self.day
+            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+            if self.view == "day" and self.by_practitioner and self.practitioners:
+                columns = [GridColumn(first, p.id, p.name) for p in self.practitioners]
+            else:
+                columns = [GridColumn(d) for d in days]
+            self.stack.setCurrentWidget(panel)
+            panel.set_content(columns, self.sessions, closed, today)
+        self.range_changed.emit()
+
+    def title(self) -> str:
+        if self.view == "month":
+            return f"{self.anchor:%B %Y}"
+        first, last = self.visible_days()
+        if self.view == "day":
+            return f"{first:%A %d %B %Y}"
+        if first.month == last.month:
+            return f"{first:%d}\u2013{last:%d %B %Y}"
+        return f"{first:%d %b}\u2013{last:%d %b %Y}"

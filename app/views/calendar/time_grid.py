@@ -1,0 +1,289 @@
+"""Week and day views: a custom-painted time grid with session blocks, drag-to-create,
+drag-to-move and drag-to-resize. Geometry comes from time_layout (pure); this file paints
+and turns mouse events into a small state machine; saving is the caller's job (signals)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from ...services.session_views import SessionView
+from .. import style
+from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
+
+GUTTER = 56
+PX_PER_HOUR = 48
+EDGE = 6  # px at a block's bottom that grab its end for resizing
+DRAG_THRESHOLD = 4
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    day: date
+    practitioner_id: int | None = None
+    title: str = ""
+
+
+@dataclass
+class Block:
+    column: int
+    placed: Placed
+    session: SessionView
+    rect: QRectF
+
+
+def minutes_of(dt: datetime) -> int:
+    return dt.hour * 60 + dt.minute
+
+
+class TimeGridView(QWidget):
+    create_requested = Signal(object, object, object)  # start (naive local), end, practitioner_id | None
+    move_requested = Signal(int, object, object, object)  # session id, new start, new end, practitioner_id | None
+    session_clicked = Signal(int, QPoint)  # session id, global position
+    session_activated = Signal(int)  # double-click
+
+    def __init__(self, now_fn, parent=None):
+        super().__init__(parent)
+        self.setObjectName("timeGrid")
+        self.setMouseTracking(True)
+        self.setMinimumHeight(int(24 * PX_PER_HOUR))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._now = now_fn
+        self.columns: list[GridColumn] = []
+        self.closed: dict[date, str] = {}
+        self.day_hours = (8, 20)
+        self.blocks: list[Block] = []
+        self._sessions: list[SessionView] = []
+        self._drag: dict | None = None  # the interaction in progress
+        self.selection: tuple[int, int, int] | None = None  # column, start minute, end minute
+        self.ghost: tuple[int, QRectF] | None = None  # session id, where it would land
+
+    # data -------------------------------------------------------------------
+    def set_content(self, columns: list[GridColumn], sessions: list[SessionView], closed: dict[date, str]) -> None:
+        self.columns, self._sessions, self.closed = columns, sessions, closed
+        self._relayout()
+        self.update()
+
+    def grid(self) -> Grid:
+        return Grid(width=self.width(), px_per_hour=PX_PER_HOUR, gutter=GUTTER, columns=max(1, len(self.columns)))
+
+    def column_of(self, s: SessionView) -> int | None:
+        for i, c in enumerate(self.columns):
+            if c.day == s.start.date() and (c.practitioner_id is None or c.practitioner_id == s.practitioner_id):
+                return i
+        return None
+
+    def _relayout(self) -> None:
+        """Recompute every column's layout whole (never one block at a time)."""
+        g = self.grid()
+        per_column: dict[int, list[SessionView]] = {}
+        for s in self._sessions:
+            col = self.column_of(s)
+            if col is not None:
+                per_column.setdefault(col, []).append(s)
+        self.blocks = []
+        for col, items in per_column.items():
+            by_id = {s.id: s for s in items}
+            spans = [(s.id, minutes_of(s.start), min(DAY_MINUTES, minutes_of(s.start) + s.minutes)) for s in items]
+            for p in pack_day(spans):
+                self.blocks.append(Block(col, p, by_id[p.key], QRectF(*g.block_rect(col, p))))
+
+    def resizeEvent(self, event) -> None:
+        self._relayout()
+        super().resizeEvent(event)
+
+    def block_at(self, x: float, y: float) -> Block | None:
+        for b in reversed(self.blocks):
+            if b.rect.contains(x, y):
+                return b
+        return None
+
+    def scroll_hint_y(self) -> int:
+        return int(self.grid().y(self.day_hours[0] * 60))
+
+    # painting ---------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        g = self.grid()
+        p.fillRect(self.rect(), style.MONTH_FILL)
+        start_h, end_h = self.day_hours
+        off_hours = QColor("#f3f4f7")
+        for i, c in enumerate(self.columns):
+            x = g.gutter + i * g.column_width
+            p.fillRect(QRectF(x, 0, g.column_width, g.y(start_h * 60)), off_hours)
+            p.fillRect(QRectF(x, g.y(end_h * 60), g.column_width, g.height - g.y(end_h * 60)), off_hours)
+            if c.day in self.closed:
+                p.fillRect(QRectF(x, 0, g.column_width, g.height), style.CLOSED_FILL)
+                p.fillRect(QRectF(x, 0, g.column_width, g.height), QBrush(style.CLOSED_HATCH, Qt.BrushStyle.BDiagPattern))
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+        p.setFont(small)
+        for h in range(25):
+            y = g.y(h * 60)
+            p.setPen(QPen(style.GRID_LINE, 1))
+            p.drawLine(int(g.gutter), int(y), self.width(), int(y))
+            p.setPen(QPen(style.GRID_LINE.lighter(110), 1, Qt.PenStyle.DotLine))
+            p.drawLine(int(g.gutter), int(y + g.y(30)), self.width(), int(y + g.y(30)))
+            if h < 24:
+                p.setPen(style.MUTED_TEXT)
+                p.drawText(QRectF(0, y + 1, g.gutter - 6, 16), Qt.AlignmentFlag.AlignRight, f"{h:02d}:00")
+        p.setPen(QPen(style.GRID_LINE, 1))
+        for i in range(len(self.columns) + 1):
+            x = int(g.gutter + i * g.column_width)
+            p.drawLine(x, 0, x, int(g.height))
+        for b in self.blocks:
+            self._paint_block(p, b, small)
+        self._paint_now(p, g)
+        if self.selection is not None:
+            col, a, z = self.selection
+            r = QRectF(g.gutter + col * g.column_width + 2, g.y(a), g.column_width - 4, g.y(z) - g.y(a))
+            p.fillRect(r, style.SELECTION_FILL)
+            p.setPen(QPen(style.SELECTED_OUTLINE, 1.5))
+            p.drawRect(r)
+            p.drawText(r.adjusted(4, 2, -2, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                       f"{a // 60:02d}:{a % 60:02d}\u2013{z // 60:02d}:{z % 60:02d}")
+        if self.ghost is not None:
+            p.setPen(QPen(style.SELECTED_OUTLINE, 2, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self.ghost[1])
+        p.end()
+
+    def _paint_block(self, p: QPainter, b: Block, font: QFont) -> None:
+        s, r = b.session, b.rect
+        base = style.practitioner_color(s.practitioner_color)
+        fill = QColor(base).lighter(175) if s.status == "open" else QColor("#e9ecf1")
+        if s.status in ("completed", "missed"):
+            fill = QColor(base).lighter(195)
+        p.fillRect(r, fill)
+        p.fillRect(QRectF(r.x(), r.y(), 4, r.height()), base)
+        status_color = style.STATUS_COLORS.get(s.status, style.TEXT)
+        closed = s.start.date() in self.closed
+        p.setPen(QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine) if closed else QPen(base.darker(120), 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(r)
+        fm = QFontMetrics(font)
+        width = int(r.width() - 10)
+        symbol = style.STATUS_SYMBOLS[s.status]
+        room = int((r.height() - 2) // fm.height())
+        when = f"{s.start:%H:%M}\u2013{s.end:%H:%M}"
+        if room < 2:
+            lines = [f"{symbol} {s.start:%H:%M} {s.title}"]
+        else:
+            badge = s.label + ("  \u26a0 closed" if closed else "")
+            lines = [f"{symbol} {when}", s.title, s.service_name, badge]
+        bold = QFont(font)
+        bold.setBold(True)
+        y = r.y() + 2
+        for i, text in enumerate(lines[:max(1, room)]):
+            f = bold if i == 1 or len(lines) == 1 else QFont(font)
+            f.setStrikeOut(s.status == "canceled" and (i == 1 or len(lines) == 1))
+            p.setFont(f)
+            p.setPen(status_color if i in (0, 3) else style.TEXT)
+            p.drawText(QRectF(r.x() + 7, y, width, fm.height()), Qt.AlignmentFlag.AlignLeft,
+                       QFontMetrics(f).elidedText(text, Qt.TextElideMode.ElideRight, width))
+            y += fm.height()
+        p.setFont(font)
+
+    def _paint_now(self, p: QPainter, g: Grid) -> None:
+        now: datetime = self._now()
+        for i, c in enumerate(self.columns):
+            if c.day == now.date():
+                y = g.y(minutes_of(now))
+                x = g.gutter + i * g.column_width
+                p.setPen(QPen(style.NOW_LINE, 2))
+                p.drawLine(int(x), int(y), int(x + g.column_width), int(y))
+                p.setBrush(style.NOW_LINE)
+                p.drawEllipse(QRectF(x - 4, y - 4, 8, 8))
+
+    # interaction ------------------------------------------------------------
+    def _minute_at(self, y: float) -> float:
+        return self.grid().minute(y)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position()
+        b = self.block_at(pos.x(), pos.y())
+        if b is not None:
+            mode = "resize" if pos.y() >= b.rect.bottom() - EDGE else "press"
+            self._drag = {"mode": mode, "block": b, "origin": pos, "moved": False}
+            return
+        col = self.grid().column_at(pos.x())
+        if col is None:
+            return
+        anchor = snap_down(self._minute_at(pos.y()))
+        self._drag = {"mode": "create", "column": col, "anchor": anchor, "origin": pos}
+        self.selection = (col, anchor, anchor + SNAP_MINUTES)
+        self.update()
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = event.position()
+        d = self._drag
+        if d is None:
+            b = self.block_at(pos.x(), pos.y())
+            edge = b is not None and pos.y() >= b.rect.bottom() - EDGE
+            self.setCursor(Qt.CursorShape.SizeVerCursor if edge else Qt.CursorShape.ArrowCursor)
+            return
+        g = self.grid()
+        if d["mode"] == "create":
+            m = snap(self._minute_at(pos.y()))
+            a = d["anchor"]
+            self.selection = (d["column"], min(a, m), max(a + SNAP_MINUTES, m)) if m > a else \
+                (d["column"], m, a + SNAP_MINUTES)
+        else:
+            if not d["moved"] and (pos - d["origin"]).manhattanLength() < DRAG_THRESHOLD:
+                return
+            d["moved"] = True
+            b: Block = d["block"]
+            dy = self._minute_at(pos.y() - d["origin"].y())
+            delta = round(dy / SNAP_MINUTES) * SNAP_MINUTES if d["mode"] == "press" else 0
+            start = b.placed.start + delta
+            end = b.placed.end + delta
+            col = b.column
+            if d["mode"] == "press":
+                col = g.column_at(pos.x())
+                col = b.column if col is None else col
+            else:
+                end = max(b.placed.start + SNAP_MINUTES, snap(self._minute_at(pos.y())))
+            start, end = max(0, start), min(DAY_MINUTES, end)
+            d["target"] = (col, start, end)
+            x = g.gutter + col * g.column_width + 2
+            self.ghost = (b.session.id, QRectF(x, g.y(start), g.column_width - 4, g.y(end) - g.y(start)))
+        self.update()
+
+    def mouseReleaseEvent(self, event) -> None:
+        d, self._drag = self._drag, None
+        if d is None:
+            return
+        if d["mode"] == "create":
+            col, a, z = self.selection
+            self.selection = None
+            self.update()
+            if (event.position() - d["origin"]).manhattanLength() >= DRAG_THRESHOLD and z > a:
+                c = self.columns[col]
+                day = datetime.combine(c.day, time())
+                self.create_requested.emit(day + timedelta(minutes=a), day + timedelta(minutes=z), c.practitioner_id)
+            return
+        b: Block = d["block"]
+        self.ghost = None
+        self.update()
+        if not d["moved"]:
+            self.session_clicked.emit(b.session.id, event.globalPosition().toPoint())
+            return
+        col, start, end = d["target"]
+        if (col, start, end) == (b.column, b.placed.start, b.placed.end):
+            return
+        c = self.columns[col]
+        day = datetime.combine(c.day, time())
+        self.move_requested.emit(b.session.id, day + timedelta(minutes=start), day + timedelta(minutes=end),
+                                 c.practitioner_id)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        pos = event.position()
+        b = self.block_at(pos.x(), pos.y())
+        if b is not None:
+            self._drag = None
+            self.session_activated.emit(b.session.id)

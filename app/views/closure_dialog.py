@@ -1,0 +1,59 @@
+"""Sessions > Add closure: a date or range with a label (SPEC 7.3)."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from ..services import closures
+from ..services.errors import ServiceError
+from .widgets.messages import error_text
+
+
+class ClosureDialog(QDialog):
+    def __init__(self, practice, actor, day: date, parent=None):
+        super().__init__(parent)
+        self.setObjectName("closureDialog")
+        self.setWindowTitle("Add closure")
+        self.practice, self.actor = practice, actor
+        self.closure = None
+        q = QDate(day.year, day.month, day.day)
+        self.first = QDateEdit(q, objectName="closureFirst", calendarPopup=True)
+        self.last = QDateEdit(q, objectName="closureLast", calendarPopup=True)
+        self.label = QLineEdit(objectName="closureLabel", placeholderText="e.g. Christmas, snow day")
+        form = QFormLayout()
+        form.addRow("First day", self.first)
+        form.addRow("Last day", self.last)
+        form.addRow("Label", self.label)
+        self.error = QLabel(objectName="closureError", wordWrap=True)
+        self.error.setStyleSheet("color: #c53030;")
+        note = QLabel("Closures are shown on everyone's calendar. Sessions already booked on those days "
+                      "stay as they are and are marked so you can move or cancel them.", wordWrap=True)
+        note.setStyleSheet("color: #4a5568;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def _submit(self) -> None:
+        try:
+            self.closure = closures.add_closure(self.practice, self.actor, self.first.date().toPython(),
+                                                self.last.date().toPython(), self.label.text())
+        except ServiceError as exc:
+            self.error.setText(error_text(exc))
+            return
+        self.accept()
