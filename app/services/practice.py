@@ -60,7 +60,6 @@ class Practice:
         """One transaction per user action: commits once at the end, or not at all."""
         with self._sessions() as tx, tx.begin():
             yield tx
-        self._settings_cache = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -73,6 +72,10 @@ class Practice:
                 stored = {s.key: json.loads(s.value) for s in tx.scalars(select(Setting))}
             self._settings_cache = {**DEFAULT_SETTINGS, **stored}
         return self._settings_cache
+
+    def settings_changed(self) -> None:
+        """Called by the services that write settings; everything else keeps the cached copy."""
+        self._settings_cache = None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -57,4 +57,5 @@ def update_settings(practice: Practice, actor: Actor, **changes) -> dict:
         for k, v in clean.items():
             tx.merge(Setting(key=k, value=json.dumps(v)))
         audit.record(tx, practice, actor, "settings.update", "setting", None, keys=sorted(clean))
+    practice.settings_changed()
     return {k: merged[k] for k in DEFAULT_SETTINGS}

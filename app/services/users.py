@@ -70,6 +70,7 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
         tx.add(user)
         tx.flush()
         audit.record(tx, practice, None, "practice.create", "user", user.id, name=name)
+    practice.settings_changed()
     return practice
 
 

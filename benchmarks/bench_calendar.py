@@ -1,0 +1,322 @@
+"""Calendar range switches on a big practice, side by side with the bare-sqlite floor of the same run.
+
+Measures, with time.perf_counter over many random ranges (median, min, max):
+
+  week switch      sessions.list_sessions for 7 days (aware datetimes in the practice zone)
+                   + the week's layout (pack_day for each day)
+  month switch     list_sessions for the 42-day month grid + grouping by day (as MonthView.reload)
+  day by practitioner  list_sessions for one day + pack_day per practitioner column
+  practitioner's week  list_sessions for 7 days filtered to one practitioner + pack_day per day
+
+and, in the same run and interleaved with them, the floor: ``build`` and the RANGE_SQL week (7 d)
+and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
+floors.py runs them (the 1-day floor is the same RANGE_SQL over one day). Each product figure is
+printed next to its floor with the ratio. It also counts the SQL statements one week switch issues
+(a ``before_cursor_execute`` listener on the practice's engine; it must be 1) and prints the
+query plan of the week statement.
+
+Honesty: every run picks a new random range; nothing is cached between runs except what the app
+keeps too (SQLAlchemy's compiled-statement cache, SQLite's page cache on the pooled connection,
+the practice settings). The first 3 runs of each kind are warm-up and not counted. Painting is not
+measured here (the calendar widgets are being rewritten; it will be added with them).
+
+Usage (from the project root, in the project's venv):
+    python benchmarks/bench_calendar.py                       # builds 200,000 sessions in a temp dir
+    python benchmarks/bench_calendar.py --db /tmp/big.sqlite  # builds it there once, reuses it after
+    python benchmarks/bench_calendar.py --runs 100 --floors ../shared/bench/floors.py
+    python benchmarks/bench_calendar.py --db /tmp/big.sqlite --profile   # + cProfile of week switches
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time as _time
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if __package__ in (None, ""):  # run as a script: make the project and this folder importable
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(HERE))
+
+import sqlalchemy  # noqa: E402
+from build_big_practice import build  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
+
+from app.models import PracticeSession, Practitioner  # noqa: E402
+from app.services import sessions, users  # noqa: E402
+from app.services.practice import Actor, Practice  # noqa: E402
+from app.services.session_views import S, session_query  # noqa: E402
+from app.views.calendar.month_layout import month_days  # noqa: E402
+from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402
+
+WARMUP = 3
+DEFAULT_FLOORS = ROOT.parent / "shared" / "bench" / "floors.py"
+
+
+# ---- what a view does with the sessions it gets ---------------------------------------------
+def minutes_on(s, day: date) -> tuple[int, int]:
+    """(start, end) minutes after local midnight of ``day``; a session running past midnight ends at 24:00."""
+    start = s.start.hour * 60 + s.start.minute
+    end = DAY_MINUTES if s.end.date() > day else s.end.hour * 60 + s.end.minute
+    return start, end
+
+
+def week_layout(views, first: date, days: int = 7) -> dict:
+    by_day = defaultdict(list)
+    for s in views:
+        d = s.start.date()
+        by_day[d].append((s.id, *minutes_on(s, d)))
+    return {first + timedelta(days=i): pack_day(by_day.get(first + timedelta(days=i), ())) for i in range(days)}
+
+
+def day_by_practitioner(views, day: date) -> dict:
+    columns = defaultdict(list)
+    for s in views:
+        columns[s.practitioner_id].append((s.id, *minutes_on(s, day)))
+    return {p: pack_day(items) for p, items in columns.items()}
+
+
+def month_grouping(views) -> dict:
+    by_day = defaultdict(list)
+    for s in views:
+        by_day[s.start.date()].append(s)
+    return dict(by_day)
+
+
+# ---- timing ---------------------------------------------------------------------------------
+class Timings:
+    def __init__(self):
+        self.ms: list[float] = []
+        self.rows: list[int] = []
+
+    def run(self, fn) -> None:
+        t = _time.perf_counter()
+        n = fn()
+        self.ms.append((_time.perf_counter() - t) * 1000)
+        self.rows.append(n)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ms)
+
+    def text(self) -> str:
+        return f"median {self.median:7.2f} ms (min {min(self.ms):6.2f}, max {max(self.ms):7.2f})"
+
+
+def interleaved(fns: dict, runs: int) -> dict[str, Timings]:
+    """Run every function once per round, in turn, so machine noise hits product and floor alike."""
+    for _ in range(WARMUP):
+        for fn in fns.values():
+            fn()
+    out = {name: Timings() for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            out[name].run(fn)
+    return out
+
+
+def load_floors(path: Path):
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("floors", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# ---- main -----------------------------------------------------------------------------------
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description="Calendar range switches on a big practice vs the floors.")
+    ap.add_argument("--sessions", type=int, default=200_000, help="sessions to build (default 200,000)")
+    ap.add_argument("--db", help="practice file: built there if missing, reused if present")
+    ap.add_argument("--runs", type=int, default=60, help="measured runs per figure (default 60)")
+    ap.add_argument("--floors", default=str(DEFAULT_FLOORS), help="path of floors.py (default %(default)s)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the random ranges")
+    ap.add_argument("--profile", action="store_true", help="also cProfile 50 week switches")
+    a = ap.parse_args(argv)
+
+    print(f"Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
+          f"SQLite {sqlite3.sqlite_version}, {a.runs} runs per figure after {WARMUP} warm-up runs")
+    tmp = tempfile.TemporaryDirectory(prefix="bench_calendar_")
+    path = Path(a.db) if a.db else Path(tmp.name) / "big.sqlite"
+    if path.exists():
+        print(f"reusing practice file {path}")
+    else:
+        print(build(path, sessions=a.sessions).summary())
+
+    practice = Practice.open(path)
+    actor = users.first_admin(practice).actor
+    tz = practice.tz
+    with practice.read() as tx:
+        first_start, last_start, n_sessions = tx.execute(
+            select(func.min(PracticeSession.start_at), func.max(PracticeSession.start_at), func.count())).one()
+        practitioner_ids = list(tx.scalars(select(Practitioner.id)))
+    first_day, last_day = first_start.astimezone(tz).date(), last_start.astimezone(tz).date()
+
+    floors = load_floors(Path(a.floors))
+    if floors is None:
+        print(f"floors.py not found at {a.floors}: printing the product figures alone")
+    else:
+        fpath = os.path.join(tmp.name, "floors.sqlite")
+        t = _time.perf_counter()
+        fcon, t0, span = floors.build(fpath, n_sessions, 3000, 20)
+        print(f"floor file: {n_sessions:,} sessions built by {a.floors} in {_time.perf_counter() - t:.1f} s")
+        frnd = random.Random(1)  # as floors.py
+
+        def floor_range(days: int):
+            def run() -> int:
+                s = t0 + frnd.randrange(span - days * 86400)
+                return len(fcon.execute(floors.RANGE_SQL, (s, s + days * 86400)).fetchall())
+            return run
+
+    rnd = random.Random(a.seed)
+
+    def bounds(first: date, days: int) -> tuple[datetime, datetime]:
+        return (datetime.combine(first, time(), tzinfo=tz),
+                datetime.combine(first + timedelta(days=days), time(), tzinfo=tz))
+
+    def random_monday() -> date:
+        d = first_day + timedelta(days=rnd.randrange((last_day - first_day).days - 7))
+        return d - timedelta(days=d.weekday())
+
+    def week() -> int:
+        monday = random_monday()
+        views = sessions.list_sessions(practice, actor, *bounds(monday, 7))
+        week_layout(views, monday)
+        return len(views)
+
+    def month() -> int:
+        d = first_day + timedelta(days=31 + rnd.randrange((last_day - first_day).days - 62))
+        days = month_days(d.year, d.month)
+        views = sessions.list_sessions(practice, actor, *bounds(days[0], len(days)))
+        month_grouping(views)
+        return len(views)
+
+    def day() -> int:
+        d = first_day + timedelta(days=rnd.randrange((last_day - first_day).days))
+        views = sessions.list_sessions(practice, actor, *bounds(d, 1))
+        day_by_practitioner(views, d)
+        return len(views)
+
+    def practitioner_week() -> int:
+        monday, pid = random_monday(), rnd.choice(practitioner_ids)
+        views = sessions.list_sessions(practice, Actor(None, "practitioner", pid), *bounds(monday, 7))
+        week_layout(views, monday)
+        return len(views)
+
+    figures = [  # (label, product fn, floor label, floor fn or None)
+        ("week switch (7 d + pack_day x 7)", week, "RANGE_SQL 7 d", floors and floor_range(7)),
+        ("month switch (42 d + by day)", month, "RANGE_SQL 42 d", floors and floor_range(42)),
+        ("day by practitioner (1 d + pack_day/col)", day, "RANGE_SQL 1 d", floors and floor_range(1)),
+        ("practitioner's own week (7 d)", practitioner_week, None, None),
+    ]
+    print()
+    for label, fn, flabel, ffn in figures:
+        fns = {"product": fn} | ({"floor": ffn} if ffn else {})
+        res = interleaved(fns, a.runs)
+        p = res["product"]
+        print(f"{label:42s} {p.text()}   {statistics.median(p.rows):5.0f} sessions")
+        if ffn:
+            f = res["floor"]
+            print(f"  floor {flabel:34s} {f.text()}   {statistics.median(f.rows):5.0f} sessions"
+                  f"   ratio x{p.median / f.median:.1f}")
+        elif floors is not None:
+            print("  (no floor query for a practitioner filter)")
+    print("painting: not measured (the calendar widgets are being rewritten; the lead will add it)")
+
+    # statements per switch, and the plan of the week statement
+    seen: list[tuple[str, object]] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, _executemany):
+        seen.append((statement, parameters))
+
+    event.listen(practice.engine, "before_cursor_execute", count)
+    try:
+        week()
+        n_switch, (stmt, params) = len(seen), seen[-1]
+        seen.clear()
+        with practice.uow():  # any write (a save, a drag) ends in a unit of work
+            pass
+        seen.clear()
+        week()
+        n_after_write = len(seen)
+    finally:
+        event.remove(practice.engine, "before_cursor_execute", count)
+    print(f"\nSQL statements per week switch: {n_switch}"
+          f"   (first switch after a write: {n_after_write}; Practice.uow() drops the settings cache)")
+    with practice.engine.connect() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt, params).fetchall()
+    print("query plan of the week statement:")
+    for row in plan:
+        print(f"  {row[-1]}")
+
+    if a.profile:
+        import cProfile
+        import pstats
+
+        # where a week switch's time goes: each part timed on its own random weeks, interleaved
+        to_db = PracticeSession.__table__.c.start_at.type.bind_processor(practice.engine.dialect)
+        raw = practice.engine.raw_connection()
+
+        def sql_alone() -> int:
+            start, end = bounds(random_monday(), 7)
+            return len(raw.cursor().execute(stmt, (to_db(start), to_db(end))).fetchall())
+
+        def sqlalchemy_rows() -> int:
+            start, end = bounds(random_monday(), 7)
+            with practice.read() as tx:
+                return len(tx.execute(session_query(S.deleted_at.is_(None), S.start_at >= start,
+                                                    S.start_at < end)).all())
+
+        def views_only() -> int:
+            return len(sessions.list_sessions(practice, actor, *bounds(random_monday(), 7)))
+
+        laid_out = []
+
+        def layout_only() -> int:
+            monday = random_monday()
+            views = sessions.list_sessions(practice, actor, *bounds(monday, 7))
+            t = _time.perf_counter()
+            week_layout(views, monday)
+            laid_out.append((_time.perf_counter() - t) * 1000)
+            return len(views)
+
+        res = interleaved({"sql": sql_alone, "rows": sqlalchemy_rows, "views": views_only,
+                           "layout": layout_only}, a.runs)
+        raw.close()
+        sql_ms, rows_ms, views_ms = res["sql"].median, res["rows"].median, res["views"].median
+        layout_ms = statistics.median(laid_out[WARMUP:])
+        print(f"\nbreakdown of a week switch (medians over {a.runs} random weeks each):")
+        print(f"  SQLite runs the statement (raw sqlite3 cursor)      {sql_ms:6.2f} ms"
+              f"   ({statistics.median(res['sql'].rows):.0f} rows: one per session and client)")
+        print(f"  + SQLAlchemy: build, compile-cache, execute, rows    {rows_ms - sql_ms:6.2f} ms"
+              f"   = {rows_ms:.2f} ms for tx.execute(session_query(...)).all()")
+        print(f"  + SessionView/ClientRef building in load_views       {views_ms - rows_ms:6.2f} ms"
+              f"   = {views_ms:.2f} ms for list_sessions")
+        print(f"  + week layout (pack_day x 7)                         {layout_ms:6.2f} ms")
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(50):
+            week()
+        prof.disable()
+        print("\ncProfile of 50 week switches (top 25 by own time):")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+    practice.close()
+    if floors is not None:
+        fcon.close()
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

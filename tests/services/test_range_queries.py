@@ -1,0 +1,155 @@
+"""A calendar range switch is ONE SQL statement, searched on an index (ARCHITECTURE: "calendar
+ranges ... range predicates on indexed columns"; SPEC 2.1 calendar).
+
+Statements are counted with a ``before_cursor_execute`` listener on the practice's engine, so
+every statement SQLAlchemy sends is seen, whatever issued it (lazy loads included).
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from app.services import completion, deletion, sessions
+from app.services.recurrence import RecurrenceInput
+from app.services.sessions import SessionFilter
+
+MONDAY = date(2026, 1, 5)
+
+
+@contextmanager
+def statements(practice):
+    """Yields the list of (sql, parameters) the engine executes inside the block."""
+    seen: list[tuple[str, object]] = []
+
+    def listener(_conn, _cursor, statement, parameters, _context, _executemany):
+        seen.append((statement, parameters))
+
+    event.listen(practice.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(practice.engine, "before_cursor_execute", listener)
+
+
+def week(practice, monday: date) -> tuple[datetime, datetime]:
+    """Aware bounds of a calendar week in the practice time zone, as the views ask for it."""
+    tz = practice.tz
+    return (datetime.combine(monday, time(), tzinfo=tz),
+            datetime.combine(monday + timedelta(days=7), time(), tzinfo=tz))
+
+
+def at(day_offset: int, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(MONDAY + timedelta(days=day_offset), time(hour, minute))
+
+
+@dataclass
+class Week:
+    expected: int  # live sessions starting in MONDAY's week
+    practitioner_id: int
+    service_id: int
+    location_id: int
+
+
+def populate(practice, admin, make, singles: int, groups: int, with_series: bool) -> Week:
+    """Sessions in MONDAY's week and just outside it."""
+    therapy, piano = make.service("Therapy"), make.service("Piano", kind="hourly", cost=6000, wage=3000)
+    p1, p2 = make.practitioner(), make.practitioner()
+    room = make.location("Room")
+    people = [make.client() for _ in range(8)]
+    expected = 0
+    for i in range(singles):
+        day, hour = i % 6, 8 + (i // 6) % 10
+        make.session(at(day, hour), at(day, hour, 50), [therapy, piano][i % 2], [p1, p2][i % 2],
+                     [people[i % len(people)]], location=room if i % 3 else None, confirm=True)
+        expected += 1
+    for i in range(groups):
+        make.session(at(i % 5, 18), at(i % 5, 19), therapy, p2, people[i:i + 3 + i % 3], confirm=True)
+        expected += 1
+    if with_series:  # weekly on Mon+Thu from the week before: 2 of its occurrences fall in the week
+        make.session(at(-7, 7), at(-7, 7, 45), piano, p1, [people[0]], confirm=True,
+                     recurrence=RecurrenceInput((0, 3), count=6))
+        expected += 2
+    views = sessions.list_sessions(practice, admin, *week(practice, MONDAY))
+    if views:  # a saved session brings charge snapshots
+        completion.complete_session(practice, admin, views[0].id, completion.type_by_key(practice, "completed").id)
+    if len(views) > 1:  # a deleted one must not come back
+        deletion.delete_session(practice, admin, views[-1].id)
+        expected -= 1
+    # just outside the range: Sunday before until 23:59 local, the next Monday from 00:00
+    make.session(at(-1, 23), at(-1, 23, 59), therapy, p1, [people[1]], confirm=True)
+    make.session(at(7, 0), at(7, 0, 30), therapy, p1, [people[1]], confirm=True)
+    return Week(expected, p1.id, therapy.id, room.id)
+
+
+@pytest.mark.parametrize("singles, groups, with_series", [(0, 0, False), (1, 0, False), (30, 5, True)],
+                         ids=["empty week", "one session", "busy week with groups and a series"])
+def test_a_week_switch_is_one_statement(practice, admin, make, singles, groups, with_series):
+    expected = populate(practice, admin, make, singles, groups, with_series).expected
+    # The calendar shows some week before it switches; any write just before it (a unit of work)
+    # drops the practice's settings cache, which the first read after it fills again.
+    sessions.list_sessions(practice, admin, *week(practice, MONDAY - timedelta(days=7)))
+
+    with statements(practice) as seen:
+        views = sessions.list_sessions(practice, admin, *week(practice, MONDAY))
+
+    assert len(seen) == 1, [sql for sql, _ in seen]
+    assert len(views) == expected
+    assert all(MONDAY <= v.start.date() < MONDAY + timedelta(days=7) for v in views)
+    if groups:
+        assert max(len(v.clients) for v in views) >= 3  # groups came back whole from the one query
+
+
+def test_filters_and_a_practitioner_login_are_one_statement_too(practice, admin, make):
+    w = populate(practice, admin, make, 12, 3, True)
+    therapist = make.user("practitioner", practitioner_id=w.practitioner_id)
+    sessions.list_sessions(practice, admin, *week(practice, MONDAY - timedelta(days=7)))
+    calls = [
+        (therapist, None),
+        (admin, SessionFilter(practitioner_ids=(w.practitioner_id,), location_ids=(w.location_id,),
+                              service_ids=(w.service_id,), statuses=("open", "completed"))),
+    ]
+    for actor, f in calls:
+        with statements(practice) as seen:
+            sessions.list_sessions(practice, actor, *week(practice, MONDAY), where_filter=f)
+        assert len(seen) == 1, (actor.role, [sql for sql, _ in seen])
+
+
+def plan_of(practice, actor, start, end) -> list[str]:
+    """EXPLAIN QUERY PLAN of the very statement list_sessions sends, with its parameters."""
+    with statements(practice) as seen:
+        sessions.list_sessions(practice, actor, start, end)
+    [(sql, params)] = seen
+    with practice.engine.connect() as conn:
+        return [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+RANGE_SEARCH = re.compile(r"SEARCH practice_session USING (COVERING )?INDEX (\w+) \(.*start_at[<>]")
+
+
+@pytest.mark.parametrize("days", [1, 7, 42], ids=["day", "week", "month grid"])
+def test_the_range_predicate_uses_an_index(practice, admin, make, days):
+    populate(practice, admin, make, 12, 3, True)
+    tz = practice.tz
+    start = datetime.combine(MONDAY, time(), tzinfo=tz)
+    plan = plan_of(practice, admin, start, start + timedelta(days=days))
+
+    text = "\n".join(plan)
+    searches = [m.group(2) for line in plan if (m := RANGE_SEARCH.search(line))]
+    assert searches and all(name.startswith("ix_practice_session") for name in searches), text
+    # no full scan of the sessions, neither of the table nor of a whole index
+    assert not any(line.startswith("SCAN practice_session") for line in plan), text
+
+
+def test_a_practitioner_login_searches_an_index_too(practice, admin, make):
+    w = populate(practice, admin, make, 12, 3, True)
+    therapist = make.user("practitioner", practitioner_id=w.practitioner_id)
+    plan = plan_of(practice, therapist, *week(practice, MONDAY))
+
+    text = "\n".join(plan)
+    assert any(RANGE_SEARCH.search(line) for line in plan), text
+    assert not any(line.startswith("SCAN practice_session") for line in plan), text
