@@ -21,7 +21,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff check app tests benchmarks
 
 screenshot: $(STAMP)
 	$(PY) -m app --demo --screenshot docs/screenshots/month.png

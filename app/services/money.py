@@ -1,6 +1,7 @@
 """Money as integer cents (SPEC 0.1): half-up percentages, exact splits, display via babel."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -32,13 +33,23 @@ def split_exact(total: int, parts: int) -> list[int]:
     return [base + 1 if i < extra else base for i in range(parts)]
 
 
-def parse_amount(text: str) -> int:
-    """'80', '80.5', '1,234.56' -> cents. Raises ValueError on anything else."""
-    cleaned = text.strip().replace(",", "").replace(" ", "").lstrip("$€£")
+def parse_amount(text: str, locale: str = "en_US") -> int:
+    """Typed text -> cents, read in the practice ``locale``: en_US '80', '80.5', '1,234.56';
+    de_DE '80,50', '1.234,56'. Grouping is checked strictly, so a decimal comma typed in an
+    en_US practice ('80,50') is refused instead of read as 8050. Raises ValueError on bad text."""
+    from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+
+    group = get_group_symbol(locale)
+    cleaned = text.strip().strip("$€£").strip()
+    if group.isspace():  # fr_FR groups with a narrow no-break space; people type a plain one
+        cleaned = re.sub(r"\s", group, cleaned)
+    else:
+        cleaned = re.sub(r"\s", "", cleaned)
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {text!r}") from exc
+        value = parse_decimal(cleaned, locale, strict=True)
+    except (NumberFormatError, ValueError, ArithmeticError) as exc:
+        example = f"80{get_decimal_symbol(locale)}50"
+        raise ValueError(f"{text.strip()!r} is not an amount (type it like {example})") from exc
     if not value.is_finite():  # NaN, Infinity: Decimal accepts them, money does not
         raise ValueError(f"not an amount: {text!r}")
     try:
