@@ -269,6 +269,10 @@ class MainWindow(QMainWindow):
         except ServiceError as exc:
             self.report(exc)
             return
+        old = getattr(self, "popup", None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
         self.popup = SessionPopup(s, self.money, self)
         self.popup.complete_requested.connect(self.complete_session)
         self.popup.edit_requested.connect(self.edit_session)
