@@ -42,3 +42,39 @@ def test_popup_of_a_saved_session_has_no_complete_link(window, qtbot):
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=b.rect.center().toPoint())
     assert window.popup.complete_link is None
     window.popup.close()
+
+
+def _empty_point_in_cell(view, day):
+    """A point in the empty lower part of a month cell (below its listed sessions)."""
+    cell = next(c for c in view.cells() if c.day == day)
+    return QPoint(int(cell.x + cell.w / 2), int(cell.y + cell.h - 4))
+
+
+def test_a_click_on_an_empty_month_cell_opens_the_dialog_on_that_date(window, qtbot):
+    # SPEC 2.3: a click on a day cell in month view pre-fills that date
+    view = window.month_view
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_empty_point_in_cell(view, date(2026, 11, 19)))
+    dialog = window.active_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.date.date().toPython() == date(2026, 11, 19)
+    dialog.reject()
+
+
+def test_a_drag_in_the_week_view_creates_a_session_with_the_dragged_times(window, qtbot):
+    # SPEC 2.3: click-and-drag over a time range pre-fills start and end (15-minute snaps)
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    grid = window.calendar.week.grid
+    g = grid.grid()
+    col = next(i for i, c in enumerate(grid.columns) if c.day == date(2026, 11, 26))
+    x = int(g.gutter + (col + 0.5) * g.column_width)
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=QPoint(x, int(g.y(14 * 60 + 3))))
+    qtbot.mouseMove(grid, QPoint(x, int(g.y(14 * 60 + 40))))
+    qtbot.mouseMove(grid, QPoint(x, int(g.y(15 * 60 + 32))))
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=QPoint(x, int(g.y(15 * 60 + 32))))
+    dialog = window.active_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.start.time().toString("HH:mm") == "14:00" and dialog.end.time().toString("HH:mm") == "15:30"
+    dialog.clients.set_selected([window.calendar.sessions[0].clients[0].id])
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    made = [s for s in window.calendar.sessions if s.start.date() == date(2026, 11, 26)]
+    assert [(s.start.hour, s.start.minute, s.end.hour, s.end.minute) for s in made] == [(14, 0, 15, 30)]
