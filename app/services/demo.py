@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from . import (
     catalog,
     clients,
+    closures,
     completion,
     deletion,
     ledger,
@@ -442,6 +443,9 @@ class _Demo:
             self.at(when)
             fn()
         self.at(self.now_end)
+        # a closure ahead (SPEC 7.3): sessions already booked that day show as marked
+        closed = self.today + timedelta(days=(3 - self.today.weekday()) % 7 + 7)  # Thursday next week
+        closures.add_closure(p, self.admin, closed, None, "Staff training day")
         return p
 
 
