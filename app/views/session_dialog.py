@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QTimeEdit,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from ..services import catalog, clients, practitioners, sessions
 from ..services.errors import NeedsConfirmation, ServiceError, ValidationError, Warning_
 from ..services.session_views import SessionView
 from .widgets.client_picker import ClientPicker
-from .widgets.messages import error_text
+from .widgets.messages import confirm_warnings, error_text
 from .widgets.recurrence_panel import RecurrencePanel
 
 DEFAULT_LENGTH = timedelta(minutes=50)
@@ -351,22 +350,7 @@ class SessionDialog(QDialog):
         self.accept()
 
     def _confirm(self, warnings: Sequence[Warning_]) -> bool:
-        """Ask whether to save despite the warnings (SPEC 2.5: staff may save anyway)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Save anyway?", "Save anyway?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("confirmWarnings")
-        listed = [f"• {w.message}" for w in warnings[:15]]
-        if len(warnings) > 15:
-            listed.append(f"… and {len(warnings) - 15} more")
-        box.setInformativeText("\n".join(listed))
-        box.button(QMessageBox.StandardButton.Yes).setText("Save anyway")
-        box.button(QMessageBox.StandardButton.Yes).setObjectName("confirmYes")
-        box.button(QMessageBox.StandardButton.Cancel).setObjectName("confirmCancel")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        yes = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
-        box.deleteLater()
-        return yes
+        return confirm_warnings(self, warnings)
 
     def _show_error(self, exc: ServiceError) -> None:
         self.error.setText(error_text(exc))

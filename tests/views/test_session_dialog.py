@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, Qt, QTime, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QLineEdit, QPushButton
+from PySide6.QtCore import QDate, QPoint, Qt, QTime
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
 
 from app.services import closures, sessions
 from app.services.recurrence import RecurrenceInput
 from app.views.scope_dialog import ask_scope
 from app.views.session_dialog import SessionDialog, next_quarter_hour
 from tests.conftest import TZ
+from tests.views.modal import answer_modal
 from tests.views.test_client_picker import click as click_client
 from tests.views.test_recurrence_panel import click_repeat, preview_texts, type_number
 
@@ -54,33 +55,6 @@ def type_time(qtbot, edit, hhmm: str) -> None:
     line = edit.findChild(QLineEdit)
     qtbot.mouseDClick(line, Qt.MouseButton.LeftButton, pos=QPoint(6, line.height() // 2))
     qtbot.keyClicks(edit, hhmm)
-
-
-def answer_modal(qtbot, object_name: str, *clicks: str) -> list[str]:
-    """Once the modal dialog ``object_name`` opens, click the named buttons in it, in order.
-    Returns a list that receives the dialog's texts, to check what it said."""
-    seen: list[str] = []
-    tries = [0]
-
-    def act():
-        w = QApplication.activeModalWidget()
-        if w is None or w.objectName() != object_name:
-            tries[0] += 1
-            if tries[0] < 200:
-                QTimer.singleShot(10, act)
-            return
-        seen.append(" ".join(filter(None, (getattr(w, "text", lambda: "")(),
-                                           getattr(w, "informativeText", lambda: "")()))))
-        try:
-            for name in clicks:
-                button = w.findChild(QAbstractButton, name)
-                qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
-        finally:
-            if w.isVisible():  # a button was missing: close it rather than hang the test run
-                w.reject()
-
-    QTimer.singleShot(0, act)
-    return seen
 
 
 def day_sessions(practice, admin, day: date):

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QPoint, Qt
 
 from app.services import sessions
+from tests.views.modal import answer_modal
 
 
 def _week(window, qtbot):
@@ -105,38 +106,19 @@ def test_day_view_can_show_one_column_per_practitioner(window, qtbot):
     assert by_col == {"Ben Ode": 11}
 
 
-def _answer_next_box(qtbot, button_text: str, seen: list) -> None:
-    """Click a button of the next modal box (the real QMessageBox) once it appears."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        button = next(b for b in box.findChildren(QPushButton) if b.text() == button_text)
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, answer)
-
-
 def test_moving_onto_a_booked_slot_warns_and_cancel_keeps_the_session(window, qtbot):
     # SPEC 2.5 on a drag: Bob's 11:00 dropped onto 17:00, where Bob is in a group session
     grid = _week(window, qtbot)
     b = _block(grid, 11, date(2026, 11, 24))
     start = QPoint(int(b.rect.center().x()), int(b.rect.top() + 8))
     target = QPoint(start.x(), start.y() + int(grid.grid().y(6 * 60)))
-    seen: list = []
-    _answer_next_box(qtbot, "Cancel", seen)
+    seen = answer_modal(qtbot, "confirmWarnings", "confirmCancel")
     _drag(qtbot, grid, start, target)
     assert seen and "Bob Jones already has a session" in seen[0]
     s = sessions.get_session(window.practice, window.actor, b.session.id)
     assert s.start.replace(tzinfo=None) == datetime(2026, 11, 24, 11, 0)
     assert window.undo_stack.count() == 0  # the declined move left nothing to undo
-    seen.clear()
-    _answer_next_box(qtbot, "Save anyway", seen)
+    answer_modal(qtbot, "confirmWarnings", "confirmYes")
     _drag(qtbot, grid, start, target)
     s = sessions.get_session(window.practice, window.actor, b.session.id)
     assert s.start.replace(tzinfo=None) == datetime(2026, 11, 24, 17, 0)

@@ -22,10 +22,20 @@ def show_error(parent: QWidget | None, exc: ServiceError, title: str = "Practice
 
 
 def confirm_warnings(parent: QWidget | None, warnings) -> bool:
-    """Ask whether to go ahead despite overridable warnings (SPEC 2.5, 7.3). True = save anyway."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Save anyway?",
-                      "Please check before saving:\n\n" + "\n".join(f"• {w.message}" for w in warnings),
-                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
+    """Ask whether to save despite overridable warnings (SPEC 2.5, 7.3: staff may save anyway).
+    True = save anyway. Cancel is the default button."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Save anyway?", "Save anyway?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent)
     box.setObjectName("confirmWarnings")
-    box.button(QMessageBox.StandardButton.Save).setText("Save anyway")
-    return box.exec() == QMessageBox.StandardButton.Save
+    listed = [f"\u2022 {w.message}" for w in warnings[:15]]
+    if len(warnings) > 15:
+        listed.append(f"\u2026 and {len(warnings) - 15} more")
+    box.setInformativeText("\n".join(listed))
+    box.button(QMessageBox.StandardButton.Yes).setText("Save anyway")
+    box.button(QMessageBox.StandardButton.Yes).setObjectName("confirmYes")
+    box.button(QMessageBox.StandardButton.Cancel).setObjectName("confirmCancel")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    yes = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+    box.deleteLater()
+    return yes
