@@ -35,6 +35,23 @@ class Block:
     rect: QRectF
 
 
+class BlockFonts:
+    """The four fonts a block uses and their metrics, made once per paint rather than per line."""
+
+    def __init__(self, base: QFont):
+        self._fonts = {}
+        for bold in (False, True):
+            for strike in (False, True):
+                f = QFont(base)
+                f.setBold(bold)
+                f.setStrikeOut(strike)
+                self._fonts[bold, strike] = (f, QFontMetrics(f))
+        self.line_height = self._fonts[False, False][1].height()
+
+    def pick(self, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
+        return self._fonts[bold, strike]
+
+
 def minutes_of(dt: datetime) -> int:
     return dt.hour * 60 + dt.minute
 
@@ -134,8 +151,10 @@ class TimeGridView(QWidget):
         for i in range(len(self.columns) + 1):
             x = int(g.gutter + i * g.column_width)
             p.drawLine(x, 0, x, int(g.height))
+        fonts = BlockFonts(small)
         for b in self.blocks:
-            self._paint_block(p, b, small)
+            self._paint_block(p, b, fonts)
+        p.setFont(small)
         self._paint_now(p, g)
         if self.selection is not None:
             col, a, z = self.selection
@@ -151,7 +170,7 @@ class TimeGridView(QWidget):
             p.drawRect(self.ghost[1])
         p.end()
 
-    def _paint_block(self, p: QPainter, b: Block, font: QFont) -> None:
+    def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts) -> None:
         s, r = b.session, b.rect
         base = style.practitioner_color(s.practitioner_color)
         fill = QColor(base).lighter(175) if s.status == "open" else QColor("#e9ecf1")
@@ -164,28 +183,25 @@ class TimeGridView(QWidget):
         p.setPen(QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine) if closed else QPen(base.darker(120), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(r)
-        fm = QFontMetrics(font)
+        line_h = fonts.line_height
         width = int(r.width() - 10)
         symbol = style.STATUS_SYMBOLS[s.status]
-        room = int((r.height() - 2) // fm.height())
-        when = f"{s.start:%H:%M}\u2013{s.end:%H:%M}"
+        room = int((r.height() - 2) // line_h)
         if room < 2:
             lines = [f"{symbol} {s.start:%H:%M} {s.title}"]
         else:
             badge = s.label + ("  \u26a0 closed" if closed else "")
-            lines = [f"{symbol} {when}", s.title, s.service_name, badge]
-        bold = QFont(font)
-        bold.setBold(True)
+            lines = [f"{symbol} {s.start:%H:%M}\u2013{s.end:%H:%M}", s.title, s.service_name, badge]
+        canceled = s.status == "canceled"
         y = r.y() + 2
         for i, text in enumerate(lines[:max(1, room)]):
-            f = bold if i == 1 or len(lines) == 1 else QFont(font)
-            f.setStrikeOut(s.status == "canceled" and (i == 1 or len(lines) == 1))
-            p.setFont(f)
+            name_line = i == 1 or len(lines) == 1
+            font, metrics = fonts.pick(bold=name_line, strike=name_line and canceled)
+            p.setFont(font)
             p.setPen(status_color if i in (0, 3) else style.TEXT)
-            p.drawText(QRectF(r.x() + 7, y, width, fm.height()), Qt.AlignmentFlag.AlignLeft,
-                       QFontMetrics(f).elidedText(text, Qt.TextElideMode.ElideRight, width))
-            y += fm.height()
-        p.setFont(font)
+            p.drawText(QRectF(r.x() + 7, y, width, line_h), Qt.AlignmentFlag.AlignLeft,
+                       metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+            y += line_h
 
     def _paint_now(self, p: QPainter, g: Grid) -> None:
         now: datetime = self._now()
