@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
         self.act_clients.setEnabled(front_desk)
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
         self.act_password = self._action("Change My Password…", "actionPassword", self.change_password)
+        self.act_settings = self._action("Practice Settings…", "actionPracticeSettings", self.open_settings)
+        self.act_settings.setEnabled(self.actor.role == "admin")
         self.act_about = self._action("About Practice Desk", "actionAbout", self.about)
         self.act_quit = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -186,6 +188,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_wages)
         m = bar.addMenu("Se&ttings")
         m.setObjectName("menuSettings")
+        m.addAction(self.act_settings)
         m.addAction(self.act_password)
         m.addSeparator()
         m.addAction(self.act_about)
@@ -328,6 +331,21 @@ class MainWindow(QMainWindow):
 
     def open_wages(self) -> None:
         WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()
+
+    def open_settings(self) -> None:
+        from .practice_settings_dialog import PracticeSettingsDialog
+
+        dialog = PracticeSettingsDialog(self.practice, self.actor, self)
+        dialog.accepted.connect(self._apply_settings)
+        self._open(dialog, refresh_on_accept=False)
+
+    def _apply_settings(self) -> None:
+        conf = self.practice.settings()
+        self.practice_name = conf["practice_name"]
+        self._currency, self._locale = conf["currency"], conf["locale"]
+        self.setWindowTitle(f"{self.practice_name} — Practice Desk")
+        self.calendar.set_day_hours(conf["day_start_hour"], conf["day_end_hour"])
+        self.calendar.reload()
 
     def change_password(self) -> None:
         ChangePasswordDialog(self.practice, self.actor, self).exec()

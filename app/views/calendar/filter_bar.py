@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ...services.sessions import SessionFilter
+from ..style import practitioner_color
 
 STATUSES = (("open", "Open"), ("completed", "Completed"), ("missed", "Missed"), ("canceled", "Canceled"))
 
@@ -19,6 +21,10 @@ class FilterBar(QWidget):
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(QLabel("Show:"))
         self.practitioner = self._combo("filterPractitioner", "All practitioners", [(p.id, p.name) for p in practitioners])
+        for i, p in enumerate(practitioners, start=1):  # the colour of their blocks, as a key
+            swatch = QPixmap(12, 12)
+            swatch.fill(practitioner_color(p.color))
+            self.practitioner.setItemIcon(i, QIcon(swatch))
         self.location = self._combo("filterLocation", "All locations", [(loc.id, loc.name) for loc in locations])
         self.service = self._combo("filterService", "All services", [(s.id, s.name) for s in services])
         self.status = self._combo("filterStatus", "All statuses", list(STATUSES))
