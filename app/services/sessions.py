@@ -53,7 +53,7 @@ def local_span(local_start: datetime, length: timedelta, tz: ZoneInfo) -> tuple[
     return (start, end) if end > start else (start, start + length)
 
 
-def _clean(data: SessionInput, tz: ZoneInfo) -> SessionInput:
+def _clean(data: SessionInput, tz: ZoneInfo, need_clients: bool = True) -> SessionInput:
     if not isinstance(data.start, datetime):
         raise ValidationError("start", "must be a date and time")
     if not isinstance(data.end, datetime):
@@ -64,7 +64,7 @@ def _clean(data: SessionInput, tz: ZoneInfo) -> SessionInput:
     if end - start > MAX_LENGTH:
         raise ValidationError("end", "a session lasts at most 24 hours")
     ids = tuple(data.client_ids or ())
-    if not ids:
+    if not ids and need_clients:
         raise ValidationError("clients", "choose at least one client")
     if len(set(ids)) != len(ids):
         raise ValidationError("clients", "a client is listed twice")
@@ -171,9 +171,10 @@ def check_session(practice: Practice, actor: Actor, data: SessionInput, recurren
                   session_id: int | None = None) -> list[Warning_]:
     """The warnings saving would raise (conflicts, closures), without saving: the session dialog
     shows them while the user is still typing. ``session_id``: the session being edited (it does
-    not conflict with itself). Bad input raises ValidationError as saving would."""
+    not conflict with itself). Bad input raises ValidationError as saving would, except that no
+    client chosen yet is fine here: practitioner, location and closure warnings still show."""
     tz = practice.tz
-    data = _clean(data, tz)
+    data = _clean(data, tz, need_clients=False)
     dates = [data.start.date()]
     if recurrence is not None:
         recurrence = check(recurrence, dates[0])

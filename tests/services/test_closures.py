@@ -82,3 +82,15 @@ def test_removed_closures_no_longer_show_or_warn(practice, admin, setup):
     closures.remove_closure(practice, admin, c.id)
     assert closures.list_closures(practice, admin, date(2026, 7, 1), date(2026, 7, 31)) == []
     assert sessions.check_session(practice, admin, _input(sv, pr, cl, date(2026, 7, 3))) == []
+
+
+def test_check_session_warns_before_any_client_is_chosen(practice, admin, make, setup):
+    # the dialog shows practitioner and closure warnings while the client list is still empty
+    sv, pr, cl = setup
+    make.session(datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 11), sv, pr, [cl])
+    closures.add_closure(practice, admin, date(2026, 3, 2), None, "Inspection")
+    data = sessions.SessionInput(datetime(2026, 3, 2, 10, 30), datetime(2026, 3, 2, 11, 30), sv.id, pr.id, ())
+    assert sorted(w.code for w in sessions.check_session(practice, admin, data)) == ["closure", "conflict.practitioner"]
+    with pytest.raises(ValidationError) as e:  # saving still needs a client
+        sessions.add_session(practice, admin, data, confirm=True)
+    assert e.value.field == "clients"
