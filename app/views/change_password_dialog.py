@@ -21,15 +21,20 @@ class ChangePasswordDialog(QDialog):
         form.addRow("Current password", self.old)
         form.addRow("New password", self.new)
         form.addRow("New password again", self.repeat)
+        hint = QLabel(f"At least {users.MIN_PASSWORD} characters.")
+        hint.setStyleSheet("color: #4a5568;")
+        form.addRow("", hint)
         self.error = QLabel(objectName="passwordError", wordWrap=True)
         self.error.setStyleSheet("color: #c53030;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setMinimumWidth(400)
 
     def _submit(self) -> None:
         if self.new.text() != self.repeat.text():
@@ -38,6 +43,7 @@ class ChangePasswordDialog(QDialog):
         try:
             users.change_password(self.practice, self.actor, self.old.text(), self.new.text())
         except ServiceError as exc:
-            self.error.setText(error_text(exc))
+            text = error_text(exc)
+            self.error.setText(text.replace("Password:", "New password:", 1) if text.startswith("Password:") else text)
             return
         self.accept()

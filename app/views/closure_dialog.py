@@ -29,6 +29,8 @@ class ClosureDialog(QDialog):
         q = QDate(day.year, day.month, day.day)
         self.first = QDateEdit(q, objectName="closureFirst", calendarPopup=True)
         self.last = QDateEdit(q, objectName="closureLast", calendarPopup=True)
+        for edit in (self.first, self.last):
+            edit.setDisplayFormat("ddd d MMM yyyy")
         self.label = QLineEdit(objectName="closureLabel", placeholderText="e.g. Christmas, snow day")
         form = QFormLayout()
         form.addRow("First day", self.first)
@@ -40,6 +42,8 @@ class ClosureDialog(QDialog):
                       "stay as they are and are marked so you can move or cancel them.", wordWrap=True)
         note.setStyleSheet("color: #4a5568;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add closure")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("closureSave")
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

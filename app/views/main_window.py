@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
         self.status_user.setText(f"Signed in as {user.display_name} ({user.role})")
 
         self.calendar.day_selected.connect(self._show_day)
+        self.agenda.session_clicked.connect(self.show_popup)
+        self.agenda.session_activated.connect(self.open_session)
+        self.agenda.add_requested.connect(lambda d: self.add_session_at(d, None, None))
         self.calendar.range_changed.connect(self._update_titles)
         self.calendar.create_requested.connect(self.add_session_at)
         self.calendar.move_requested.connect(self.move_session)
@@ -212,8 +215,7 @@ class MainWindow(QMainWindow):
             tb.addAction(a)
         self.by_practitioner = QCheckBox("Day: one column per practitioner", objectName="byPractitioner")
         self.by_practitioner.toggled.connect(self.calendar.set_by_practitioner)
-        tb.addSeparator()
-        tb.addWidget(self.by_practitioner)
+        self.by_practitioner_action = tb.addWidget(self.by_practitioner)
         self.addToolBar(tb)
         self.addToolBarBreak()
         fb = QToolBar("Filters", objectName="filterToolbar")
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(pract, catalog.list_locations(self.practice, self.actor),
                                     catalog.list_services(self.practice, self.actor))
         self.filter_bar.changed.connect(self.set_filter)
+        self.filter_bar.practitioner.setVisible(self.actor.is_front_desk)  # a practitioner sees only their own
         fb.addWidget(self.filter_bar)
         self.addToolBar(fb)
 
@@ -235,6 +238,7 @@ class MainWindow(QMainWindow):
         for a in self.view_actions.actions():
             a.setChecked(a.objectName() == f"actionView{cal.view.capitalize()}")
         self.agenda.setVisible(cal.view == "month")
+        self.by_practitioner_action.setVisible(cal.view == "day" and self.actor.is_front_desk)
         n = len(cal.sessions)
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
@@ -348,7 +352,9 @@ class MainWindow(QMainWindow):
         self.calendar.reload()
 
     def change_password(self) -> None:
-        ChangePasswordDialog(self.practice, self.actor, self).exec()
+        dialog = ChangePasswordDialog(self.practice, self.actor, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("Your password was changed.", 8000))
+        self._open(dialog, refresh_on_accept=False)
 
     def about(self) -> None:
         QMessageBox.about(self, "About Practice Desk",
@@ -363,6 +369,7 @@ class MainWindow(QMainWindow):
 
 def status_legend() -> str:
     """Rich text naming each status with its symbol and colour, as the calendar draws them."""
-    parts = [f'<span style="color:{style.STATUS_COLORS[k].name()}">{style.STATUS_SYMBOLS[k]} {k}</span>'
+    parts = [f'<span style="color:{style.STATUS_COLORS[k].name()}">{style.STATUS_SYMBOLS[k]} {k.capitalize()}</span>'
              for k in ("open", "completed", "missed", "canceled")]
+    parts.append(f'<span style="color:{style.CLOSED_HATCH.name()}">\u26a0 practice closed</span>')
     return "&nbsp;&nbsp;".join(parts) + "&nbsp;&nbsp;&nbsp;"

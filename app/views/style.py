@@ -28,3 +28,10 @@ CLOSED_FILL = QColor("#fdecec")
 CLOSED_HATCH = QColor("#e53e3e")
 SELECTION_FILL = QColor(49, 130, 206, 60)
 NOW_LINE = QColor("#e53e3e")
+
+
+def tint(color: QColor, strength: float) -> QColor:
+    """``color`` mixed with white: strength 1.0 is the colour itself, 0.0 is white. Unlike
+    QColor.lighter this never saturates to pure white, so every practitioner stays recognisable."""
+    return QColor(round(255 + (color.red() - 255) * strength), round(255 + (color.green() - 255) * strength),
+                  round(255 + (color.blue() - 255) * strength))

@@ -28,7 +28,7 @@ def test_clicking_a_session_line_selects_its_day_and_lists_it_in_the_agenda(wind
     assert view.selected == date(2026, 11, 3)
     assert window.agenda.title.text() == "Tue 03 Nov 2026"
     assert window.agenda.list.count() == 1
-    assert "Status: Completed" in window.agenda.list.item(0).text()
+    assert "\u2713 Completed" in window.agenda.list.item(0).text()
     window.popup.close()
 
 
@@ -106,3 +106,23 @@ def test_practitioner_cannot_open_the_client_list(busy_practice, make, qsettings
     qtbot.addWidget(w)
     assert not w.act_clients.isEnabled()
     assert w.calendar.sessions == []  # sees only their own sessions
+
+
+def test_agenda_items_open_the_popup_and_the_empty_day_offers_to_add(window, qtbot):
+    view = window.month_view
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_line_of(view, date(2026, 11, 24)))
+    window.popup.close()
+    agenda = window.agenda
+    first = agenda.list.item(0)
+    with qtbot.waitSignal(agenda.session_clicked) as sig:
+        qtbot.mouseClick(agenda.list.viewport(), Qt.MouseButton.LeftButton,
+                         pos=agenda.list.visualItemRect(first).center())
+    assert sig.args[0] == view.sessions_on(date(2026, 11, 24))[0].id
+    assert window.popup.isVisible()
+    window.popup.close()
+    agenda.show_day(date(2026, 11, 25), [])
+    assert not agenda.empty.isHidden() and agenda.list.isHidden()
+    agenda.add_requested.disconnect()  # look at the signal alone; the dialog has its own tests
+    with qtbot.waitSignal(agenda.add_requested) as sig:
+        qtbot.mouseClick(agenda.add_button, Qt.MouseButton.LeftButton)
+    assert sig.args == [date(2026, 11, 25)]

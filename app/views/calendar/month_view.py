@@ -123,9 +123,7 @@ class MonthView(QWidget):
             f = QFont(small)
             f.setStrikeOut(s.status == "canceled")
             p.setFont(f)
-            text = f"{s.start:%H:%M} {s.title}"
-            if s.status != "open":
-                text = f"{style.STATUS_SYMBOLS[s.status]} {text}"
+            text = f"{style.STATUS_SYMBOLS[s.status]} {s.start:%H:%M} {s.title}"
             if s.start.date() in self.closed:
                 text = f"\u26a0 {text}"
             p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...services.session_views import SessionView
 from .. import style
@@ -50,6 +50,18 @@ class BlockFonts:
 
     def pick(self, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
         return self._fonts[bold, strike]
+
+
+def block_tooltip(s: SessionView, closed: bool) -> str:
+    """Everything a block may be too small to show."""
+    lines = [f"{s.start:%a %d %b} {s.start:%H:%M}\u2013{s.end:%H:%M}", s.title]
+    if s.kind == "group":
+        lines.append(s.client_names)
+    lines.append(" \u00b7 ".join(x for x in (s.service_name, s.practitioner_name, s.location_name) if x))
+    lines.append(f"Status: {s.label}")
+    if closed:
+        lines.append("\u26a0 The practice is closed this day")
+    return "\n".join(lines)
 
 
 def minutes_of(dt: datetime) -> int:
@@ -173,9 +185,7 @@ class TimeGridView(QWidget):
     def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts) -> None:
         s, r = b.session, b.rect
         base = style.practitioner_color(s.practitioner_color)
-        fill = QColor(base).lighter(175) if s.status == "open" else QColor("#e9ecf1")
-        if s.status in ("completed", "missed"):
-            fill = QColor(base).lighter(195)
+        fill = {"open": style.tint(base, 0.28), "canceled": QColor("#e9ecf1")}.get(s.status, style.tint(base, 0.12))
         p.fillRect(r, fill)
         p.fillRect(QRectF(r.x(), r.y(), 4, r.height()), base)
         status_color = style.STATUS_COLORS.get(s.status, style.TEXT)
@@ -188,10 +198,13 @@ class TimeGridView(QWidget):
         symbol = style.STATUS_SYMBOLS[s.status]
         room = int((r.height() - 2) // line_h)
         if room < 2:
-            lines = [f"{symbol} {s.start:%H:%M} {s.title}"]
+            lines = [f"{s.title} {s.start:%H:%M}" if width < 120 else f"{symbol} {s.start:%H:%M} {s.title}"]
         else:
             badge = s.label + ("  \u26a0 closed" if closed else "")
-            lines = [f"{symbol} {s.start:%H:%M}\u2013{s.end:%H:%M}", s.title, s.service_name, badge]
+            title = s.title
+            if width > 300:  # a wide column (day view) has room for what the agenda would say
+                title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
+            lines = [f"{symbol} {s.start:%H:%M}\u2013{s.end:%H:%M}", title, s.service_name, badge]
         canceled = s.status == "canceled"
         y = r.y() + 2
         for i, text in enumerate(lines[:max(1, room)]):
@@ -296,6 +309,16 @@ class TimeGridView(QWidget):
         day = datetime.combine(c.day, time())
         self.move_requested.emit(b.session.id, day + timedelta(minutes=start), day + timedelta(minutes=end),
                                  c.practitioner_id)
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            b = self.block_at(e.pos().x(), e.pos().y())
+            if b is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(e.globalPos(), block_tooltip(b.session, b.session.start.date() in self.closed), self)
+            return True
+        return super().event(e)
 
     def mouseDoubleClickEvent(self, event) -> None:
         pos = event.position()
