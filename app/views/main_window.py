@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.calendar.session_clicked.connect(self.show_popup)
         self.calendar.session_activated.connect(self.open_session)
         self.events.sessions_changed.connect(self.calendar.reload)
+        self.events.clients_changed.connect(self.calendar.reload)  # names on the calendar
 
         geometry = self.settings.value("main/geometry")
         if geometry is not None:
@@ -157,6 +158,8 @@ class MainWindow(QMainWindow):
         self.act_undo.setObjectName("actionUndo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.addAction(self.act_undo)
+        self.act_deleted = self._action("Deleted Sessions…", "actionDeletedSessions", self.open_deleted)
+        self.act_deleted.setEnabled(front_desk)
         self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
         self.act_closure.setEnabled(front_desk)
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_today, self.act_prev, self.act_next, self.act_refresh):
             m.addAction(a)
         m.addSeparator()
+        m.addAction(self.act_deleted)
         m.addAction(self.act_closure)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -330,8 +334,17 @@ class MainWindow(QMainWindow):
         self._open(ClosureDialog(self.practice, self.actor, self.calendar.anchor, self))
 
     # other dialogs -------------------------------------------------------------
+    def open_deleted(self) -> None:
+        from .deleted_sessions_dialog import DeletedSessionsDialog
+
+        dialog = DeletedSessionsDialog(self.practice, self.actor, self.money, self)
+        dialog.finished.connect(lambda _r: dialog.recovered and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
+
     def open_clients(self) -> None:
-        ClientListDialog(self.practice, self.actor, self.money, self).exec()
+        dialog = ClientListDialog(self.practice, self.actor, self.money, self)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
 
     def open_wages(self) -> None:
         WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()

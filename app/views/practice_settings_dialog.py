@@ -35,7 +35,7 @@ class PracticeSettingsDialog(QDialog):
         self.timezone.addItems(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")))
         self.timezone.setCurrentText(conf["timezone"])
         self.currency = QLineEdit(conf["currency"], objectName="settingsCurrency", maxLength=3)
-        self.locale = QLineEdit(conf["locale"], objectName="settingsLocale")
+        self.locale_edit = QLineEdit(conf["locale"], objectName="settingsLocale")
         self.day_start = QSpinBox(objectName="settingsDayStart", minimum=0, maximum=23, suffix=":00")
         self.day_end = QSpinBox(objectName="settingsDayEnd", minimum=1, maximum=24, suffix=":00")
         self.day_start.setValue(conf["day_start_hour"])
@@ -45,7 +45,7 @@ class PracticeSettingsDialog(QDialog):
         form.addRow("Address", self.address)
         form.addRow("Time zone", self.timezone)
         form.addRow("Currency (ISO code)", self.currency)
-        form.addRow("Locale (e.g. en_US, de_DE)", self.locale)
+        form.addRow("Locale (e.g. en_US, de_DE)", self.locale_edit)
         form.addRow("Working hours from", self.day_start)
         form.addRow("Working hours until", self.day_end)
         note = QLabel("Working hours are shown unshaded in the week and day views; the grid still scrolls "
@@ -70,7 +70,7 @@ class PracticeSettingsDialog(QDialog):
             self.saved = practice_settings.update_settings(
                 self.practice, self.actor, practice_name=self.name.text(),
                 practice_address=self.address.toPlainText(), timezone=self.timezone.currentText().strip(),
-                currency=self.currency.text().strip().upper(), locale=self.locale.text().strip(),
+                currency=self.currency.text().strip().upper(), locale=self.locale_edit.text().strip(),
                 day_start_hour=self.day_start.value(), day_end_hour=self.day_end.value())
         except ServiceError as exc:
             self.error.setText(error_text(exc))

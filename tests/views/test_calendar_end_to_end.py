@@ -78,3 +78,20 @@ def test_a_drag_in_the_week_view_creates_a_session_with_the_dragged_times(window
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     made = [s for s in window.calendar.sessions if s.start.date() == date(2026, 11, 26)]
     assert [(s.start.hour, s.start.minute, s.end.hour, s.end.minute) for s in made] == [(14, 0, 15, 30)]
+
+
+def test_deleted_sessions_menu_recovers_and_the_calendar_shows_it_again(window, qtbot):
+    # SPEC 5.2 from the main window: Sessions > Deleted Sessions… > select > Recover
+    from app.services import deletion
+
+    s = window.calendar.sessions[0]
+    deletion.delete_sessions(window.practice, window.actor, [s.id])
+    window.events.sessions_changed.emit()
+    assert s.id not in [x.id for x in window.calendar.sessions]
+    window.act_deleted.trigger()
+    dialog = window.active_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.recover_button, Qt.MouseButton.LeftButton)
+    dialog.reject()
+    qtbot.waitUntil(lambda: s.id in [x.id for x in window.calendar.sessions])

@@ -164,7 +164,7 @@ class ClientPicker(QWidget):
             if self._items:
                 self.empty.setText(f"No client matches “{self.search.text().strip()}”.")
             else:
-                self.empty.setText("No clients yet.\nAdd clients under Clients first.")
+                self.empty.setText("No clients yet: add them with Clients ▸ Client List… ▸ New client…")
             self.stack.setCurrentWidget(self.empty)
 
     def _visible_items(self) -> list[QListWidgetItem]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class Column:
     title: str
     value: Callable[[object], object]
     align_right: bool = False
+    color: Callable[[object], QColor | None] | None = None  # text colour per row; None = the default
 
 
 _ROOT = QModelIndex()
@@ -43,6 +45,8 @@ class RowsTableModel(QAbstractTableModel):
             return str(col.value(self.rows[index.row()]))
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col.color is not None:
+            return col.color(self.rows[index.row()])
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
