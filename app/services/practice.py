@@ -23,6 +23,8 @@ DEFAULT_SETTINGS = {
     "locale": "en_US",
     "day_start_hour": 8,
     "day_end_hour": 20,
+    "prepayment_mode": "open",  # SPEC 6: open | threshold | credit
+    "threshold_cents": 0,
 }
 
 

@@ -39,6 +39,10 @@ def _check(key: str, value):
         return value
     if key in ("day_start_hour", "day_end_hour"):
         return validate.whole(key.replace("_", " "), value, 0, 24)
+    if key == "prepayment_mode":
+        return validate.choice("prepayment mode", value, ("open", "threshold", "credit"))
+    if key == "threshold_cents":
+        return validate.cents("minimum threshold", value)
     raise ValidationError(key, "is not a practice setting")
 
 

@@ -16,6 +16,7 @@ from .conflicts import find_conflicts
 from .errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_
 from .permissions import require_session_access
 from .practice import Actor, Practice
+from .prepayment import HARD_CODES, prepayment_warnings
 from .recurrence import RecurrenceInput, check, occurrence_dates
 from .session_views import S, SessionView, load_views, session_query
 
@@ -107,10 +108,21 @@ def _gate(tx: Session, practice: Practice, actor: Actor, warnings: list[Warning_
                  warnings=[w.message for w in warnings])
 
 
-def _warnings(tx: Session, tz: ZoneInfo, slots, data: SessionInput, exclude_ids=()) -> list[Warning_]:
-    """Everything staff may override (SPEC 2.5 conflicts, 7.3 closures), in one list."""
-    return (find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids, exclude_ids)
-            + closure_warnings(tx, tz, slots))
+def _warnings(tx: Session, tz: ZoneInfo, slots, data: SessionInput, exclude_ids=(),
+              practice: Practice | None = None) -> list[Warning_]:
+    """Conflicts (SPEC 2.5) and closures (7.3), which staff may override, and, for a new booking
+    (``practice`` given), the prepayment rules (6.2, 6.4)."""
+    out = (find_conflicts(tx, tz, slots, data.practitioner_id, data.location_id, data.client_ids, exclude_ids)
+           + closure_warnings(tx, tz, slots))
+    if practice is not None:
+        out += prepayment_warnings(tx, practice, data.client_ids, data.service_id, slots, exclude_ids)
+    return out
+
+
+def _refuse_hard_rules(warnings: list[Warning_]) -> None:
+    hard = [w for w in warnings if w.code in HARD_CODES]
+    if hard:
+        raise RuleViolation(" ".join(w.message for w in hard))
 
 
 def _slots(data: SessionInput, dates: list[date], tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
@@ -147,7 +159,8 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
     slots = _slots(data, dates, tz)
     with practice.uow() as tx:
         _check_references(tx, data)
-        warnings = _warnings(tx, tz, slots, data)
+        warnings = _warnings(tx, tz, slots, data, practice=practice)
+        _refuse_hard_rules(warnings)
         if warnings and not confirm:
             _gate(tx, practice, actor, warnings, confirm)  # raises before anything is written
         series_id = None
@@ -183,7 +196,8 @@ def check_session(practice: Practice, actor: Actor, data: SessionInput, recurren
     with practice.read() as tx:
         _check_references(tx, data)
         exclude = [session_id] if session_id is not None else []
-        return _warnings(tx, tz, _slots(data, dates, tz), data, exclude)
+        return _warnings(tx, tz, _slots(data, dates, tz), data, exclude,
+                         practice=practice if session_id is None else None)
 
 
 def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
@@ -323,7 +337,8 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
                               series.count, series.until, True)
         dates = occurrence_dates(data.start.date(), rec)[1:]
         slots = _slots(data, dates, tz)
-        warnings = _warnings(tx, tz, slots, data, exclude_ids=[first.id])
+        warnings = _warnings(tx, tz, slots, data, exclude_ids=[first.id], practice=practice)
+        _refuse_hard_rules(warnings)
         _gate(tx, practice, actor, warnings, confirm, first.id)
         series.enabled = True
         made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]

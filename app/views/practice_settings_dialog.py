@@ -18,6 +18,11 @@ from PySide6.QtWidgets import (
 from ..services import practice_settings
 from ..services.errors import ServiceError
 from .widgets.messages import error_text
+from .widgets.money_field import MoneyField
+
+PREPAYMENT_MODES = (("open", "Open: no restriction"),
+                    ("threshold", "Minimum threshold: balance must reach it"),
+                    ("credit", "Available-credit filter: credit must cover each booking"))
 
 
 class PracticeSettingsDialog(QDialog):
@@ -36,18 +41,30 @@ class PracticeSettingsDialog(QDialog):
         self.timezone.setCurrentText(conf["timezone"])
         self.currency = QLineEdit(conf["currency"], objectName="settingsCurrency", maxLength=3)
         self.locale_edit = QLineEdit(conf["locale"], objectName="settingsLocale")
+        self.locale_edit.setPlaceholderText("e.g. en_US, de_DE")
+        self.currency.setPlaceholderText("ISO code, e.g. USD")
         self.day_start = QSpinBox(objectName="settingsDayStart", minimum=0, maximum=23, suffix=":00")
         self.day_end = QSpinBox(objectName="settingsDayEnd", minimum=1, maximum=24, suffix=":00")
         self.day_start.setValue(conf["day_start_hour"])
         self.day_end.setValue(conf["day_end_hour"])
+        self.prepayment = QComboBox(objectName="settingsPrepayment")
+        for value, text in PREPAYMENT_MODES:
+            self.prepayment.addItem(text, value)
+        self.prepayment.setCurrentIndex(max(0, self.prepayment.findData(conf["prepayment_mode"])))
+        self.threshold = MoneyField(conf["locale"], label="Minimum threshold", objectName="settingsThreshold")
+        self.threshold.set_cents(conf["threshold_cents"])
+        self.prepayment.currentIndexChanged.connect(self._mode_changed)
+        self._mode_changed()
         form = QFormLayout()
         form.addRow("Practice name", self.name)
         form.addRow("Address", self.address)
         form.addRow("Time zone", self.timezone)
-        form.addRow("Currency (ISO code)", self.currency)
-        form.addRow("Locale (e.g. en_US, de_DE)", self.locale_edit)
+        form.addRow("Currency", self.currency)
+        form.addRow("Locale", self.locale_edit)
         form.addRow("Working hours from", self.day_start)
         form.addRow("Working hours until", self.day_end)
+        form.addRow("Prepayment", self.prepayment)
+        form.addRow("Minimum threshold", self.threshold)
         note = QLabel("Working hours are shown unshaded in the week and day views; the grid still scrolls "
                       "through the whole day. Changes apply when the calendar next loads.", wordWrap=True)
         note.setStyleSheet("color: #4a5568;")
@@ -65,13 +82,22 @@ class PracticeSettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
 
+    def _mode_changed(self) -> None:
+        self.threshold.setEnabled(self.prepayment.currentData() == "threshold")
+
     def _submit(self) -> None:
+        try:
+            threshold = self.threshold.cents()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
         try:
             self.saved = practice_settings.update_settings(
                 self.practice, self.actor, practice_name=self.name.text(),
                 practice_address=self.address.toPlainText(), timezone=self.timezone.currentText().strip(),
                 currency=self.currency.text().strip().upper(), locale=self.locale_edit.text().strip(),
-                day_start_hour=self.day_start.value(), day_end_hour=self.day_end.value())
+                day_start_hour=self.day_start.value(), day_end_hour=self.day_end.value(),
+                prepayment_mode=self.prepayment.currentData(), threshold_cents=threshold)
         except ServiceError as exc:
             self.error.setText(error_text(exc))
             return

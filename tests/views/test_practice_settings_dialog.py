@@ -41,3 +41,18 @@ def test_only_an_admin_gets_the_settings_action(busy_practice, make, qsettings, 
     w = MainWindow(busy_practice, user, date(2026, 11, 24), settings=qsettings)
     qtbot.addWidget(w)
     assert not w.act_settings.isEnabled()
+
+
+def test_prepayment_mode_and_threshold_are_set_here(practice, admin, qtbot):
+    # SPEC 6: Settings > Session control, exactly one mode active
+    d = PracticeSettingsDialog(practice, admin)
+    qtbot.addWidget(d)
+    d.show()
+    assert not d.threshold.isEnabled()
+    d.prepayment.setCurrentIndex(d.prepayment.findData("threshold"))
+    assert d.threshold.isEnabled()
+    d.threshold.clear()
+    qtbot.keyClicks(d.threshold, "200")
+    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+    assert practice.settings()["prepayment_mode"] == "threshold"
+    assert practice.settings()["threshold_cents"] == 20000

@@ -1,0 +1,80 @@
+"""Prepayment modes (SPEC 6.1, 6.2, 6.4), checked when clients are booked.
+
+For a client: payments P and saved charges C are their ledger (balance = P - C); open charges O
+are the current cost of their open, live sessions; available credit = P - C - O.
+Package mode (6.3) comes with packages and is not offered yet.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Client, LedgerEntry, Participant, PracticeSession, Service
+from .errors import Warning_
+from .money import format_money
+from .practice import Practice
+from .pricing import session_cost
+
+MODES = ("open", "threshold", "credit")
+HARD_CODES = ("prepayment.threshold",)  # SPEC 6.2: such a client "cannot be added"; nobody overrides
+
+
+def balances(tx: Session, client_ids: Sequence[int]) -> dict[int, int]:
+    rows = tx.execute(select(LedgerEntry.client_id, func.sum(LedgerEntry.amount_cents))
+                      .where(LedgerEntry.client_id.in_(list(client_ids))).group_by(LedgerEntry.client_id))
+    found = {cid: int(total) for cid, total in rows}
+    return {cid: found.get(cid, 0) for cid in client_ids}
+
+
+def open_charges(tx: Session, client_ids: Sequence[int], exclude_ids: Sequence[int] = ()) -> dict[int, int]:
+    """O: what each client's open, live sessions cost at today's prices (SPEC 6, 4.3)."""
+    q = (select(Participant.client_id, Service.kind, Service.cost_cents, PracticeSession.start_at,
+                PracticeSession.end_at)
+         .join(PracticeSession, PracticeSession.id == Participant.session_id)
+         .join(Service, Service.id == PracticeSession.service_id)
+         .where(Participant.client_id.in_(list(client_ids)), PracticeSession.status == "open",
+                PracticeSession.deleted_at.is_(None)))
+    if exclude_ids:
+        q = q.where(PracticeSession.id.not_in(list(exclude_ids)))
+    out: dict[int, int] = defaultdict(int)
+    for cid, kind, cost, start, end in tx.execute(q):
+        out[cid] += session_cost(kind, cost, int((end - start).total_seconds() // 60))
+    return {cid: out.get(cid, 0) for cid in client_ids}
+
+
+def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[int], service_id: int,
+                        slots: Sequence[tuple[datetime, datetime]], exclude_ids: Sequence[int] = ()) -> list[Warning_]:
+    conf = practice.settings()
+    mode = conf.get("prepayment_mode", "open")
+    if mode == "open" or not client_ids or not slots:
+        return []
+
+    def money(cents: int) -> str:
+        return format_money(cents, conf["currency"], conf["locale"])
+
+    names = {c.id: f"{c.first_name} {c.last_name}"
+             for c in tx.scalars(select(Client).where(Client.id.in_(list(client_ids))))}
+    bal = balances(tx, client_ids)
+    out: list[Warning_] = []
+    if mode == "threshold":
+        floor = int(conf.get("threshold_cents", 0))
+        for cid in client_ids:
+            if bal[cid] < floor:
+                out.append(Warning_("prepayment.threshold",
+                                    f"{names[cid]} cannot be booked: their balance is {money(bal[cid])}, "
+                                    f"below the minimum of {money(floor)} (SPEC 6.2)."))
+        return out
+    service = tx.get(Service, service_id)
+    needed = sum(session_cost(service.kind, service.cost_cents, int((b - a).total_seconds() // 60)) for a, b in slots)
+    pending = open_charges(tx, client_ids, exclude_ids)
+    for cid in client_ids:
+        available = bal[cid] - pending[cid]
+        if available < needed:
+            out.append(Warning_("prepayment.credit",
+                                f"Insufficient funds: {names[cid]} has {money(available)} of available credit; "
+                                f"this booking costs {money(needed)}."))
+    return out
