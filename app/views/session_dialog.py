@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..services import catalog, clients, practitioners, sessions
 from ..services.errors import NeedsConfirmation, ServiceError, ValidationError, Warning_
+from ..services.prepayment import HARD_CODES
 from ..services.session_views import SessionView
 from .widgets.client_picker import ClientPicker
 from .widgets.messages import confirm_warnings, error_text
@@ -320,8 +321,8 @@ class SessionDialog(QDialog):
         lines = [f"• {w.message}" for w in found[:MAX_LISTED]]
         if len(found) > MAX_LISTED:
             lines.append(f"… and {len(found) - MAX_LISTED} more")
-        head = "⚠ Check before saving (you can still save):" if self.actor.is_front_desk else \
-            "⚠ This cannot be saved as it is:"
+        overridable = self.actor.is_front_desk and not any(w.code in HARD_CODES for w in found)
+        head = "⚠ Check before saving (you can still save):" if overridable else "⚠ This cannot be saved as it is:"
         self.warnings.setText("\n".join([head, *lines]))
         self.warnings.show()
 
