@@ -1,16 +1,23 @@
-"""Complete ("save") a session, re-save it with another status, or set it back to open (SPEC 4).
+"""Set a session's status: complete ("save") it, re-save it with another status, or set it back to
+open (SPEC 4).
 
 Offers every enabled completion type (SPEC 4.4, 4.5), the cost override for admin and staff
-(SPEC 4.1) and, for a saved session, "Set back to open". Before anything is saved it shows what
-the choice would charge each client and pay the practitioner — amounts from
-``completion.preview_completion``; the dialog does no arithmetic of its own.
+(SPEC 4.1) and, for a saved session, "Set back to open"; a saved session's current status is marked
+"(current)". Before anything is saved it shows what the choice would charge each client and pay the
+practitioner — amounts from ``completion.preview_completion``; the dialog does no arithmetic of its own.
+
+Layout: the header, the choices and the preview (each in its own scroll area, as tall as its content
+up to a share of the screen), the error line and the buttons. After each choice the dialog grows to
+what its layout asks for (within the screen) and the chosen option is kept in view, so a long
+preview (a row per client in a large group) never covers the choices.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -30,13 +37,18 @@ from ..services.completion import CompletionTypeView, Override
 from ..services.errors import ServiceError
 from ..services.session_views import SessionView
 from . import style
+from .session_popup import names_text
 from .widgets.messages import error_text
 from .widgets.money_field import MoneyField
 
 OVERRIDE = "override"
 REOPEN = "reopen"
+OVERRIDE_LABEL = "Completed with cost override"
+REOPEN_LABEL = "Set back to open"
 _MUTED = "color: #4a5568;"
 _ERROR = "color: #c53030;"
+# shares of the screen's height the choices and the preview may take before they scroll
+_CHOICES_SHARE, _PREVIEW_SHARE = 0.45, 0.3
 
 
 def type_description(t: CompletionTypeView) -> str:
@@ -51,11 +63,63 @@ def type_description(t: CompletionTypeView) -> str:
     return ""
 
 
+def submit_text(key: int | str | None, label: str) -> str:
+    """The submit button says what it will do: 'Mark as Late Cancel', 'Set back to open', ..."""
+    if key is None:
+        return "Set status"
+    if key == REOPEN:
+        return REOPEN_LABEL
+    if key == OVERRIDE:
+        return "Save with cost override"
+    return f"Mark as {label}"
+
+
+class FitScrollArea(QScrollArea):
+    """A frameless, vertical-only scroll area that asks its layout for its content's height at the
+    width it gets, up to ``max_height``: shorter content shows whole, only taller content scrolls.
+
+    ``keep_in_view`` widgets (inside the content) are scrolled into view whenever the area is
+    resized, so a choice stays visible while the dialog around it changes size.
+    """
+
+    def __init__(self, content: QWidget, max_height: int, objectName: str):  # noqa: N803 (Qt spelling)
+        super().__init__(objectName=objectName)
+        self.max_height = max_height
+        self.keep_in_view: list[QWidget] = []
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        content = self.widget()
+        needed = content.heightForWidth(width) if content.hasHeightForWidth() else -1
+        if needed < 0:
+            needed = content.sizeHint().height()
+        return min(needed, self.max_height) + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        width = super().sizeHint().width()
+        return QSize(width, self.heightForWidth(width))
+
+    def scroll_into_view(self) -> None:
+        for widget in reversed(self.keep_in_view):  # the first one wins when not all fit
+            self.ensureWidgetVisible(widget, 0, 8)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.scroll_into_view()
+
+
 class CompletionDialog(QDialog):
     """``CompletionDialog(practice, actor, session, money, parent=None)``.
 
     ``result_session`` is the SessionView after a successful submit (then the dialog accepts).
-    ``choice`` is the chosen completion type id, ``"override"``, ``"reopen"`` or None.
+    ``choice`` is the chosen completion type id, ``"override"``, ``"reopen"`` or None;
+    ``radios`` maps each choice to its radio button, ``submit`` is the submit button.
     """
 
     def __init__(self, practice, actor, session: SessionView, money: Callable[[int], str], parent=None):
@@ -65,17 +129,22 @@ class CompletionDialog(QDialog):
         self.result_session: SessionView | None = None
         self.choice: int | str | None = None
         saved = session.status != "open"
-        self.setWindowTitle("Change saved session" if saved else "Complete session")
+        self.setWindowTitle("Set session status")
         locale = practice.settings()["locale"]
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        screen_height = screen.availableGeometry().height()
 
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.radios: dict[int | str, QRadioButton] = {}
+        self.labels: dict[int | str, str] = {}  # each choice's own label, without "(current)"
+        self._parts: dict[int | str, list[QWidget]] = {}  # what to keep in view when it is chosen
         choices = QVBoxLayout()
         choices.setSpacing(2)
         self.types = completion.list_completion_types(practice, actor)
         for t in self.types:
-            self._add_choice(choices, t.id, t.label, type_description(t), f"completionType{t.id}")
+            current = saved and not session.cost_override and session.completion_type_id == t.id
+            self._add_choice(choices, t.id, t.label, type_description(t), f"completionType{t.id}", current=current)
 
         # SPEC 4.1: the cost override is for admin and staff only (the service refuses others anyway)
         self.override_cost: MoneyField | None = None
@@ -94,27 +163,32 @@ class CompletionDialog(QDialog):
                 field.setMaximumWidth(140)
                 field.setEnabled(False)
                 field.textChanged.connect(self._refresh_preview)
-            self._add_choice(choices, OVERRIDE, "Completed with cost override",
+            self._add_choice(choices, OVERRIDE, OVERRIDE_LABEL,
                              "Charge each client and pay the practitioner the amounts typed here.",
-                             "completionOverride", extra=override_box)
+                             "completionOverride", extra=override_box, current=saved and session.cost_override)
         if saved:
-            self._add_choice(choices, REOPEN, "Set back to open",
+            self._add_choice(choices, REOPEN, REOPEN_LABEL,
                              "Reverse this session's charges and wage; it becomes open again.", "completionReopen")
         self.group.idClicked.connect(self._chosen)
         choices.addStretch(1)
 
-        box = QGroupBox("Save as", objectName="completionChoices")
-        box.setLayout(choices)
-        scroll = QScrollArea(objectName="completionChoicesScroll")
-        scroll.setWidget(box)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the options scroll inside the box, so its title and edges stay put
+        options = QWidget(objectName="completionOptions")
+        options.setLayout(choices)
+        scroll = FitScrollArea(options, max(160, int(screen_height * _CHOICES_SHARE)), "completionChoicesScroll")
+        scroll.viewport().setAutoFillBackground(False)  # the box's own background shows through
+        box = QGroupBox("New status", objectName="completionChoices")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(2, 2, 2, 2)
+        box_layout.addWidget(scroll)
 
         self.preview = QLabel(objectName="completionPreview", wordWrap=True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.preview.setStyleSheet("background: #f7fafc; border: 1px solid #d5d9e0; border-radius: 4px; padding: 8px;")
-        self.preview.setMinimumHeight(48)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a group of many clients scrolls here instead of pushing the choices off the dialog
+        self.preview_scroll = FitScrollArea(self.preview, max(100, int(screen_height * _PREVIEW_SHARE)),
+                                            "completionPreviewScroll")
         self.error = QLabel(objectName="completionError", wordWrap=True)
         self.error.setStyleSheet(_ERROR)
         self.error.hide()
@@ -122,7 +196,7 @@ class CompletionDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.submit = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.submit.setObjectName("completionSubmit")
-        self.submit.setText("Save")
+        self.submit.setText(submit_text(None, ""))
         self.submit.setEnabled(False)  # SPEC 4.2 habit: only once a choice is made
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("completionCancel")
@@ -131,52 +205,79 @@ class CompletionDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._header())
-        layout.addWidget(scroll)
-        layout.addWidget(self.preview)
+        layout.addWidget(box)
+        layout.addWidget(self.preview_scroll)
         layout.addWidget(self.error)
-        layout.addStretch(1)  # a shorter preview leaves room above the buttons, not inside the choices
+        layout.addStretch(1)  # room the user adds goes above the buttons, not inside the boxes
         layout.addWidget(buttons)
         self.choices_box, self.choices_scroll = box, scroll
-        self._refresh_preview()
         self.setMinimumWidth(480)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        """Make the choices fully visible (up to a cap; more custom types scroll)."""
-        super().showEvent(event)
-        box, scroll = self.choices_box, self.choices_scroll
-        width = scroll.viewport().width()
-        needed = box.heightForWidth(width) if box.hasHeightForWidth() else box.sizeHint().height()
-        scroll.setMinimumHeight(min(max(needed, box.sizeHint().height()) + 2, 460))
+        self._refresh_preview()
+        width = max(self.minimumWidth(), layout.totalMinimumSize().width())  # a long label does not wrap
+        self.resize(width, self._wanted_height(width))
 
     # building ---------------------------------------------------------------
     def _header(self) -> QLabel:
         s = self.session
         lines = [f"<b style='font-size: 12pt'>{escape(s.title)}</b>"]
         if s.kind == "group":
-            lines.append(escape(s.client_names))
+            lines.append(escape(names_text(s)))  # the preview lists every client
         lines.append(f"{s.start:%a %d %b %Y}, {s.start:%H:%M}\u2013{s.end:%H:%M}")
         lines.append(escape(f"{s.service_name} \u00b7 {s.practitioner_name}"))
-        if s.status != "open":
-            color = style.STATUS_COLORS.get(s.status, style.TEXT).name()
-            lines.append(f"Saved as <span style='color: {color}; font-weight: bold'>"
-                         f"{style.STATUS_SYMBOLS.get(s.status, '')} {escape(s.label)}</span>")
+        color = style.STATUS_COLORS.get(s.status, style.TEXT).name()
+        lines.append(f"Current status: <span style='color: {color}; font-weight: bold'>"
+                     f"{style.STATUS_SYMBOLS.get(s.status, '')} {escape(s.label)}</span>")
         header = QLabel("<br>".join(lines), objectName="completionHeader", wordWrap=True)
         header.setTextFormat(Qt.TextFormat.RichText)
         return header
 
     def _add_choice(self, layout: QVBoxLayout, key: int | str, label: str, description: str, name: str,
-                    extra: QWidget | None = None) -> None:
-        radio = QRadioButton(label, objectName=name)
+                    extra: QWidget | None = None, current: bool = False) -> None:
+        radio = QRadioButton(f"{label} (current)" if current else label, objectName=name)
         radio.setStyleSheet("font-weight: bold;")
         self.group.addButton(radio, len(self.radios))
         self.radios[key] = radio
+        self.labels[key] = label
+        parts: list[QWidget] = [radio]
         layout.addWidget(radio)
         if description:
             text = QLabel(description, objectName=f"{name}Description", wordWrap=True)
             text.setStyleSheet(f"{_MUTED} margin-left: 26px; margin-bottom: 6px;")
             layout.addWidget(text)
+            parts.append(text)
         if extra is not None:
             layout.addWidget(extra)
+            parts.append(extra)
+        self._parts[key] = parts
+
+    # sizing -----------------------------------------------------------------
+    def _wanted_height(self, width: int) -> int:
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()
+
+    def _fit(self) -> None:
+        """Grow (never shrink, so the buttons do not jump back) to what the layout asks for at this
+        width, within the screen, moving up if the bottom would leave it; keep the choice in view."""
+        self.preview_scroll.updateGeometry()  # its content changed: drop the layout's cached heights
+        self.layout().invalidate()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().height() - self.height()
+        height = min(max(self.height(), self._wanted_height(self.width())), area.height() - frame)
+        if height != self.height():
+            self.resize(self.width(), height)
+        if self.isVisible():
+            geo = self.frameGeometry()
+            if geo.bottom() > area.bottom():
+                self.move(geo.x(), max(area.top(), area.bottom() + 1 - geo.height()))
+        self.layout().activate()
+        self.choices_scroll.scroll_into_view()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._fit()  # the screen (and the window frame) are known now
 
     # behaviour --------------------------------------------------------------
     def _chosen(self, button_id: int) -> None:
@@ -188,8 +289,9 @@ class CompletionDialog(QDialog):
         if is_override:
             self.override_cost.setFocus()
             self.override_cost.selectAll()
-        self.submit.setText("Set back to open" if self.choice == REOPEN else "Save")
+        self.submit.setText(submit_text(self.choice, self.labels[self.choice]))
         self.submit.setEnabled(True)
+        self.choices_scroll.keep_in_view = self._parts[self.choice]
         self._set_error("")
         self._refresh_preview()
 
@@ -200,13 +302,14 @@ class CompletionDialog(QDialog):
     def _refresh_preview(self) -> None:
         s = self.session
         if self.choice is None:
-            self._set_preview("<span style='color:#4a5568'>Choose how to save this session to see what the "
-                              "client is charged and the practitioner is paid.</span>")
+            self._set_preview(f"<span style='{_MUTED}'>Choose a new status to see what each client is charged "
+                              "and the practitioner is paid.</span>")
             return
+        label = escape(self.labels[self.choice])
         if self.choice == REOPEN:
             rows = [(escape(c.name), self.money(c.charge_cents)) for c in s.clients if c.charge_cents is not None]
             rows.append((escape(f"Wage of {s.practitioner_name}"), self.money(s.wage_cents)))
-            self._set_preview(_table("Setting back to open <b>reverses</b> these charges and the wage:", rows))
+            self._set_preview(_table(f"<b>{label}</b> reverses these charges and the wage:", rows))
             return
         try:
             override = self._override() if self.choice == OVERRIDE else None
@@ -224,18 +327,20 @@ class CompletionDialog(QDialog):
         if len(s.clients) > 1:
             rows.append((f"Total charged ({p.clients} clients)", self.money(p.total_charge_cents), True))
         rows.append((escape(f"Wage paid to {s.practitioner_name}"), self.money(p.wage_cents)))
-        self._set_preview(_table(f"Saving as <b>{escape(p.label)}</b> charges:", rows))
+        self._set_preview(_table(f"<b>{label}</b> would charge:", rows))
 
     def _set_preview(self, html: str) -> None:
         self.preview.setText(html)
+        self._fit()
 
     def _set_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        self._fit()
 
     def _submit(self) -> None:
         if self.choice is None:  # the button is disabled; Enter must not slip through either
-            self._set_error("Status: choose how to save this session.")
+            self._set_error("New status: choose one of the options above.")
             return
         try:
             if self.choice == REOPEN:

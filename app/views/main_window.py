@@ -284,7 +284,9 @@ class MainWindow(QMainWindow):
         if old is not None:
             old.close()
             old.deleteLater()
-        self.popup = SessionPopup(s, self.money, self)
+        day = s.start.date()
+        closed = closures.closure_on(closures.list_closures(self.practice, self.actor, day, day), day)
+        self.popup = SessionPopup(s, self.money, self, closure_label=closed.label if closed else None)
         self.popup.complete_requested.connect(self.complete_session)
         self.popup.edit_requested.connect(self.edit_session)
         self.popup.open_requested.connect(self.open_session)

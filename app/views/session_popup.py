@@ -1,18 +1,21 @@
-"""The calendar pop-up: a session's essentials where it was clicked, with Complete / Edit / Open…
-links (SPEC 4.2). It is given a SessionView and a money formatter; it calls no service."""
+"""The calendar pop-up: a session's essentials where it was clicked, with Set status… / Edit /
+Details… links (SPEC 4.2), and a red line when the practice is closed that day (SPEC 7.3). It is
+given a SessionView, a money formatter and the closure's label; it calls no service."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ..services.session_views import SessionView
 from . import style
 
 MAX_NAMES = 8  # a large group lists this many names, then "and n more"
+CLOSED_STYLE = "color: #c53030; font-weight: bold;"  # a session on a closure stands out (SPEC 7.3)
+_MAX_WIDTH = 380
 _LINK_STYLE = ("QPushButton { border: none; color: #2b6cb0; text-decoration: underline; padding: 2px 4px; }"
                "QPushButton:hover { color: #1a4f8a; }")
 
@@ -20,6 +23,17 @@ _LINK_STYLE = ("QPushButton { border: none; color: #2b6cb0; text-decoration: und
 def when_text(s: SessionView) -> str:
     """'Tue 24 Nov 2026 · 17:00–18:00' in the practice time zone."""
     return f"{s.start:%a %d %b %Y} \u00b7 {s.start:%H:%M}\u2013{s.end:%H:%M}"
+
+
+def names_text(s: SessionView, limit: int = MAX_NAMES) -> str:
+    """The clients' names; a large group lists ``limit`` of them, then "and n more"."""
+    names = [c.name for c in s.clients[:limit]]
+    more = len(s.clients) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more else "")
+
+
+def closure_text(label: str) -> str:
+    return f"Practice closed this day: {label}"
 
 
 def status_html(s: SessionView) -> str:
@@ -41,20 +55,25 @@ def note_label(text: str, name: str, private: bool = False) -> QLabel:
 
 
 class SessionPopup(QFrame):
-    """``SessionPopup(session, money, parent=None)``; ``show_at(global_point)``.
+    """``SessionPopup(session, money, parent=None, *, closure_label=None)``; ``show_at(global_point)``.
+
+    ``closure_label``: the label of the closure on the session's day, if any (the caller looks it
+    up); the popup then says in red that the practice is closed that day (SPEC 7.3).
 
     Signals ``complete_requested(int)``, ``edit_requested(int)``, ``open_requested(int)`` carry the
     session id; the popup closes itself when a link is clicked (or on a click outside, as Qt popups
     do). It is not deleted on close: the caller keeps one at a time and ``deleteLater()``s the one
     it replaces. Attributes: ``session``, and the
-    links ``complete_link`` (None unless the session is open), ``edit_link``, ``open_link``.
+    links ``complete_link`` ("Set status…"; None unless the session is open), ``edit_link``,
+    ``open_link`` ("Details…", the session view).
     """
 
     complete_requested = Signal(int)
     edit_requested = Signal(int)
     open_requested = Signal(int)
 
-    def __init__(self, session: SessionView, money: Callable[[int], str], parent=None):
+    def __init__(self, session: SessionView, money: Callable[[int], str], parent=None, *,
+                 closure_label: str | None = None):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("sessionPopup")
         self.session, self.money = session, money
@@ -71,15 +90,24 @@ class SessionPopup(QFrame):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.setSpacing(4)
         outer.addLayout(layout, 1)
-        title = QLabel(escape(s.title), objectName="popupTitle")
+        # plain text (no escape()): an auto-detected label would show "Tom &amp; Jerry" literally
+        title = QLabel(s.title, objectName="popupTitle", textFormat=Qt.TextFormat.PlainText)
         title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         layout.addWidget(title)
         if s.kind == "group":
-            names = [c.name for c in s.clients[:MAX_NAMES]]
-            more = len(s.clients) - len(names)
-            text = ", ".join(names) + (f" and {more} more" if more else "")
-            layout.addWidget(QLabel(escape(text), objectName="popupClients", wordWrap=True))
+            layout.addWidget(QLabel(names_text(s), objectName="popupClients", wordWrap=True,
+                                    textFormat=Qt.TextFormat.PlainText))
         layout.addWidget(QLabel(when_text(s), objectName="popupWhen"))
+        self.closure = None
+        if closure_label:
+            self.closure = QLabel(closure_text(closure_label), objectName="popupClosure", wordWrap=True,
+                                  textFormat=Qt.TextFormat.PlainText)
+            self.closure.setStyleSheet(CLOSED_STYLE)
+            bold = self.closure.font()
+            bold.setBold(True)  # wrap only what does not fit the popup's widest
+            self.closure.setMinimumWidth(min(QFontMetrics(bold).horizontalAdvance(self.closure.text()) + 4,
+                                             _MAX_WIDTH - 40))
+            layout.addWidget(self.closure)
 
         facts = [("Service", s.service_name), ("Practitioner", s.practitioner_name)]
         if s.location_name:
@@ -107,16 +135,16 @@ class SessionPopup(QFrame):
         links.setContentsMargins(0, 6, 0, 0)
         self.complete_link = None
         if s.status == "open":
-            self.complete_link = self._link("Complete", "popupComplete", self.complete_requested)
+            self.complete_link = self._link("Set status\u2026", "popupComplete", self.complete_requested)
             links.addWidget(self.complete_link)
         self.edit_link = self._link("Edit", "popupEdit", self.edit_requested)
-        self.open_link = self._link("Open\u2026", "popupOpen", self.open_requested)
+        self.open_link = self._link("Details\u2026", "popupOpen", self.open_requested)
         links.addWidget(self.edit_link)
         links.addWidget(self.open_link)
         links.addStretch(1)
         layout.addLayout(links)
         self.setMinimumWidth(260)
-        self.setMaximumWidth(380)
+        self.setMaximumWidth(_MAX_WIDTH)
 
     def _charge_text(self) -> str:
         s = self.session

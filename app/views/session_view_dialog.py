@@ -1,5 +1,6 @@
-"""The session view (double-click on a session): every detail, each client with their charge,
-and the Complete (SPEC 4.2), Edit and Delete (SPEC 5.1) buttons."""
+"""The session view (double-click on a session): every detail, each client with their charge, a
+red line when the practice is closed that day (SPEC 7.3), and the Set status… (SPEC 4.2), Edit and
+Delete (SPEC 5.1) buttons."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,15 +18,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services import deletion, sessions
+from ..services import closures, deletion, sessions
 from ..services.errors import ServiceError
 from ..services.session_views import SessionView
 from . import style
 from .completion_dialog import CompletionDialog
-from .session_popup import status_html, when_text
+from .session_popup import CLOSED_STYLE, closure_text, status_html, when_text
 from .widgets.messages import show_error
 
 _MUTED = "color: #4a5568;"
+DELETED_PLACE = "Sessions \u25b8 Deleted Sessions\u2026"  # where deleted sessions are recovered (SPEC 5.2)
 
 
 class SessionViewDialog(QDialog):
@@ -52,6 +54,8 @@ class SessionViewDialog(QDialog):
         self.title = QLabel(objectName="viewTitle", wordWrap=True)
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
         self.when = QLabel(objectName="viewWhen")
+        self.closure = QLabel(objectName="viewClosure", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.closure.setStyleSheet(CLOSED_STYLE)
         self.banner = QLabel(objectName="viewBanner", wordWrap=True)
         self.banner.setStyleSheet("background: #fff5f5; color: #9b2c2c; border: 1px solid #feb2b2; padding: 4px;")
         self.service = QLabel(objectName="viewService", wordWrap=True)
@@ -91,7 +95,7 @@ class SessionViewDialog(QDialog):
         self.clients_heading = QLabel(objectName="viewClientsHeading")
         self.clients_heading.setStyleSheet("font-weight: bold; margin-top: 6px;")
 
-        self.complete_button = QPushButton("Complete\u2026", objectName="viewComplete")
+        self.complete_button = QPushButton("Set status\u2026", objectName="viewComplete")
         self.edit_button = QPushButton("Edit\u2026", objectName="viewEdit")
         self.delete_button = QPushButton("Delete\u2026", objectName="viewDelete")
         close = QPushButton("Close", objectName="viewClose")
@@ -112,6 +116,7 @@ class SessionViewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.when)
+        layout.addWidget(self.closure)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.clients_heading)
@@ -128,7 +133,12 @@ class SessionViewDialog(QDialog):
         self.setWindowTitle(f"Session \u2014 {s.title}")
         self.title.setText(s.title)
         self.when.setText(when_text(s))
-        self.banner.setText("This session is deleted. Recover it from the Deleted Sessions tab.")
+        # SPEC 7.3: a session on a closure stands out (looked up for its date in the practice time zone)
+        day = s.start.date()
+        labels = [c.label for c in closures.list_closures(self.practice, self.actor, day, day)]
+        self.closure.setText(closure_text(", ".join(labels)) if labels else "")
+        self.closure.setVisible(bool(labels))
+        self.banner.setText(f"This session is deleted. Recover it from {DELETED_PLACE}")
         self.banner.setVisible(s.deleted)
         self.service.setText(f"{s.service_name} ({'per hour' if s.service_kind == 'hourly' else 'fixed price'})")
         dot = style.practitioner_color(s.practitioner_color).name()
@@ -147,7 +157,6 @@ class SessionViewDialog(QDialog):
         self.private_note.setText(s.private_note or "")
         self.form.setRowVisible(self.public_note, bool(s.public_note))
         self.form.setRowVisible(self.private_note, bool(s.private_note))
-        self.complete_button.setText("Complete\u2026" if s.status == "open" else "Change status\u2026")
         for button in (self.complete_button, self.edit_button, self.delete_button):
             button.setEnabled(not s.deleted)
 
@@ -185,8 +194,8 @@ class SessionViewDialog(QDialog):
         s = self.session
         box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
                           f"Delete the session of {s.title} on {when_text(s)}?\n\n"
-                          "It moves to the Deleted Sessions tab; if it was saved, its charges and wage "
-                          "are reversed until it is recovered.",
+                          f"It can be recovered from {DELETED_PLACE}\n\nIf it was saved, its charges and "
+                          "wage are reversed until it is recovered.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("confirmDelete")
         box.button(QMessageBox.StandardButton.Yes).setText("Delete")

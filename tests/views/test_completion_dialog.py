@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QRadioButton
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QDialog, QGroupBox, QLabel, QPushButton, QRadioButton, QScrollArea
 
 from app.services import completion, ledger, sessions
-from app.services.completion import CompletionTypeInput
+from app.services.completion import CompletionTypeInput, Override
 from app.services.money import format_money
 from app.views.completion_dialog import CompletionDialog
 from app.views.widgets.money_field import MoneyField
@@ -89,11 +89,12 @@ def test_submit_is_disabled_until_a_choice_is_made(qtbot, practice, booked, open
     d = open_dialog(booked["single"])
     submit_button = d.findChild(QPushButton, "completionSubmit")
     assert not submit_button.isEnabled()
+    assert submit_button.text() == "Set status"
     qtbot.mouseClick(submit_button, Qt.MouseButton.LeftButton)
     assert d.isVisible() and d.result_session is None
-    assert "Choose how to save" in preview_text(d)
+    assert "Choose a new status" in preview_text(d)
     choose(qtbot, d, f"completionType{type_id(practice, 'canceled')}")
-    assert submit_button.isEnabled()
+    assert submit_button.isEnabled() and submit_button.text() == "Mark as Canceled"  # SPEC spelling
 
 
 # SPEC 4.1: the group preview shows each client and the total; the wage is paid once
@@ -226,3 +227,81 @@ def test_override_amounts_are_read_in_the_practice_locale(qtbot, practice, admin
     type_into(qtbot, cost, "80,50")
     submit(qtbot, d)
     assert ledger.client_balance(practice, admin, booked["alice"].id) == -8050
+
+
+# SPEC 4.2, 4.4: one wording; the submit button and the preview say what the chosen status does
+def test_the_submit_button_and_the_preview_follow_the_choice(qtbot, practice, admin, booked, open_dialog):
+    late = completion.create_completion_type(practice, admin, CompletionTypeInput(
+        "canceled", "Late Cancel", "Cancelled less than 24 hours ahead.", "percentage", 50, 50))
+    d = open_dialog(booked["single"])
+    assert d.windowTitle() == "Set session status"
+    assert d.findChild(QGroupBox, "completionChoices").title() == "New status"
+    submit_button = d.findChild(QPushButton, "completionSubmit")
+    for name, button_text, preview_label in [
+            (f"completionType{type_id(practice, 'completed')}", "Mark as Completed", "Completed"),
+            (f"completionType{late.id}", "Mark as Late Cancel", "Late Cancel"),
+            (f"completionType{type_id(practice, 'missed')}", "Mark as Missed", "Missed"),
+            ("completionOverride", "Save with cost override", "Completed with cost override")]:
+        choose(qtbot, d, name)
+        assert submit_button.text() == button_text
+        assert preview_text(d).startswith(f"<b>{preview_label}</b> would charge:")
+    assert d.findChild(QRadioButton, "completionReopen") is None  # an open session has nothing to reverse
+
+
+# SPEC 4.6: re-saving a saved session; its current status is marked
+def test_a_saved_session_marks_its_current_status(qtbot, practice, admin, booked, open_dialog):
+    sid = booked["single"].id
+    missed = type_id(practice, "missed")
+    d = open_dialog(booked["single"])
+    assert not any("(current)" in r.text() for r in d.findChildren(QRadioButton))  # open: nothing is current
+    assert "Current status" in d.findChild(QLabel, "completionHeader").text()
+    d = open_dialog(completion.complete_session(practice, admin, sid, missed))
+    marked = [r.objectName() for r in d.findChildren(QRadioButton) if r.text().endswith("(current)")]
+    assert marked == [f"completionType{missed}"] and radio(d, marked[0]).text() == "Missed (current)"
+    choose(qtbot, d, f"completionType{missed}")
+    assert d.findChild(QPushButton, "completionSubmit").text() == "Mark as Missed"  # not "Missed (current)"
+    assert "<b>Missed</b>" in preview_text(d)
+    choose(qtbot, d, "completionReopen")
+    assert preview_text(d).startswith("<b>Set back to open</b> reverses")
+    overridden = completion.complete_session(practice, admin, sid, override=Override(5000, 2000))
+    d = open_dialog(overridden)
+    assert radio(d, "completionOverride").text() == "Completed with cost override (current)"
+    assert [r for r in d.findChildren(QRadioButton) if "(current)" in r.text()] == [radio(d, "completionOverride")]
+
+
+def _visible_rect_in(widget, d) -> QRect:
+    """The part of ``widget`` that is painted, in ``d``'s coordinates (empty when none)."""
+    visible = widget.visibleRegion().boundingRect()
+    return QRect(widget.mapTo(d, visible.topLeft()), visible.size()) if not visible.isEmpty() else QRect()
+
+
+# SPEC 4.1, 4.2: with a large group the preview (a row per client) never covers the choices
+def test_with_seven_clients_the_chosen_option_stays_in_view(qtbot, practice, admin, make, open_dialog):
+    sv = make.service("Group class", cost=2500, wage=6000)
+    ana = make.practitioner("Dr. Ana Ruiz")
+    people = [make.client(first, "Group") for first in ("Ann", "Ben", "Cat", "Dov", "Eli", "Fay", "Gus")]
+    [group] = make.session(datetime(2026, 1, 7, 17), datetime(2026, 1, 7, 18), sv, ana, people)
+    saved = completion.complete_session(practice, admin, group.id, type_id(practice, "completed"))
+    d = open_dialog(saved)
+    area = d.screen().availableGeometry()
+    box = d.findChild(QGroupBox, "completionChoices")
+    viewport = d.findChild(QScrollArea, "completionChoicesScroll").viewport()
+    preview = d.findChild(QLabel, "completionPreview")
+    for name in ("completionReopen", f"completionType{type_id(practice, 'completed')}", "completionOverride",
+                 "completionReopen"):
+        choose(qtbot, d, name)
+        qtbot.wait(20)  # let posted layout requests run: check what the user would see
+        r = radio(d, name)
+        assert not r.visibleRegion().isEmpty()
+        shown = QRect(r.mapTo(viewport, QPoint(0, 0)), r.size())
+        assert viewport.rect().contains(shown), f"{name} is scrolled out of its box"
+        assert not _visible_rect_in(r, d).intersects(_visible_rect_in(preview, d)), f"the preview covers {name}"
+        assert box.geometry().bottom() < d.findChild(QScrollArea, "completionPreviewScroll").geometry().top()
+        assert d.rect().contains(box.geometry())  # the box keeps its bottom edge
+        assert area.contains(d.frameGeometry())  # grown, but within the screen
+        text = preview_text(d)
+        assert all(f"{p.first_name} Group" in text for p in people)
+    cost = d.findChild(MoneyField, "overrideCost")
+    choose(qtbot, d, "completionOverride")
+    qtbot.wait(20)
+    assert viewport.rect().contains(QRect(cost.mapTo(viewport, QPoint(0, 0)), cost.size()))  # not cut

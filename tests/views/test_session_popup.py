@@ -1,4 +1,5 @@
-"""The calendar pop-up (SPEC 4.2 Complete link, SPEC 2.4 private note), clicked for real."""
+"""The calendar pop-up (SPEC 4.2 Set status… link, SPEC 2.4 private note, SPEC 7.3 closures), clicked
+for real."""
 from __future__ import annotations
 
 import dataclasses
@@ -33,8 +34,8 @@ def booked(practice, make, admin):
 
 @pytest.fixture
 def show(qtbot):
-    def _show(view):
-        popup = SessionPopup(view, format_money)
+    def _show(view, **kw):
+        popup = SessionPopup(view, format_money, **kw)
         qtbot.addWidget(popup)
         popup.show_at(QPoint(200, 150))
         qtbot.waitExposed(popup)
@@ -74,9 +75,11 @@ def test_private_note_is_hidden_when_the_view_carries_none(booked, show):
     assert all("sleep diary" not in label.text() for label in popup.findChildren(QLabel))
 
 
-# SPEC 4.2: the Complete link is there while the session is open, and the charge once saved
+# SPEC 4.2: the Set status… link is there while the session is open, and the charge once saved
 def test_complete_link_only_while_open_and_the_charge_once_saved(practice, admin, booked, show):
-    assert show(booked["single"]).findChild(QPushButton, "popupComplete").isVisible()
+    links = show(booked["single"]).findChildren(QPushButton)
+    assert [(b.objectName(), b.text()) for b in links if b.isVisible()] == [
+        ("popupComplete", "Set status\u2026"), ("popupEdit", "Edit"), ("popupOpen", "Details\u2026")]
     completed = completion.type_by_key(practice, "completed").id
     completion.complete_session(practice, admin, booked["group"].id, completed)
     popup = show(sessions.get_session(practice, admin, booked["group"].id))
@@ -85,6 +88,20 @@ def test_complete_link_only_while_open_and_the_charge_once_saved(practice, admin
     details = text_of(popup, "popupDetails")
     assert "Completed" in details and style.STATUS_COLORS["completed"].name() in details
     assert "$120.00 each" in details
+
+
+# SPEC 7.3: a session on a closure is marked so it stands out
+def test_a_session_on_a_closure_says_so_in_red(booked, show):
+    popup = show(booked["single"], closure_label="Snow & ice day")
+    line = popup.findChild(QLabel, "popupClosure")
+    assert line is not None and line.isVisible()
+    assert line.text() == "Practice closed this day: Snow & ice day"  # shown as typed, not "&amp;"
+    assert line.textFormat() == Qt.TextFormat.PlainText
+    assert "#c53030" in line.styleSheet()  # red
+    assert line.geometry().top() > popup.findChild(QLabel, "popupWhen").geometry().top()  # under the date
+    for plain in (show(booked["single"]), show(booked["single"], closure_label=None)):
+        assert plain.findChild(QLabel, "popupClosure") is None
+        assert all("closed" not in label.text() for label in plain.findChildren(QLabel))
 
 
 @pytest.mark.parametrize(("link", "signal"), [("popupComplete", "complete_requested"),

@@ -1,14 +1,15 @@
-"""The session view (double-click): details, Complete via the completion dialog, Edit, Delete
-(SPEC 4.2, 5.1, 5.2, 3.4, 2.4). Modal sub-dialogs are driven by clicking their real buttons."""
+"""The session view (double-click): details, Set status… via the completion dialog, Edit, Delete
+(SPEC 4.2, 5.1, 5.2, 3.4, 2.4), the closure line (SPEC 7.3). Modal sub-dialogs are driven by clicking
+their real buttons."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QRadioButton
 
-from app.services import completion, deletion, ledger, sessions
+from app.services import closures, completion, deletion, ledger, sessions
 from app.services.money import format_money
 from app.services.recurrence import RecurrenceInput
 from app.views.completion_dialog import CompletionDialog
@@ -78,9 +79,10 @@ def test_the_view_shows_every_detail(booked, open_view):
     assert label(d, "viewPrivateNote") == "Discuss sleep diary"  # SPEC 2.4: admin sees it
 
 
-# SPEC 4.2: the Complete button on the session view
+# SPEC 4.2: the Complete button ("Set status…") on the session view
 def test_complete_via_the_completion_dialog_reloads_the_details(qtbot, practice, admin, booked, open_view):
     d = open_view(booked["group"].id)
+    assert d.findChild(QPushButton, "viewComplete").text() == "Set status\u2026"
     completed = completion.type_by_key(practice, "completed").id
 
     def complete(dialog):
@@ -95,7 +97,7 @@ def test_complete_via_the_completion_dialog_reloads_the_details(qtbot, practice,
     assert seen and d.changed
     assert "Completed" in label(d, "viewStatus")
     assert label(d, "viewClients").count("charged $120.00") == 2
-    assert d.findChild(QPushButton, "viewComplete").text() == "Change status\u2026"
+    assert d.findChild(QPushButton, "viewComplete").text() == "Set status\u2026"  # the same words once saved
     assert ledger.client_balance(practice, admin, booked["bob"].id) == -12000
 
 
@@ -121,7 +123,11 @@ def test_delete_asks_then_deletes(qtbot, practice, admin, booked, open_view):
     seen = when_modal(qtbot, lambda box: click(qtbot, box.findChild(QPushButton, "confirmDeleteYes")))
     click(qtbot, d.findChild(QPushButton, "viewDelete"))
     assert seen[0].objectName() == "confirmDelete" and "Alice Smith" in seen[0].text()
+    assert "recovered from Sessions \u25b8 Deleted Sessions\u2026" in seen[0].text()  # where to find it
     assert d.changed and d.deleted and d.result() == QDialog.DialogCode.Accepted
+    banner = d.findChild(QLabel, "viewBanner")
+    assert banner.isVisibleTo(d)
+    assert banner.text() == "This session is deleted. Recover it from Sessions \u25b8 Deleted Sessions\u2026"
     assert sessions.get_session(practice, admin, sid).deleted
     assert [s.id for s in deletion.list_deleted(practice, admin)] == [sid]
     assert ledger.client_balance(practice, admin, booked["alice"].id) == 0  # reversed
@@ -166,3 +172,20 @@ def test_a_practitioner_completes_but_is_not_offered_delete(qtbot, practice, mak
     when_modal(qtbot, complete)
     click(qtbot, d.findChild(QPushButton, "viewComplete"))
     assert d.changed and "Completed" in label(d, "viewStatus")
+
+
+# SPEC 7.3: a session on a closure is marked; the day is the session's date in the practice time zone
+def test_a_session_on_a_closure_says_so_in_red(practice, admin, make, booked, open_view):
+    closures.add_closure(practice, admin, date(2026, 1, 5), None, "Snow day")
+    d = open_view(booked["single"].id)  # Mon 5 Jan
+    line = d.findChild(QLabel, "viewClosure")
+    assert line.isVisible() and line.text() == "Practice closed this day: Snow day"
+    assert "#c53030" in line.styleSheet()
+    assert not open_view(booked["group"].id).findChild(QLabel, "viewClosure").isVisible()  # Tue 6 Jan
+    # 21:00 in New York on Wed 7 Jan is already Thu 8 Jan in UTC: the local date decides
+    [late] = make.session(datetime(2026, 1, 7, 21), datetime(2026, 1, 7, 22), booked["service"], booked["ana"],
+                          [booked["bob"]])
+    closures.add_closure(practice, admin, date(2026, 1, 8), None, "Staff training")
+    assert not open_view(late.id).findChild(QLabel, "viewClosure").isVisible()
+    closures.add_closure(practice, admin, date(2026, 1, 7), date(2026, 1, 7), "Boiler repair")
+    assert label(open_view(late.id), "viewClosure") == "Practice closed this day: Boiler repair"
