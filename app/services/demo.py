@@ -166,7 +166,7 @@ class _Demo:
         self.loc = {k: catalog.create_location(p, self.admin, name, booking).id
                     for k, (name, booking) in _LOCATIONS.items()}
         self.late = completion.create_completion_type(p, self.admin, completion.CompletionTypeInput(
-            "canceled", LATE_CANCEL, "Cancelled less than 24 hours ahead: half the fee, half the wage.",
+            "canceled", LATE_CANCEL, "Canceled less than 24 hours ahead: half the fee, half the wage.",
             "percentage", 50, 50))
         self.types = {t.key: t.id for t in completion.list_completion_types(p, self.admin) if t.key}
         self.clock.advance(minutes=20)
