@@ -29,3 +29,23 @@ def answer_modal(qtbot, object_name: str, *clicks: str) -> list[str]:
 
     QTimer.singleShot(0, act)
     return seen
+
+
+def when_modal(qtbot, handler) -> list:
+    """Run ``handler(dialog)`` on the modal dialog the next click opens; returns what it saw."""
+    seen: list = []
+
+    def run():
+        w = QApplication.activeModalWidget()
+        if w is None:
+            QTimer.singleShot(10, run)
+            return
+        seen.append(w)
+        try:
+            qtbot.waitExposed(w)
+            handler(w)
+        finally:
+            if w.isVisible():  # a failed check must not leave the test hanging in exec()
+                w.reject()
+    QTimer.singleShot(0, run)
+    return seen

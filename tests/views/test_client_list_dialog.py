@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt
 
 from app.services import clients, completion, ledger
 from app.services.money import format_money
 from app.views.client_edit_dialog import ClientEditDialog
 from app.views.client_list_dialog import CREDIT, OWES, ClientListDialog
 from app.views.widgets.client_picker import ClientPicker
-from tests.views.modal import answer_modal
+from tests.views.modal import answer_modal, when_modal
 
 
 @pytest.fixture
@@ -39,26 +38,6 @@ def open_list(qtbot, practice, admin):
         qtbot.waitExposed(d)
         return d
     return _open
-
-
-def when_modal(qtbot, handler) -> list:
-    """Run ``handler(dialog)`` on the modal dialog the next click opens; returns what it saw."""
-    seen: list = []
-
-    def run():
-        w = QApplication.activeModalWidget()
-        if w is None:
-            QTimer.singleShot(10, run)
-            return
-        seen.append(w)
-        try:
-            qtbot.waitExposed(w)
-            handler(w)
-        finally:
-            if w.isVisible():  # a failed check must not leave the test hanging in exec()
-                w.reject()
-    QTimer.singleShot(0, run)
-    return seen
 
 
 def row_of(d: ClientListDialog, last_name: str) -> int:

@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QRadioButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QRadioButton
 
 from app.services import closures, completion, deletion, ledger, sessions
 from app.services.money import format_money
 from app.services.recurrence import RecurrenceInput
 from app.views.completion_dialog import CompletionDialog
 from app.views.session_view_dialog import SessionViewDialog
+from tests.views.modal import when_modal
 
 
 @pytest.fixture
@@ -36,26 +37,6 @@ def open_view(qtbot, practice, admin):
         qtbot.waitExposed(d)
         return d
     return _open
-
-
-def when_modal(qtbot, handler) -> list:
-    """Run ``handler(dialog)`` on the modal dialog the next click opens; returns what it saw."""
-    seen: list = []
-
-    def run():
-        w = QApplication.activeModalWidget()
-        if w is None:
-            QTimer.singleShot(10, run)
-            return
-        seen.append(w)
-        try:
-            qtbot.waitExposed(w)
-            handler(w)
-        finally:
-            if w.isVisible():  # a failed check must not leave the test hanging in exec()
-                w.reject()
-    QTimer.singleShot(0, run)
-    return seen
 
 
 def click(qtbot, widget) -> None:
