@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from ..services import users
 from ..services.errors import ServiceError
-from .widgets.messages import error_text
+from .widgets.messages import error_label, error_text
 
 
 class ChangePasswordDialog(QDialog):
@@ -24,8 +24,7 @@ class ChangePasswordDialog(QDialog):
         hint = QLabel(f"At least {users.MIN_PASSWORD} characters.")
         hint.setStyleSheet("color: #4a5568;")
         form.addRow("", hint)
-        self.error = QLabel(objectName="passwordError", wordWrap=True)
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("passwordError")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
         buttons.accepted.connect(self._submit)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..services import clients
 from ..services.clients import ClientInput, ClientView
 from ..services.errors import ServiceError, ValidationError
-from .widgets.messages import error_text
+from .widgets.messages import error_label, error_text
 
 # stored value -> label shown, in the order the combo offers them
 NOTIFY_LABELS = {"email": "E-mail", "sms": "SMS", "both": "E-mail & SMS", "none": "Don't notify"}
@@ -79,8 +79,7 @@ class ClientEditDialog(QDialog):
                                     objectName="clientArchivedNote", wordWrap=True)
         self.archived_note.setStyleSheet("color: #975a16; background: #fefcbf; padding: 6px;")
         self.archived_note.setVisible(bool(client and client.archived))
-        self.error = QLabel(objectName="clientError", wordWrap=True)
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("clientError")
         self.error.hide()
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

@@ -23,6 +23,7 @@ from ..services import clients, ledger
 from ..services.clients import ClientView
 from ..services.errors import ServiceError
 from .client_edit_dialog import ClientEditDialog, notify_label
+from .widgets.messages import error_label
 from .widgets.rows_model import Column, RowsTableModel
 
 OWES = QColor("#c53030")
@@ -101,8 +102,7 @@ class ClientListDialog(QDialog):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
 
-        self.error = QLabel(objectName="clientListError", wordWrap=True)
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("clientListError")
         self.error.hide()
 
         self.new_button = QPushButton("New client\u2026", objectName="newClient")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..services import closures
 from ..services.errors import ServiceError
-from .widgets.messages import error_text
+from .widgets.messages import error_label, error_text
 
 
 class ClosureDialog(QDialog):
@@ -36,8 +36,7 @@ class ClosureDialog(QDialog):
         form.addRow("First day", self.first)
         form.addRow("Last day", self.last)
         form.addRow("Label", self.label)
-        self.error = QLabel(objectName="closureError", wordWrap=True)
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("closureError")
         note = QLabel("Closures are shown on everyone's calendar. Sessions already booked on those days "
                       "stay as they are and are marked so you can move or cancel them.", wordWrap=True)
         note.setStyleSheet("color: #4a5568;")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..services import deletion
 from ..services.errors import ServiceError
 from ..services.session_views import SessionView
-from .widgets.messages import error_text
+from .widgets.messages import error_label, error_text
 from .widgets.rows_model import Column, RowsTableModel
 
 LIMIT = 500  # the service's page: the most recently deleted first
@@ -108,8 +108,7 @@ class DeletedSessionsDialog(QDialog):
                       "a saved session's charges and wage are posted again.", wordWrap=True)
         hint.setStyleSheet(_MUTED)
         self.count = QLabel(objectName="deletedCount")
-        self.error = QLabel(objectName="deletedError", wordWrap=True)
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("deletedError")
         self.error.hide()
         self.recovered_note = QLabel(objectName="deletedDone", wordWrap=True)
         self.recovered_note.setStyleSheet("color: #2f855a;")

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from ..services import users
 from ..services.errors import LoginFailed
+from .widgets.messages import error_label
 
 
 class LoginDialog(QDialog):
@@ -18,8 +19,7 @@ class LoginDialog(QDialog):
         self.username = QLineEdit(objectName="loginUsername")
         self.password = QLineEdit(objectName="loginPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="loginError")
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("loginError")
         self.error.setWordWrap(True)
         self.error.hide()
         form = QFormLayout()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..services import practice_settings
 from ..services.errors import ServiceError
-from .widgets.messages import error_text
+from .widgets.messages import error_label, error_text
 from .widgets.money_field import MoneyField
 
 PREPAYMENT_MODES = (("open", "Open: no restriction"),
@@ -68,8 +68,7 @@ class PracticeSettingsDialog(QDialog):
         note = QLabel("Working hours are shown unshaded in the week and day views; the grid still scrolls "
                       "through the whole day. Changes apply when the calendar next loads.", wordWrap=True)
         note.setStyleSheet("color: #4a5568;")
-        self.error = QLabel(objectName="settingsError", wordWrap=True)
-        self.error.setStyleSheet("color: #c53030;")
+        self.error = error_label("settingsError")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("settingsSave")

@@ -1,9 +1,16 @@
 """Turning service errors into messages people can act on."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ...services.errors import NeedsConfirmation, PermissionDenied, ServiceError, ValidationError
+
+
+def error_label(name: str) -> QLabel:
+    """The red line under a form where a service's refusal is shown (wraps, starts empty)."""
+    label = QLabel(objectName=name, wordWrap=True)
+    label.setStyleSheet("color: #c53030;")
+    return label
 
 
 def error_text(exc: ServiceError) -> str:
