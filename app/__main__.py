@@ -34,7 +34,7 @@ def open_practice(args):
     if args.demo:
         path = demo_path()
         if not path.exists():
-            from .services.demo import build_demo
+            from .demo import build_demo
 
             print(f"Creating the demo practice at {path} …", file=sys.stderr)
             build_demo(path, date.today()).close()
@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     practice, is_demo = open_practice(args)
     today = args.date or date.today()
-    from .services import users
+    from .services.people import users
     from .views.main_window import MainWindow
 
     if args.screenshot:
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
 
     hint = ""
     if is_demo:
-        from .services.demo import DEMO_PASSWORD, DEMO_USERNAME
+        from .demo import DEMO_PASSWORD, DEMO_USERNAME
 
         hint = f"Demo practice: sign in as <b>{DEMO_USERNAME}</b> with password <b>{DEMO_PASSWORD}</b>."
     login = LoginDialog(practice, practice.settings()["practice_name"], hint)

@@ -53,9 +53,10 @@ from build_big_practice import build  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
 from app.models import PracticeSession, Practitioner  # noqa: E402
-from app.services import sessions, users  # noqa: E402
+from app.services.people import users  # noqa: E402
 from app.services.practice import Actor, Practice  # noqa: E402
-from app.services.session_views import S, session_query  # noqa: E402
+from app.services.scheduling import sessions  # noqa: E402
+from app.services.scheduling.session_views import S, session_query  # noqa: E402
 from app.views.calendar.month_layout import month_days  # noqa: E402
 from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402
 

@@ -60,9 +60,9 @@ from app.models import (
     Service,
     User,
 )
-from app.services import users
 from app.services.clock import FixedClock
-from app.services.pricing import Outcome, completion_amounts, session_cost, session_wage
+from app.services.money.pricing import Outcome, completion_amounts, session_cost, session_wage
+from app.services.people import users
 
 TIMEZONE = "America/New_York"
 ADMIN_USERNAME = "admin"

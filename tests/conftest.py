@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services import catalog, clients, practitioners, sessions, users
 from app.services.clock import FixedClock
+from app.services.people import clients, practitioners, users
 from app.services.practice import Actor, Practice
+from app.services.scheduling import catalog, sessions
 
 TZ = "America/New_York"
 ADMIN_PASSWORD = "correct horse"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry
-from .permissions import require_role
+from .people.permissions import require_role
 from .practice import Actor, Practice
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..models import Setting
 from . import audit, validate
 from .errors import ValidationError
-from .permissions import require_role
+from .people.permissions import require_role
 from .practice import DEFAULT_SETTINGS, Actor, Practice
 
 

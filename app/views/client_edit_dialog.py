@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import clients
-from ..services.clients import ClientInput, ClientView
 from ..services.errors import ServiceError, ValidationError
+from ..services.people import clients
+from ..services.people.clients import ClientInput, ClientView
 from .widgets.messages import error_label, error_text
 
 # stored value -> label shown, in the order the combo offers them

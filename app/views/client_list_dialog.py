@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services import clients, ledger
-from ..services.clients import ClientView
 from ..services.errors import ServiceError
+from ..services.money import ledger
+from ..services.people import clients
+from ..services.people.clients import ClientView
 from .client_edit_dialog import ClientEditDialog, notify_label
 from .widgets.messages import error_label
 from .widgets.rows_model import Column, RowsTableModel

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services import closures
 from ..services.errors import ServiceError
+from ..services.scheduling import closures
 from .widgets.messages import error_label, error_text
 
 

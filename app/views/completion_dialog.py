@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import completion
-from ..services.completion import CompletionTypeView, Override
 from ..services.errors import ServiceError
-from ..services.session_views import SessionView
+from ..services.scheduling import completion
+from ..services.scheduling.completion import CompletionTypeView, Override
+from ..services.scheduling.session_views import SessionView
 from . import style
 from .session_popup import names_text
 from .widgets.messages import error_text

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services import deletion
 from ..services.errors import ServiceError
-from ..services.session_views import SessionView
+from ..services.scheduling import deletion
+from ..services.scheduling.session_views import SessionView
 from .widgets.messages import error_label, error_text
 from .widgets.rows_model import Column, RowsTableModel
 

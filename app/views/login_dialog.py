@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from ..services import users
 from ..services.errors import LoginFailed
+from ..services.people import users
 from .widgets.messages import error_label
 
 

@@ -7,10 +7,11 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
-from ..services import catalog, closures, practitioners, sessions
 from ..services.errors import ServiceError
-from ..services.money import format_money
-from ..services.sessions import SessionFilter
+from ..services.money.amounts import format_money
+from ..services.people import practitioners
+from ..services.scheduling import catalog, closures, sessions
+from ..services.scheduling.sessions import SessionFilter
 from . import style
 from .calendar.calendar_panel import VIEWS, CalendarPanel
 from .calendar.filter_bar import FilterBar
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
         self._open(SessionDialog(self.practice, self.actor, session=s, scope=scope, parent=self))
 
     def delete_session(self, session_id: int) -> None:
-        from ..services import deletion
+        from ..services.scheduling import deletion
         from .scope_dialog import ask_scope
 
         scope = ask_scope(self, "Delete")

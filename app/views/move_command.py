@@ -5,8 +5,8 @@ from datetime import datetime
 
 from PySide6.QtGui import QUndoCommand
 
-from ..services import sessions
 from ..services.errors import NeedsConfirmation, ServiceError
+from ..services.scheduling import sessions
 
 
 class MoveSessionCommand(QUndoCommand):

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services import catalog, clients, practitioners, sessions
 from ..services.errors import NeedsConfirmation, ServiceError, ValidationError, Warning_
-from ..services.prepayment import HARD_CODES
-from ..services.session_views import SessionView
+from ..services.money.prepayment import HARD_CODES
+from ..services.people import clients, practitioners
+from ..services.scheduling import catalog, sessions
+from ..services.scheduling.session_views import SessionView
 from .widgets.client_picker import ClientPicker
 from .widgets.messages import confirm_warnings, error_text
 from .widgets.recurrence_panel import RecurrencePanel

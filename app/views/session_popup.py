@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from ..services.session_views import SessionView
+from ..services.scheduling.session_views import SessionView
 from . import style
 
 MAX_NAMES = 8  # a large group lists this many names, then "and n more"

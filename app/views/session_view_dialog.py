@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services import closures, deletion, sessions
 from ..services.errors import ServiceError
-from ..services.session_views import SessionView
+from ..services.scheduling import closures, deletion, sessions
+from ..services.scheduling.session_views import SessionView
 from . import style
 from .completion_dialog import CompletionDialog
 from .session_popup import CLOSED_STYLE, closure_text, status_html, when_text

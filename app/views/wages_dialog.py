@@ -6,7 +6,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QTableView, QVBoxLayout
 
-from ..services import ledger
+from ..services.money import ledger
 from .calendar.month_view import day_bounds
 from .widgets.rows_model import Column, RowsTableModel
 

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services import completion, deletion, ledger, sessions
-from app.services.completion import CompletionTypeInput
 from app.services.errors import NotFound, PermissionDenied, ValidationError
+from app.services.money import ledger
+from app.services.scheduling import completion, deletion, sessions
+from app.services.scheduling.completion import CompletionTypeInput
 
 WIDE = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 

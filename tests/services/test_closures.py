@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Closure
-from app.services import closures, sessions
 from app.services.errors import NeedsConfirmation, PermissionDenied, ValidationError
-from app.services.recurrence import RecurrenceInput
+from app.services.scheduling import closures, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
 
 
 @pytest.fixture

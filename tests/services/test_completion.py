@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services import completion, ledger, sessions
-from app.services.completion import CompletionTypeInput, Override
 from app.services.errors import PermissionDenied, ValidationError
+from app.services.money import ledger
+from app.services.scheduling import completion, sessions
+from app.services.scheduling.completion import CompletionTypeInput, Override
 
 WIDE = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 

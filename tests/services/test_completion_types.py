@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, CompletionType
-from app.services import completion, ledger, sessions
-from app.services.completion import CompletionTypeInput
 from app.services.errors import PermissionDenied, RuleViolation, ValidationError
+from app.services.money import ledger
+from app.services.scheduling import completion, sessions
+from app.services.scheduling.completion import CompletionTypeInput
 
 
 def type_count(practice) -> int:

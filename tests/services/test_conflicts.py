@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Participant, PracticeSession, Series
-from app.services import audit, completion, deletion, sessions
+from app.services import audit
 from app.services.errors import NeedsConfirmation, RuleViolation
-from app.services.recurrence import RecurrenceInput
-from app.services.sessions import SessionInput
+from app.services.scheduling import completion, deletion, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
+from app.services.scheduling.sessions import SessionInput
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 

@@ -1,4 +1,4 @@
-"""The demo practice (app/services/demo.py): built through the public services, it holds what it
+"""The demo practice (app/demo.py): built through the public services, it holds what it
 promises, never double-books, and its money adds up."""
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from app import demo
 from app.models import LedgerEntry, Series
-from app.services import catalog, clients, completion, deletion, demo, ledger, practitioners, sessions, users
-from app.services.money import percent_of
+from app.services.money import ledger
+from app.services.money.amounts import percent_of
+from app.services.people import clients, practitioners, users
+from app.services.scheduling import catalog, completion, deletion, sessions
 
 TODAY = date(2026, 3, 11)  # three months either side cross the March DST change
 NY = ZoneInfo("America/New_York")

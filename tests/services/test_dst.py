@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import PracticeSession
-from app.services import sessions
-from app.services.recurrence import RecurrenceInput
+from app.services.scheduling import sessions
+from app.services.scheduling.recurrence import RecurrenceInput
 
 NY = ZoneInfo("America/New_York")
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))

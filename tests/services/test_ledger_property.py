@@ -19,14 +19,16 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from app.services import catalog, clients, completion, deletion, ledger, sessions, users
-from app.services.catalog import ServiceInput
-from app.services.clients import ClientInput
 from app.services.clock import FixedClock
-from app.services.completion import CompletionTypeInput, Override
 from app.services.errors import NotFound, RuleViolation, ValidationError
+from app.services.money import ledger
+from app.services.people import clients, users
+from app.services.people.clients import ClientInput
+from app.services.people.practitioners import PractitionerInput, create_practitioner
 from app.services.practice import Practice
-from app.services.practitioners import PractitionerInput, create_practitioner
+from app.services.scheduling import catalog, completion, deletion, sessions
+from app.services.scheduling.catalog import ServiceInput
+from app.services.scheduling.completion import CompletionTypeInput, Override
 
 WIDE = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 FIXED = dict(cost=8000, wage=4000)  # per session

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.money import (
+from app.services.money.amounts import (
     div_half_up,
     format_money,
     parse_amount,

@@ -3,8 +3,10 @@ from datetime import datetime
 
 import pytest
 
-from app.services import completion, ledger, practice_settings, sessions
+from app.services import practice_settings
 from app.services.errors import NeedsConfirmation, RuleViolation, ValidationError
+from app.services.money import ledger
+from app.services.scheduling import completion, sessions
 
 
 @pytest.fixture

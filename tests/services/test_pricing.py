@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services import catalog, completion, ledger, sessions
-from app.services.pricing import Outcome, completion_amounts, session_cost, session_wage
+from app.services.money import ledger
+from app.services.money.pricing import Outcome, completion_amounts, session_cost, session_wage
+from app.services.scheduling import catalog, completion, sessions
 
 JAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
 

@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import event
 
-from app.services import completion, deletion, sessions
-from app.services.recurrence import RecurrenceInput
-from app.services.sessions import SessionFilter
+from app.services.scheduling import completion, deletion, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
+from app.services.scheduling.sessions import SessionFilter
 
 MONDAY = date(2026, 1, 5)
 

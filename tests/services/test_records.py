@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Client, CustomWage, LedgerEntry, Location, Practitioner, Service
-from app.services import catalog, clients, ledger, practitioners
-from app.services.catalog import ServiceInput
-from app.services.clients import ClientInput
 from app.services.errors import PermissionDenied, ValidationError
-from app.services.practitioners import PractitionerInput
+from app.services.money import ledger
+from app.services.people import clients, practitioners
+from app.services.people.clients import ClientInput
+from app.services.people.practitioners import PractitionerInput
+from app.services.scheduling import catalog
+from app.services.scheduling.catalog import ServiceInput
 
 TABLES = (Client, Practitioner, Service, Location, CustomWage, LedgerEntry)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.models import PracticeSession, Series
 from app.services.errors import ValidationError
-from app.services.recurrence import RecurrenceInput, check, occurrence_dates
+from app.services.scheduling.recurrence import RecurrenceInput, check, occurrence_dates
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
@@ -156,7 +156,7 @@ def test_add_session_with_bad_recurrence_writes_nothing(practice, make, count, u
 
 def test_add_session_weekly_example_lands_on_the_calendar(practice, admin, make):
     # SPEC 3.2 / 3.5 through the service: the dates above become sessions at the same wall time
-    from app.services import sessions
+    from app.services.scheduling import sessions
     pract, client, svc = make.practitioner(), make.client(), make.service()
     made = make.session(datetime(2026, 1, 5, 10), datetime(2026, 1, 5, 11), svc, pract, [client],
                         recurrence=RecurrenceInput((MON, WED), count=10))

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.services import completion, deletion, ledger, sessions
 from app.services.errors import RuleViolation, ValidationError
-from app.services.recurrence import RecurrenceInput
-from app.services.sessions import SessionInput
+from app.services.money import ledger
+from app.services.scheduling import completion, deletion, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
+from app.services.scheduling.sessions import SessionInput
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 MONDAYS = [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26), date(2026, 2, 2)]

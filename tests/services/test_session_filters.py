@@ -1,8 +1,8 @@
 """Calendar filters by practitioner, location, service and status, applied in the query."""
 from datetime import UTC, datetime
 
-from app.services import completion, sessions
-from app.services.sessions import SessionFilter
+from app.services.scheduling import completion, sessions
+from app.services.scheduling.sessions import SessionFilter
 
 START, END = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
 

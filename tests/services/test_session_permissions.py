@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, Location, PracticeSession, Practitioner, Service
-from app.services import catalog, completion, practitioners, sessions, users
 from app.services.errors import PermissionDenied
-from app.services.recurrence import RecurrenceInput
-from app.services.sessions import SessionInput
+from app.services.people import practitioners, users
+from app.services.scheduling import catalog, completion, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
+from app.services.scheduling.sessions import SessionInput
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, Participant, PracticeSession, Series
-from app.services import catalog, clients, practitioners, sessions, users
 from app.services.errors import PermissionDenied, RuleViolation, ValidationError
-from app.services.recurrence import RecurrenceInput
-from app.services.sessions import SessionInput
+from app.services.people import clients, practitioners, users
+from app.services.scheduling import catalog, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
+from app.services.scheduling.sessions import SessionInput
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 MON, WED = 0, 2

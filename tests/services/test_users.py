@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import User
-from app.services import users
 from app.services.errors import LoginFailed, PermissionDenied, ValidationError
+from app.services.people import users
 from tests.conftest import ADMIN_PASSWORD
 
 PASSWORD = "s3cret-enough"

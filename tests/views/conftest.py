@@ -6,7 +6,8 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import QSettings
 
-from app.services import completion, users
+from app.services.people import users
+from app.services.scheduling import completion
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ from datetime import date
 
 from PySide6.QtCore import QPoint, Qt
 
-from app.services import completion, ledger, sessions
+from app.services.money import ledger
+from app.services.scheduling import completion, sessions
 
 
 def _open_popup_on(window, qtbot, hour: int, day: date):
@@ -82,7 +83,7 @@ def test_a_drag_in_the_week_view_creates_a_session_with_the_dragged_times(window
 
 def test_deleted_sessions_menu_recovers_and_the_calendar_shows_it_again(window, qtbot):
     # SPEC 5.2 from the main window: Sessions > Deleted Sessions… > select > Recover
-    from app.services import deletion
+    from app.services.scheduling import deletion
 
     s = window.calendar.sessions[0]
     deletion.delete_sessions(window.practice, window.actor, [s.id])

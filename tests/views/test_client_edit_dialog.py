@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from app.services import clients
+from app.services.people import clients
 from app.views.client_edit_dialog import ClientEditDialog
 from tests.views.modal import answer_modal
 

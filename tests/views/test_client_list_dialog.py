@@ -7,8 +7,10 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.services import clients, completion, ledger
-from app.services.money import format_money
+from app.services.money import ledger
+from app.services.money.amounts import format_money
+from app.services.people import clients
+from app.services.scheduling import completion
 from app.views.client_edit_dialog import ClientEditDialog
 from app.views.client_list_dialog import CREDIT, OWES, ClientListDialog
 from app.views.widgets.client_picker import ClientPicker

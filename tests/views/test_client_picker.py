@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.services.clients import ClientView
+from app.services.people.clients import ClientView
 from app.views.widgets.client_picker import ClientPicker
 
 

@@ -7,9 +7,10 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QDialog, QGroupBox, QLabel, QPushButton, QRadioButton, QScrollArea
 
-from app.services import completion, ledger, sessions
-from app.services.completion import CompletionTypeInput, Override
-from app.services.money import format_money
+from app.services.money import ledger
+from app.services.money.amounts import format_money
+from app.services.scheduling import completion, sessions
+from app.services.scheduling.completion import CompletionTypeInput, Override
 from app.views.completion_dialog import CompletionDialog
 from app.views.widgets.money_field import MoneyField
 

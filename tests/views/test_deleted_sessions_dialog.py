@@ -7,8 +7,9 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services import completion, deletion, ledger, sessions
-from app.services.money import format_money
+from app.services.money import ledger
+from app.services.money.amounts import format_money
+from app.services.scheduling import completion, deletion, sessions
 from app.views.deleted_sessions_dialog import DeletedSessionsDialog
 
 

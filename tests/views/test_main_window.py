@@ -3,7 +3,7 @@ from datetime import date
 
 from PySide6.QtCore import QPoint, Qt
 
-from app.services import users
+from app.services.people import users
 from app.views.main_window import MainWindow
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services.money import parse_amount
+from app.services.money.amounts import parse_amount
 from app.views.widgets.money_field import MoneyField
 
 

@@ -33,7 +33,7 @@ def test_a_bad_time_zone_is_named_and_nothing_changes(practice, admin, qtbot):
 def test_only_an_admin_gets_the_settings_action(busy_practice, make, qsettings, qtbot):
     from datetime import date
 
-    from app.services import users
+    from app.services.people import users
     from app.views.main_window import MainWindow
 
     staff = make.user("staff")

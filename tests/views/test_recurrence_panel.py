@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionGroupBox
 
-from app.services.recurrence import RecurrenceInput
+from app.services.scheduling.recurrence import RecurrenceInput
 from app.views.widgets.recurrence_panel import RecurrencePanel
 
 

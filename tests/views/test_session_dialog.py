@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, QPoint, Qt, QTime
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
 
-from app.services import closures, sessions
-from app.services.recurrence import RecurrenceInput
+from app.services.scheduling import closures, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
 from app.views.scope_dialog import ask_scope
 from app.views.session_dialog import SessionDialog, next_quarter_hour
 from tests.conftest import TZ

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from app.services import completion, sessions
-from app.services.money import format_money
+from app.services.money.amounts import format_money
+from app.services.scheduling import completion, sessions
 from app.views import style
 from app.views.session_popup import SessionPopup, fit_on_screen
 

@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QRadioButton
 
-from app.services import closures, completion, deletion, ledger, sessions
-from app.services.money import format_money
-from app.services.recurrence import RecurrenceInput
+from app.services.money import ledger
+from app.services.money.amounts import format_money
+from app.services.scheduling import closures, completion, deletion, sessions
+from app.services.scheduling.recurrence import RecurrenceInput
 from app.views.completion_dialog import CompletionDialog
 from app.views.session_view_dialog import SessionViewDialog
 from tests.views.modal import when_modal

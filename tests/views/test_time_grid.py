@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QPoint, Qt
 
-from app.services import sessions
+from app.services.scheduling import sessions
 from tests.views.modal import answer_modal
 
 

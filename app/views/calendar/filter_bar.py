@@ -5,7 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from ...services.sessions import SessionFilter
+from ...services.scheduling.sessions import SessionFilter
 from ..style import practitioner_color
 
 STATUSES = (("open", "Open"), ("completed", "Completed"), ("missed", "Missed"), ("canceled", "Canceled"))

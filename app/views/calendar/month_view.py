@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ...services.session_views import SessionView
+from ...services.scheduling.session_views import SessionView
 from .. import style
 from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from ...services.session_views import SessionView
+from ...services.scheduling.session_views import SessionView
 from .. import style
 from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.clients import ClientView
+from ...services.people.clients import ClientView
 
 _ID = Qt.ItemDataRole.UserRole
 _SEARCH_TEXT = Qt.ItemDataRole.UserRole + 1

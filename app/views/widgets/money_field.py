@@ -9,7 +9,7 @@ from babel.numbers import format_decimal, get_decimal_symbol
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit
 
-from ...services.money import parse_amount
+from ...services.money.amounts import parse_amount
 
 _INVALID_STYLE = "QLineEdit { border: 2px solid #c53030; border-radius: 3px; padding: 1px 2px; }"
 

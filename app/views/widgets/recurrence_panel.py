@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.errors import ValidationError
-from ...services.recurrence import MAX_OCCURRENCES, WEEKDAY_NAMES, RecurrenceInput, occurrence_dates
+from ...services.scheduling.recurrence import (
+    MAX_OCCURRENCES,
+    WEEKDAY_NAMES,
+    RecurrenceInput,
+    occurrence_dates,
+)
 
 ERROR_COLOR = QColor("#c53030")
 NOT_APPLIED_COLOR = QColor("#8a94a6")

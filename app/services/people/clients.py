@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from ..models import Client, LedgerEntry
-from ..models.people import NOTIFY_CHOICES
-from . import audit, validate
-from .errors import NotFound, ValidationError
+from ...models import Client, LedgerEntry
+from ...models.people import NOTIFY_CHOICES
+from .. import audit, validate
+from ..errors import NotFound, ValidationError
+from ..practice import Actor, Practice
 from .permissions import require_front_desk
-from .practice import Actor, Practice
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Client, LedgerEntry, PracticeSession, Practitioner
-from ..models.ledger import PAYMENT_METHODS
-from . import audit, validate
-from .errors import ValidationError
-from .permissions import require_front_desk
-from .practice import Actor, Practice
+from ...models import Client, LedgerEntry, PracticeSession, Practitioner
+from ...models.ledger import PAYMENT_METHODS
+from .. import audit, validate
+from ..errors import ValidationError
+from ..people.permissions import require_front_desk
+from ..practice import Actor, Practice
 
 
 def live_entries_for_sessions(tx: Session, session_ids: list[int]) -> list[LedgerEntry]:

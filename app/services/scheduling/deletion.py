@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import PracticeSession
-from . import audit
-from .errors import NotFound, RuleViolation, ValidationError
-from .ledger import post_session_entries, reverse_session_entries
-from .permissions import require_front_desk
-from .practice import Actor, Practice
+from ...models import PracticeSession
+from .. import audit
+from ..errors import NotFound, RuleViolation, ValidationError
+from ..money.ledger import post_session_entries, reverse_session_entries
+from ..people.permissions import require_front_desk
+from ..practice import Actor, Practice
 from .session_views import S, SessionView, load_views, session_query
 from .sessions import scope_targets
 

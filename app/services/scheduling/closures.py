@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Closure
-from . import audit, validate
-from .errors import NotFound, ValidationError, Warning_
-from .permissions import require_front_desk
-from .practice import Actor, Practice
+from ...models import Closure
+from .. import audit, validate
+from ..errors import NotFound, ValidationError, Warning_
+from ..people.permissions import require_front_desk
+from ..practice import Actor, Practice
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from ..models import Practitioner, Setting, User
-from ..models.people import ROLES
-from . import audit, validate
-from .errors import LoginFailed, NotFound, ValidationError
+from ...models import Practitioner, Setting, User
+from ...models.people import ROLES
+from .. import audit, validate
+from ..errors import LoginFailed, NotFound, ValidationError
+from ..practice import DEFAULT_SETTINGS, Actor, Practice
 from .passwords import hash_password, verify_password
 from .permissions import require_role
-from .practice import DEFAULT_SETTINGS, Actor, Practice
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import PermissionDenied
+from ..errors import PermissionDenied
 
 if TYPE_CHECKING:
-    from .practice import Actor
+    from ..practice import Actor
 
 
 def require_role(actor: Actor, *roles: str) -> None:

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..models import CustomWage, Location, Practitioner, Service
-from ..models.catalog import SERVICE_KINDS, VISIBILITIES
-from . import audit, validate
-from .errors import NotFound, ValidationError
-from .permissions import require_role, require_session_access
-from .practice import Actor, Practice
+from ...models import CustomWage, Location, Practitioner, Service
+from ...models.catalog import SERVICE_KINDS, VISIBILITIES
+from .. import audit, validate
+from ..errors import NotFound, ValidationError
+from ..people.permissions import require_role, require_session_access
+from ..practice import Actor, Practice
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ..models import Client, CustomWage, Location, Participant, PracticeSession, Practitioner, Service
-from .practice import Actor
-from .pricing import session_cost, session_wage
+from ...models import Client, CustomWage, Location, Participant, PracticeSession, Practitioner, Service
+from ..money.pricing import session_cost, session_wage
+from ..practice import Actor
 
 
 @dataclass(frozen=True)

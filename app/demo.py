@@ -21,22 +21,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import (
-    catalog,
-    clients,
-    closures,
-    completion,
-    deletion,
-    ledger,
-    practice_settings,
-    practitioners,
-    pricing,
-    sessions,
-    users,
-)
-from .clock import FixedClock
-from .practice import Actor, Practice
-from .recurrence import RecurrenceInput, occurrence_dates
+from .services import practice_settings
+from .services.clock import FixedClock
+from .services.money import ledger, pricing
+from .services.people import clients, practitioners, users
+from .services.practice import Actor, Practice
+from .services.scheduling import catalog, closures, completion, deletion, sessions
+from .services.scheduling.recurrence import RecurrenceInput, occurrence_dates
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "demo-admin"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .money import percent_of, prorate_hourly
+from .amounts import percent_of, prorate_hourly
 
 
 def session_cost(kind: str, cost_cents: int, minutes: int) -> int:

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
-from . import audit, validate
+from ...models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
+from .. import audit, validate
+from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_
+from ..money.prepayment import HARD_CODES, prepayment_warnings
+from ..people.permissions import require_session_access
+from ..practice import Actor, Practice
 from .closures import closure_warnings
 from .conflicts import find_conflicts
-from .errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_
-from .permissions import require_session_access
-from .practice import Actor, Practice
-from .prepayment import HARD_CODES, prepayment_warnings
 from .recurrence import RecurrenceInput, check, occurrence_dates
 from .session_views import S, SessionView, load_views, session_query
 

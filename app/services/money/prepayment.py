@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Client, LedgerEntry, Participant, PracticeSession, Service
-from .errors import Warning_
-from .money import format_money
-from .practice import Practice
+from ...models import Client, LedgerEntry, Participant, PracticeSession, Service
+from ..errors import Warning_
+from ..practice import Practice
+from .amounts import format_money
 from .pricing import session_cost
 
 MODES = ("open", "threshold", "credit")

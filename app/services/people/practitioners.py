@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..models import Practitioner
-from . import audit, validate
-from .errors import NotFound
+from ...models import Practitioner
+from .. import audit, validate
+from ..errors import NotFound
+from ..practice import Actor, Practice
 from .permissions import require_role
-from .practice import Actor, Practice
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import CompletionType, CustomWage, PracticeSession, Service
-from ..models.sessions import BASE_STATUSES, MODIFIER_TYPES
-from . import audit, validate
-from .errors import NotFound, PermissionDenied, RuleViolation, ValidationError
-from .ledger import post_session_entries, reverse_session_entries
-from .permissions import require_front_desk, require_role, require_session_access
-from .practice import Actor, Practice
-from .pricing import Outcome, completion_amounts, session_cost, session_wage
+from ...models import CompletionType, CustomWage, PracticeSession, Service
+from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
+from .. import audit, validate
+from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from ..money.ledger import post_session_entries, reverse_session_entries
+from ..money.pricing import Outcome, completion_amounts, session_cost, session_wage
+from ..people.permissions import require_front_desk, require_role, require_session_access
+from ..practice import Actor, Practice
 from .session_views import S, SessionView, load_views, session_query
 
 LABEL_MAX = 15

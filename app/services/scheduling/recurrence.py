@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
-from . import validate
-from .errors import ValidationError
+from .. import validate
+from ..errors import ValidationError
 
 MAX_OCCURRENCES = 500
 MAX_SPAN_DAYS = 5 * 366

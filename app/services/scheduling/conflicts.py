@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Client, Location, Participant, PracticeSession, Practitioner
-from .errors import Warning_
+from ...models import Client, Location, Participant, PracticeSession, Practitioner
+from ..errors import Warning_
 
 S = PracticeSession
 

@@ -1,0 +1,1 @@
+"""Amounts in minor units, pricing, the ledger, prepayment."""

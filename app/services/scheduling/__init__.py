@@ -1,0 +1,1 @@
+"""Sessions, recurrence, conflicts, closures, completion, deletion, and what can be booked."""
