@@ -16,19 +16,37 @@ class NewerSchemaError(RuntimeError):
     """The file was written by a newer Practice Desk; we refuse to open it rather than damage it."""
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+BUSY_TIMEOUT_MS = 5000
+READ_ONLY = "practice_read_only"  # execution option: a transaction that only shows data
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """The engine for a practice. On SQLite every transaction is a real one (STACK.md trap 0):
+
+    pysqlite would start a transaction only at the first write, so a service's reads would run
+    outside it and decide on rows another workstation is changing. Here pysqlite emits no
+    BEGIN/COMMIT of its own; each transaction starts with ``BEGIN IMMEDIATE`` (the write lock
+    is taken before the first read), except those opened with the ``READ_ONLY`` execution option,
+    which start a plain deferred ``BEGIN``. DDL is transactional too, so a migration that fails
+    half-way rolls back whole.
+    """
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        def _connect(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        def _begin(conn) -> None:
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+        event.listen(engine, "connect", _connect)
+        event.listen(engine, "begin", _begin)
     return engine
 
 

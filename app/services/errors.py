@@ -33,6 +33,17 @@ class LoginFailed(ServiceError):
     pass
 
 
+class Busy(ServiceError):
+    """Another workstation held the practice's write lock for longer than the busy timeout.
+    Nothing was changed; the same action can simply be tried again (SPEC 0.4)."""
+
+    MESSAGE = ("Another workstation is saving to this practice right now, so nothing was changed. "
+               "Please try again in a moment.")
+
+    def __init__(self, message: str = MESSAGE):
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Warning_:
     """A rule that staff may override (SPEC 2.5): ``code`` for tests, ``message`` for people."""

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Setting
 from .clock import SystemClock
+from .errors import Busy
 
 DEFAULT_SETTINGS = {
     "practice_name": "My Practice",
@@ -49,6 +51,10 @@ class Practice:
         self.path = path
         self.clock = clock or SystemClock()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        from ..db import READ_ONLY
+
+        self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}),
+                                           expire_on_commit=False)
         self._settings_cache: dict | None = None
 
     @classmethod
@@ -59,14 +65,29 @@ class Practice:
 
     @contextmanager
     def uow(self) -> Iterator[Session]:
-        """One transaction per user action: commits once at the end, or not at all."""
-        with self._sessions() as tx, tx.begin():
-            yield tx
+        """One transaction per user action: commits once at the end, or not at all.
+
+        It holds the practice's write lock from before its first read (``BEGIN IMMEDIATE``), so
+        what the service decides on cannot change under it (SPEC 0.4). Waiting longer than the
+        busy timeout for another workstation raises ``Busy``."""
+        try:
+            with self._sessions() as tx, tx.begin():
+                yield tx
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise Busy() from exc
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as tx:
-            yield tx
+        """A transaction that only shows data: no write lock, a consistent snapshot."""
+        try:
+            with self._read_sessions() as tx:
+                yield tx
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise Busy() from exc
+            raise
 
     def settings(self) -> dict:
         if self._settings_cache is None:
@@ -85,3 +106,8 @@ class Practice:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text

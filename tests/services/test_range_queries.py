@@ -23,11 +23,13 @@ MONDAY = date(2026, 1, 5)
 
 @contextmanager
 def statements(practice):
-    """Yields the list of (sql, parameters) the engine executes inside the block."""
+    """Yields the list of (sql, parameters) the engine executes inside the block, leaving out
+    the transaction's own BEGIN (every transaction starts with one, STACK.md trap 0)."""
     seen: list[tuple[str, object]] = []
 
     def listener(_conn, _cursor, statement, parameters, _context, _executemany):
-        seen.append((statement, parameters))
+        if statement.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            seen.append((statement, parameters))
 
     event.listen(practice.engine, "before_cursor_execute", listener)
     try:
