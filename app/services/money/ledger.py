@@ -29,23 +29,34 @@ def live_entries_for_sessions(tx: Session, session_ids: list[int]) -> list[Ledge
 
 
 def reverse_session_entries(tx: Session, practice: Practice, actor: Actor, s: PracticeSession, memo: str) -> None:
+    """Cancels the session's live entries. A reversal is dated when it is made (SPEC 0.4), so a
+    period already closed keeps its figures; only an original still dated in the future (a session
+    saved ahead of time) is reversed on its own date, so the two cancel out inside one period."""
     now = practice.clock.now()
     for e in live_entries_for_sessions(tx, [s.id]):
         tx.add(LedgerEntry(kind=e.kind, client_id=e.client_id, practitioner_id=e.practitioner_id,
                            session_id=e.session_id, amount_cents=-e.amount_cents, reverses_id=e.id,
-                           memo=memo, effective_at=e.effective_at, created_at=now, created_by=actor.user_id))
+                           memo=memo, effective_at=max(now, e.effective_at), created_at=now,
+                           created_by=actor.user_id))
 
 
 def post_session_entries(tx: Session, practice: Practice, actor: Actor, s: PracticeSession, memo: str) -> None:
-    """Charges each participant their snapshot and pays the practitioner the session's wage."""
+    """Charges each participant their snapshot and pays the practitioner the session's wage.
+
+    The first entries of a session are dated when it took place. Entries that replace earlier ones
+    (a re-save, a recovery after deletion) are dated when they are made, never before the
+    session, so a re-save this month leaves last month's wages as they were (SPEC 0.4)."""
     now = practice.clock.now()
+    tx.flush()
+    corrected = tx.scalar(select(exists().where(LedgerEntry.session_id == s.id)))
+    effective = max(now, s.start_at) if corrected else s.start_at
     for p in s.participants:
         if p.charge_cents:
             tx.add(LedgerEntry(kind="charge", client_id=p.client_id, session_id=s.id, amount_cents=-p.charge_cents,
-                               memo=memo, effective_at=s.start_at, created_at=now, created_by=actor.user_id))
+                               memo=memo, effective_at=effective, created_at=now, created_by=actor.user_id))
     if s.wage_cents:
         tx.add(LedgerEntry(kind="wage", practitioner_id=s.practitioner_id, session_id=s.id,
-                           amount_cents=s.wage_cents, memo=memo, effective_at=s.start_at, created_at=now,
+                           amount_cents=s.wage_cents, memo=memo, effective_at=effective, created_at=now,
                            created_by=actor.user_id))
 
 
@@ -114,7 +125,8 @@ class WageTotal:
 
 
 def practitioner_wages(practice: Practice, actor: Actor, start: datetime, end: datetime) -> list[WageTotal]:
-    """Wages per practitioner for sessions starting in [start, end), by GROUP BY.
+    """Wages per practitioner for entries dated in [start, end), by GROUP BY: a session's wage
+    is dated when it took place, a later correction when it was made (see post_session_entries).
 
     A practitioner sees only their own line (SPEC 1.1)."""
     cond = and_(LedgerEntry.practitioner_id == Practitioner.id, LedgerEntry.effective_at >= start,
