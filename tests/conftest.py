@@ -43,6 +43,16 @@ def practice(template_db, tmp_path, clock):
 
 
 @pytest.fixture
+def impatient(practice, clock):
+    """The same practice file opened by a second desk that waits only 100 ms for the write lock."""
+    from app.db import make_engine, sqlite_url
+
+    p = Practice(make_engine(sqlite_url(practice.path), busy_timeout_ms=100), clock=clock, path=practice.path)
+    yield p
+    p.close()
+
+
+@pytest.fixture
 def admin(practice):
     return users.first_admin(practice).actor
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from ..services.errors import LoginFailed
+from ..services.errors import ServiceError
 from ..services.people import users
 from .widgets.messages import error_label
 
@@ -44,7 +44,7 @@ class LoginDialog(QDialog):
     def _submit(self) -> None:
         try:
             self.user = users.login(self.practice, self.username.text(), self.password.text())
-        except LoginFailed as exc:
+        except ServiceError as exc:  # a wrong password, a locked account, or another desk busy saving
             self.error.setText(str(exc))
             self.error.show()
             self.password.clear()

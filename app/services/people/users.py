@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ...models import Practitioner, Setting, User
 from ...models.people import ROLES
@@ -74,30 +75,44 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
     return practice
 
 
+WRONG = "Unknown user name or wrong password."
+
+
 def login(practice: Practice, username: str, password: str) -> UserView:
-    """Checks the password; after MAX_FAILED_LOGINS failures the account is locked for LOCKOUT."""
-    now = practice.clock.now()
+    """Checks the password; after MAX_FAILED_LOGINS failures the account is locked for LOCKOUT.
+
+    Each attempt is counted before its password is checked, in its own short transaction, so
+    guesses made in parallel from several workstations are all counted and the lock holds
+    (SPEC 1.2); the slow hash runs outside the write lock."""
+    name = (username or "").strip() if isinstance(username, str) else ""
     with practice.uow() as tx:
-        user = tx.scalar(select(User).where(User.username == (username or "").strip()))
+        now = practice.clock.now()
+        user = tx.scalar(select(User).where(User.username == name))
         if user is None or not user.active:
-            verify_password(password or "", hash_password("timing-equaliser"))
-            raise LoginFailed("Unknown user name or wrong password.")
-        if user.locked_until and user.locked_until > now:
-            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-            raise LoginFailed(f"Too many failed attempts: this account is locked for {minutes} more minutes.")
-        if not verify_password(password or "", user.password_hash):
-            user.failed_logins += 1
+            user_id, stored_hash = None, None
+        else:
+            if user.locked_until and user.locked_until > now:
+                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+                raise LoginFailed(f"Too many failed attempts: this account is locked for {minutes} more minutes.")
+            user.failed_logins += 1  # counted now, forgiven below if the password is right
             if user.failed_logins >= MAX_FAILED_LOGINS:
                 user.locked_until = now + LOCKOUT
                 user.failed_logins = 0
                 audit.record(tx, practice, None, "user.locked", "user", user.id)
-            failure = LoginFailed("Unknown user name or wrong password.")
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            audit.record(tx, practice, _view(user).actor, "user.login", "user", user.id)
-            return _view(user)
-    raise failure
+            user_id, stored_hash = user.id, user.password_hash
+    if stored_hash is None:
+        verify_password(password if isinstance(password, str) else "", hash_password("timing-equaliser"))
+        raise LoginFailed(WRONG)
+    if not verify_password(password if isinstance(password, str) else "", stored_hash):
+        raise LoginFailed(WRONG)
+    with practice.uow() as tx:
+        user = tx.get(User, user_id)
+        if user is None or not user.active:
+            raise LoginFailed(WRONG)
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(tx, practice, _view(user).actor, "user.login", "user", user.id)
+        return _view(user)
 
 
 def create_user(practice: Practice, actor: Actor, username: str, display_name: str, role: str,
@@ -118,7 +133,10 @@ def create_user(practice: Practice, actor: Actor, username: str, display_name: s
                     password_hash=hash_password(password), practitioner_id=practitioner_id,
                     created_at=practice.clock.now(), failed_logins=0, active=True)
         tx.add(user)
-        tx.flush()
+        try:
+            tx.flush()
+        except IntegrityError as exc:  # the unique index: the name is checked above under the lock
+            raise ValidationError("username", f"{username!r} is already taken") from exc
         audit.record(tx, practice, actor, "user.create", "user", user.id, role=role)
         return _view(user)
 

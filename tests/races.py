@@ -1,0 +1,142 @@
+"""Two (or more) workstations at once: real processes on one practice file.
+
+Each worker opens the file itself, as a second app window or a second desk would, and makes the
+same service calls in step with the others (a barrier before each call), so the calls collide
+as often as they can. A worker returns a tally of how its calls ended: ``ok``, the name of a typed
+service error, or ``raw: ...`` for anything else (which the tests treat as a defect).
+
+The processes come from a fork server that has imported the app once, so starting one costs
+milliseconds, and no process inherits the test runner's Qt or open database connections.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+_CTX = None
+
+
+def context():
+    global _CTX
+    if _CTX is None:
+        _CTX = mp.get_context("forkserver")
+        _CTX.set_forkserver_preload(["tests.races", "app.services.scheduling.completion",
+                                     "app.services.scheduling.deletion", "app.services.people.users"])
+    return _CTX
+
+
+def _open(path: str, busy_timeout_ms: int):
+    from app.db import make_engine, sqlite_url
+    from app.services.practice import Practice
+
+    return Practice(make_engine(sqlite_url(path), busy_timeout_ms=busy_timeout_ms), path=Path(path))
+
+
+def _call(tally: Counter, fn, *args, **kw):
+    from app.services.errors import ServiceError
+
+    try:
+        fn(*args, **kw)
+        tally["ok"] += 1
+    except ServiceError as exc:
+        tally[type(exc).__name__] += 1
+        if type(exc).__name__ == "LoginFailed":
+            tally["locked" if "locked" in str(exc) else "wrong password"] += 1
+    except Exception as exc:  # noqa: BLE001 - any other exception is what the tests look for
+        tally[f"raw: {type(exc).__name__}: {str(exc)[:120]}"] += 1
+
+
+# -- what one workstation does -----------------------------------------------------------------
+
+def complete_each(practice, actor, session_ids, type_id, barrier, tally):
+    from app.services.scheduling import completion
+
+    for sid in session_ids:
+        barrier.wait()
+        _call(tally, completion.complete_session, practice, actor, sid, type_id)
+
+
+def delete_each(practice, actor, session_ids, _type_id, barrier, tally):
+    from app.services.scheduling import deletion
+
+    for sid in session_ids:
+        barrier.wait()
+        _call(tally, deletion.delete_sessions, practice, actor, [sid])
+
+
+def book_each(practice, actor, slots, booking, barrier, tally):
+    """``booking`` = (service_id, practitioner_id, client_id); ``slots`` = ISO start/end pairs."""
+    from app.services.scheduling import sessions
+
+    service_id, practitioner_id, client_id = booking
+    for start, end in slots:
+        barrier.wait()
+        data = sessions.SessionInput(datetime.fromisoformat(start), datetime.fromisoformat(end), service_id,
+                                     practitioner_id, (client_id,))
+        _call(tally, sessions.add_session, practice, actor, data)
+
+
+def create_users(practice, actor, names, _unused, barrier, tally):
+    from app.services.people import users
+
+    for name in names:
+        barrier.wait()
+        _call(tally, users.create_user, practice, actor, name, name.title(), "staff", "password123")
+
+
+def guess_passwords(practice, _actor, guesses, username, barrier, tally):
+    from app.services.people import users
+
+    for guess in guesses:
+        barrier.wait()
+        _call(tally, users.login, practice, username, guess)
+
+
+WORKERS = {f.__name__: f for f in (complete_each, delete_each, book_each, create_users, guess_passwords)}
+
+
+def _worker(index, path, busy_timeout_ms, actor, job, items, extra, barrier, out):
+    tally: Counter = Counter()
+    practice = _open(path, busy_timeout_ms)
+    try:
+        WORKERS[job](practice, actor, items, extra, barrier, tally)
+    except Exception as exc:  # noqa: BLE001 - reported to the test, never swallowed
+        tally[f"raw: {type(exc).__name__}: {str(exc)[:120]}"] += 1
+    finally:
+        practice.close()
+        out.put((index, dict(tally)))
+
+
+def race(path: Path, actor, *jobs, busy_timeout_ms: int = 5000, timeout: float = 120) -> list[Counter]:
+    """Runs each job = (worker name, items, extra) in its own process, all in step. -> tallies."""
+    ctx = context()
+    barrier = ctx.Barrier(len(jobs), timeout=timeout)
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(i, str(path), busy_timeout_ms, actor, job, items, extra, barrier, out))
+             for i, (job, items, extra) in enumerate(jobs)]
+    for p in procs:
+        p.start()
+    tallies = dict(out.get(timeout=timeout) for _ in procs)
+    for p in procs:
+        p.join(timeout)
+    return [Counter(tallies[i]) for i in range(len(jobs))]
+
+
+def raw_errors(*tallies: Counter) -> list[str]:
+    return [k for t in tallies for k in t if k.startswith("raw")]
+
+
+@contextmanager
+def other_desk_saving(path):
+    """Another workstation's long write: it holds the practice's write lock until the block ends."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
