@@ -14,7 +14,7 @@ import multiprocessing as mp
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 _CTX = None
@@ -140,3 +140,52 @@ def other_desk_saving(path):
     finally:
         conn.execute("ROLLBACK")
         conn.close()
+
+
+# -- a workstation killed in the middle of its work ---------------------------------------------
+
+def busy_desk(path: str, log_path: str, setup: dict, start_at: int) -> None:
+    """Saves without pause until killed: payments, bookings, completions, re-saves and deletes.
+    After each call returns, one line goes to ``log_path`` (flushed to disk): what the desk was
+    told was saved, which the file must still hold after the kill."""
+    import json
+    import os
+
+    from app.services.errors import ServiceError
+    from app.services.money import ledger
+    from app.services.practice import Actor, Practice
+    from app.services.scheduling import completion, deletion, sessions
+
+    practice = Practice.open(path)
+    admin = Actor(setup["admin_id"], "admin")
+    first = datetime.fromisoformat(setup["first_slot"])
+    done, missed = setup["completed_type"], setup["missed_type"]
+    log = open(log_path, "a", buffering=1)
+
+    def note(**entry):
+        log.write(json.dumps(entry) + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+    n = start_at
+    while True:
+        n += 1
+        client = setup["client_ids"][n % len(setup["client_ids"])]
+        try:
+            ledger.record_payment(practice, admin, client, 1000 + n, "cash", memo=f"pay {n}")
+            note(op="payment", memo=f"pay {n}", client=client, cents=1000 + n)
+            start = first + timedelta(minutes=70 * n)
+            data = sessions.SessionInput(start, start + timedelta(minutes=50), setup["service_id"],
+                                         setup["practitioner_id"], (client,), public_note=f"booking {n}")
+            [s] = sessions.add_session(practice, admin, data, confirm=True)
+            note(op="session", note=f"booking {n}", id=s.id)
+            completion.complete_session(practice, admin, s.id, done)
+            note(op="completed", id=s.id)
+            if n % 3 == 0:
+                completion.complete_session(practice, admin, s.id, missed)
+                note(op="missed", id=s.id)
+            if n % 5 == 0:
+                deletion.delete_sessions(practice, admin, [s.id])
+                note(op="deleted", id=s.id)
+        except ServiceError as exc:  # Busy cannot happen with one desk; anything else is logged
+            note(op="error", error=str(exc))
