@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,6 +55,7 @@ class Practice:
 
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}),
                                            expire_on_commit=False)
+        event.listen(self._read_sessions, "before_flush", _refuse_writes)
         self._settings_cache: dict | None = None
 
     @classmethod
@@ -111,3 +112,9 @@ class Practice:
 def _is_busy(exc: OperationalError) -> bool:
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+
+def _refuse_writes(session, _context, _instances) -> None:
+    """A read transaction holds no write lock, so a write there could decide on stale rows."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a write inside practice.read(): use practice.uow()")

@@ -49,3 +49,14 @@ def test_writes_take_the_lock_before_their_first_read(practice):  # STACK.md tra
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()
+
+
+def test_a_read_transaction_refuses_to_write(practice, admin, make):  # STACK.md trap 0
+    from app.models import Client
+
+    client = make.client()
+    with pytest.raises(RuntimeError, match="uow"), practice.read() as tx:
+        tx.get(Client, client.id).first_name = "Changed"
+        tx.flush()
+    with practice.read() as tx:
+        assert tx.get(Client, client.id).first_name == client.first_name
