@@ -1,6 +1,13 @@
-"""Opening a practice file: engine with SQLite pragmas, and schema upgrade at start-up."""
+"""Opening a practice file: engine with SQLite pragmas, and schema upgrade at start-up.
+
+A file is checked before anything writes to it (``practice_file.check_practice_file``); the
+upgrade runs whole or not at all, in one transaction; a new practice is built in a temporary file
+and appears at its path only when complete (SPEC 0.7). Every refusal is a ``PracticeFileError``.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -8,12 +15,21 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 
 from .migrations import HEAD_REVISION
+from .practice_file import (
+    LEFT_AS_IT_WAS,
+    NewerSchemaError,
+    PracticeFileError,
+    UpgradeFailed,
+    check_practice_file,
+    put_in_place,
+    remove_with_sidecars,
+    temporary_sibling,
+)
+
+__all__ = ["NewerSchemaError", "PracticeFileError", "UpgradeFailed", "make_engine", "new_practice_file",
+           "open_practice", "sqlite_url", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-
-class NewerSchemaError(RuntimeError):
-    """The file was written by a newer Practice Desk; we refuse to open it rather than damage it."""
 
 
 BUSY_TIMEOUT_MS = 5000
@@ -77,36 +93,98 @@ def _backup(engine: Engine, dest: Path) -> None:
         raw.close()
 
 
+def _alembic_config():
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _newer(path, rev: str) -> NewerSchemaError:
+    return NewerSchemaError(path, f"{path} was made by a newer version of Practice Desk. Please update the "
+                                  f"application to open it. {LEFT_AS_IT_WAS}", f"schema {rev}")
+
+
 def upgrade(engine: Engine, db_path: Path | None = None) -> None:
     """Bring the schema to HEAD_REVISION. Cheap when it already is (no Alembic import).
 
-    An existing file on an older revision is copied next to itself before the upgrade.
-    """
+    Every pending revision runs in ONE transaction (the engine's BEGIN IMMEDIATE; Alembic sees it
+    as an external transaction and commits nothing itself), so a failure part-way leaves the file
+    at its old revision. An existing file on an older revision is copied next to itself first."""
     rev = current_revision(engine)
     if rev == HEAD_REVISION:
         return
     from alembic import command
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
-    if rev is not None and rev not in known:
-        raise NewerSchemaError(
-            f"This practice file was made by a newer version of Practice Desk (schema {rev}). "
-            "Please update the application to open it.")
+    where = db_path or engine.url.database
+    if rev is not None and rev not in known_revisions():
+        raise _newer(where, rev)
     if rev is not None and db_path is not None and db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         _backup(engine, db_path.with_name(f"{db_path.name}.{rev}.{stamp}.bak"))
     with engine.begin() as conn:
+        whole = conn.get_transaction()
+        cfg = _alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if conn.get_transaction() is not whole or not whole.is_active:  # e.g. transaction_per_migration
+            raise RuntimeError("a migration committed part of the upgrade on its own")
 
 
 def open_practice(path: str | Path) -> Engine:
+    """The engine of an existing practice file, upgraded to this version's schema.
+
+    Refuses (``PracticeFileError``, file untouched) anything that is not a practice this version
+    can open; an upgrade that fails raises ``UpgradeFailed`` with the file at its old revision."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    rev = check_practice_file(path)
+    if rev != HEAD_REVISION and rev not in known_revisions():
+        raise _newer(path, rev)
     engine = make_engine(sqlite_url(path))
-    upgrade(engine, path)
+    if rev == HEAD_REVISION:
+        return engine
+    try:
+        upgrade(engine, path)
+    except PracticeFileError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()  # the last connection closed: SQLite removes the -wal and -shm files
+        detail = str(getattr(exc, "orig", None) or exc)
+        if "locked" in detail or "busy" in detail:
+            raise PracticeFileError(path, f"{path} is in use by another Practice Desk that did not let go in "
+                                          "time. Please try again in a moment.", detail) from exc
+        raise UpgradeFailed(path, f"{path} could not be upgraded to this version of Practice Desk; it has "
+                                  "been left as it was, and a backup copy was kept beside it.", detail) from exc
     return engine
+
+
+@contextmanager
+def new_practice_file(path: str | Path) -> Iterator[Engine]:
+    """Build a new practice file at ``path`` whole or not at all (SPEC 0.7).
+
+    Yields an engine on a temporary file in the same folder with the whole schema; the body fills
+    it. When the body returns, the engine is closed and the finished file appears at ``path`` in one
+    step (``put_in_place``). If the body raises, or the process dies, nothing is at ``path``.
+    Refuses a ``path`` that exists (``FileExistsError``)."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = temporary_sibling(path)
+    engine = make_engine(sqlite_url(building))
+    try:
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        put_in_place(building, path)
+    finally:
+        engine.dispose()
+        remove_with_sidecars(building)

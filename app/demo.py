@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .practice_file import put_in_place, remove_with_sidecars, temporary_sibling
 from .services import practice_settings
 from .services.clock import FixedClock
 from .services.money import ledger, pricing
@@ -453,4 +454,11 @@ def build_demo(path: str | Path, today: date, clock: FixedClock | None = None) -
         raise FileExistsError(f"{path} already exists; the demo is built into a new file")
     if clock is None:
         clock = FixedClock(datetime.combine(today, time(12), ZoneInfo(TIMEZONE)))
-    return _Demo(path, today, clock).build()
+    # built whole or not at all (SPEC 0.7): in a temporary file beside path, moved in when complete
+    building = temporary_sibling(path)
+    try:
+        _Demo(building, today, clock).build().close()
+        put_in_place(building, path)
+    finally:
+        remove_with_sidecars(building)
+    return Practice.open(path, clock=clock)

@@ -19,6 +19,9 @@ def run() -> None:
 
 
 def _run(conn) -> None:
+    # conn is already in a transaction (app.db.upgrade's BEGIN IMMEDIATE): Alembic treats it as
+    # external and commits nothing itself, so every pending revision runs in that one transaction
+    # (SPEC 0.7). Keep transaction_per_migration off; app.db.upgrade checks the transaction survived.
     context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -19,6 +19,8 @@ from app.db import NewerSchemaError, current_revision, make_engine, open_practic
 from app.migrations import HEAD_REVISION
 from app.models import Base
 
+from .practice_files import practice_at
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,9 +38,9 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture
-def migrated(tmp_path) -> Path:
+def migrated(template_db, tmp_path) -> Path:
     path = tmp_path / "practice.sqlite"
-    open_practice(path).dispose()  # last connection closed: the WAL is checkpointed into the file
+    shutil.copy(template_db, path)  # made by create_practice: closed, so the WAL is in the file
     return path
 
 
@@ -109,8 +111,9 @@ def _open_in_fresh_interpreter(path: Path) -> list[str]:
 
 def test_opening_a_current_file_does_not_import_alembic(migrated, tmp_path):  # STACK trap 11: cold start
     assert _open_in_fresh_interpreter(migrated) == [HEAD_REVISION, "False"]
-    # the check can see Alembic: a new file does need it
-    assert _open_in_fresh_interpreter(tmp_path / "new.sqlite") == [HEAD_REVISION, "True"]
+    # the check can see Alembic: an older file does need it
+    older = practice_at(tmp_path / "older.sqlite", "0002_closures")
+    assert _open_in_fresh_interpreter(older) == [HEAD_REVISION, "True"]
 
 
 # --- upgrading an older file ------------------------------------------------------------------------
@@ -149,18 +152,18 @@ def next_release(tmp_path, monkeypatch) -> Path:
 
 def test_an_older_file_is_backed_up_then_upgraded(migrated, next_release):
     with sqlite3.connect(migrated) as conn:
-        conn.execute("INSERT INTO setting (key, value) VALUES ('practice_name', '\"Before upgrade\"')")
+        conn.execute("UPDATE setting SET value = '\"Before upgrade\"' WHERE key = 'practice_name'")
     conn.close()
     engine = open_practice(migrated)
     assert current_revision(engine) == "9000_next"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM upgrade_probe")).scalar() == 0
-        assert conn.execute(text("SELECT value FROM setting")).scalar() == '"Before upgrade"'
+        assert conn.execute(text("SELECT value FROM setting WHERE key = 'practice_name'")).scalar() == '"Before upgrade"'
     engine.dispose()
     (backup,) = migrated.parent.glob(f"{migrated.name}.{HEAD_REVISION}.*.bak")
     with sqlite3.connect(backup) as conn:  # the file as it was before the upgrade
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
-        assert conn.execute("SELECT value FROM setting").fetchall() == [('"Before upgrade"',)]
+        assert conn.execute("SELECT value FROM setting WHERE key = 'practice_name'").fetchall() == [('"Before upgrade"',)]
         assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'upgrade_probe'").fetchall()
     conn.close()
 
@@ -172,7 +175,7 @@ def test_the_backup_holds_transactions_still_in_the_wal(migrated, next_release):
         import os, sqlite3, sys
         conn = sqlite3.connect(sys.argv[1])
         conn.execute("PRAGMA wal_autocheckpoint=0")
-        conn.execute("INSERT INTO setting (key, value) VALUES ('practice_name', '\\"Only in the WAL\\"')")
+        conn.execute("UPDATE setting SET value = '\\"Only in the WAL\\"' WHERE key = 'practice_name'")
         conn.commit()
         os._exit(0)  # no close, no checkpoint
     """)

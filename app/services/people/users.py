@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...models import Practitioner, Setting, User
@@ -49,7 +49,10 @@ def _check_password(password) -> str:
 
 def create_practice(path: str | Path, name: str, timezone: str, admin_username: str, admin_password: str,
                     currency: str = "USD", locale: str = "en_US", clock=None) -> Practice:
-    """Create (or open) a practice file and give it its first admin. Refuses if it already has users."""
+    """Create a new practice file with its settings and first admin (SPEC 1.5), whole or not at all
+    (SPEC 0.7): it is built in a temporary file beside ``path`` and appears at ``path`` only once
+    complete, so a crash part-way never leaves a practice nobody can sign in to. Refuses an
+    existing ``path``. Returns the new practice, open."""
     name = validate.text("practice name", name, 120)
     try:
         ZoneInfo(timezone)
@@ -57,22 +60,28 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
         raise ValidationError("time zone", f"{timezone!r} is not an IANA time zone") from exc
     admin_username = validate.text("username", admin_username, 64)
     _check_password(admin_password)
-    practice = Practice.open(path, clock=clock)
-    with practice.uow() as tx:
-        if tx.scalar(select(func.count(User.id))):
-            raise ValidationError("practice file", "already has users")
-        values = {**DEFAULT_SETTINGS, "practice_name": name, "timezone": timezone,
-                  "currency": currency, "locale": locale}
-        for key, value in values.items():
-            tx.merge(Setting(key=key, value=json.dumps(value)))
-        user = User(username=admin_username, display_name="Administrator", role="admin",
-                    password_hash=hash_password(admin_password), created_at=practice.clock.now(),
-                    failed_logins=0, active=True)
-        tx.add(user)
-        tx.flush()
-        audit.record(tx, practice, None, "practice.create", "user", user.id, name=name)
-    practice.settings_changed()
-    return practice
+    path = Path(path)
+    if path.exists():
+        raise ValidationError("practice file", f"{path} already exists; a new practice needs a new file")
+    from ...db import new_practice_file
+
+    try:
+        with new_practice_file(path) as engine:
+            building = Practice(engine, clock=clock)
+            with building.uow() as tx:
+                values = {**DEFAULT_SETTINGS, "practice_name": name, "timezone": timezone,
+                          "currency": currency, "locale": locale}
+                for key, value in values.items():
+                    tx.merge(Setting(key=key, value=json.dumps(value)))
+                user = User(username=admin_username, display_name="Administrator", role="admin",
+                            password_hash=hash_password(admin_password), created_at=building.clock.now(),
+                            failed_logins=0, active=True)
+                tx.add(user)
+                tx.flush()
+                audit.record(tx, building, None, "practice.create", "user", user.id, name=name)
+    except FileExistsError as exc:  # made by someone else while this one was being built
+        raise ValidationError("practice file", f"{path} already exists; a new practice needs a new file") from exc
+    return Practice.open(path, clock=clock)
 
 
 WRONG = "Unknown user name or wrong password."
