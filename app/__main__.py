@@ -28,6 +28,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def open_practice(args):
+    """The practice to show, and whether it is the demo. A file that cannot be opened raises
+    ``PracticeFileError`` with a message for the user (SPEC 0.7); the file is left as it was."""
+    from .db import PracticeFileError
     from .paths import demo_path
     from .services.practice import Practice
 
@@ -40,8 +43,20 @@ def open_practice(args):
             build_demo(path, date.today()).close()
         return Practice.open(path), True
     if not args.db.exists():
-        raise SystemExit(f"No practice file at {args.db}. Start with --demo to try the demo practice.")
+        raise PracticeFileError(args.db, f"No practice file at {args.db}. "
+                                         "Start with --demo to try the demo practice.")
     return Practice.open(args.db), False
+
+
+def refuse(error, show_dialog: bool) -> int:
+    """A practice file that cannot be opened: one plain line on the terminal and, when a person
+    started the app, the same words in a dialog. No traceback: nothing went wrong in the app."""
+    print(error.message, file=sys.stderr)
+    if show_dialog:
+        from .views.refused_file_box import refused_file_box
+
+        refused_file_box(error).exec()
+    return 2
 
 
 def install_crash_dialog() -> None:
@@ -73,7 +88,14 @@ def main(argv=None) -> int:
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    practice, is_demo = open_practice(args)
+    if not args.screenshot:
+        install_crash_dialog()  # before the file is opened: whatever goes wrong from here shows
+    from .db import PracticeFileError
+
+    try:
+        practice, is_demo = open_practice(args)
+    except PracticeFileError as exc:
+        return refuse(exc, show_dialog=not args.screenshot)
     today = args.date or date.today()
     from .services.people import users
     from .views.main_window import MainWindow
@@ -93,7 +115,6 @@ def main(argv=None) -> int:
         print(f"wrote {args.screenshot}" if ok else f"could not write {args.screenshot}")
         return 0 if ok else 1
 
-    install_crash_dialog()
     from .views.login_dialog import LoginDialog
 
     hint = ""

@@ -162,7 +162,8 @@ def open_practice(path: str | Path) -> Engine:
             raise PracticeFileError(path, f"{path} is in use by another Practice Desk that did not let go in "
                                           "time. Please try again in a moment.", detail) from exc
         raise UpgradeFailed(path, f"{path} could not be upgraded to this version of Practice Desk; it has "
-                                  "been left as it was, and a backup copy was kept beside it.", detail) from exc
+                                  "been left as it was (a backup copy was also kept beside it). Please "
+                                  "contact support.", detail) from exc
     return engine
 
 

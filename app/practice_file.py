@@ -17,6 +17,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every practice has had since its first version: another program's database lacks them.
 PRACTICE_TABLES = frozenset({"alembic_version", "setting", "user_account", "ledger_entry"})
 LEFT_AS_IT_WAS = "It has been left as it was."
+WRONG_FILE = f"{LEFT_AS_IT_WAS} Please check that this is the file you meant to open."
 
 
 class PracticeFileError(RuntimeError):
@@ -59,10 +60,10 @@ def check_practice_file(path: str | Path) -> str:
         raise PracticeFileError(path, f"{path} could not be read: you may not have permission to open it.",
                                 str(exc)) from exc
     if not header:
-        raise PracticeFileError(path, f"{path} is empty (0 bytes), so it is not a practice file. {LEFT_AS_IT_WAS}")
+        raise PracticeFileError(path, f"{path} is empty (0 bytes), so it is not a practice file. {WRONG_FILE}")
     if not header.startswith(SQLITE_HEADER):
         raise PracticeFileError(path, f"{path} is not a practice file (it is not a database at all). "
-                                      f"{LEFT_AS_IT_WAS}")
+                                      f"{WRONG_FILE}")
     wal = Path(f"{path}-wal")
     wal_in_use = wal.exists() and wal.stat().st_size > 0
     if wal_in_use and not is_writable(path):
@@ -84,10 +85,10 @@ def _read_revision(path: Path, wal_in_use: bool) -> str:
                 raise _damaged(path, str(check[0] if check else "no answer from the integrity check"))
             tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
-                raise PracticeFileError(path, f"{path} is an empty database, not a practice file. {LEFT_AS_IT_WAS}")
+                raise PracticeFileError(path, f"{path} is an empty database, not a practice file. {WRONG_FILE}")
             if not PRACTICE_TABLES <= tables:
                 raise PracticeFileError(path, f"{path} is not a practice file: it is another program's database. "
-                                              f"{LEFT_AS_IT_WAS}")
+                                              f"{WRONG_FILE}")
             versions = conn.execute("SELECT version_num FROM alembic_version").fetchall()
             has_users = conn.execute("SELECT EXISTS (SELECT 1 FROM user_account)").fetchone()[0]
     except sqlite3.DatabaseError as exc:
