@@ -46,6 +46,7 @@ class BackupCheck:
     path: Path
     revision: str
     needs_upgrade: bool  # made by an older version of the app: brought up to date after restoring
+    taken_at: datetime | None = None  # from the file's name, when this app named it
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def backup_folder(practice_path: Path) -> Path:
     try:
         fallback.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ValidationError("backup", f"No folder could be made for the backups ({exc.strerror}).") from exc
+        raise ValidationError("backup", f"No folder could be made for the backups, neither beside the practice "
+                                        f"file nor in {fallback.parent}.") from exc
     return fallback
 
 
@@ -204,23 +206,18 @@ def auto_backup_if_due(practice: Practice) -> BackupInfo | None:
 
 
 # checking and restoring --------------------------------------------------------------------------------
-def _known_revisions() -> set[str]:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from ..db import MIGRATIONS_DIR
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
-
-
 def _open_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def check_backup(path: Path) -> BackupCheck:
-    """Is this file a sound practice this app can open? Refuses with a plain message otherwise."""
+def _is_database(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(16) == b"SQLite format 3\x00"
+
+
+def check_backup(path: Path, tz=None) -> BackupCheck:
+    """Is this file a sound practice this app can open? Refuses with a plain message otherwise.
+    With the practice time zone ``tz``, ``taken_at`` is read from the file's name."""
     from ..migrations import HEAD_REVISION
 
     path = Path(path)
@@ -232,13 +229,16 @@ def check_backup(path: Path) -> BackupCheck:
     except sqlite3.Error as exc:
         raise ValidationError("backup", f"{name} could not be opened.") from exc
     try:
+        damaged = ValidationError("backup", f"{name} is damaged, so it cannot be restored. "
+                                            "Please choose another backup.")
         try:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         except sqlite3.DatabaseError as exc:
-            raise ValidationError("backup", f"{name} is not a practice file, or it is damaged.") from exc
+            if _is_database(path):
+                raise damaged from exc
+            raise ValidationError("backup", f"{name} is not a Practice Desk practice file.") from exc
         if problems != ["ok"]:
-            raise ValidationError("backup", f"{name} is damaged, so it cannot be restored. "
-                                            "Please choose another backup.")
+            raise damaged
         try:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             has_users = conn.execute("SELECT EXISTS (SELECT 1 FROM user_account)").fetchone()[0]
@@ -252,10 +252,14 @@ def check_backup(path: Path) -> BackupCheck:
         raise ValidationError("backup", f"{name} is a practice whose setup was never finished (it has no "
                                         "user accounts), so it cannot be restored.")
     revision = revision[0]
-    if revision not in _known_revisions():
+    info = parse_name(path, tz) if tz is not None else None
+    taken_at = info.taken_at if info else None
+    from ..db import known_revisions
+
+    if revision not in known_revisions():
         raise ValidationError("backup", f"{name} was made by a newer version of Practice Desk. "
                                         "Please update the application before restoring it.")
-    return BackupCheck(path, revision, revision != HEAD_REVISION)
+    return BackupCheck(path, revision, revision != HEAD_REVISION, taken_at)
 
 
 def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResult:
@@ -267,7 +271,7 @@ def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResul
     path = Path(path)
     if path.exists() and path.resolve() == live.resolve():
         raise ValidationError("backup", "That is the practice file itself, not a backup of it.")
-    check = check_backup(path)
+    check = check_backup(path, practice.tz)
     kept = _copy_out(practice, BEFORE_RESTORE)
     _copy_in(practice, path)
     if check.needs_upgrade:

@@ -149,7 +149,7 @@ def test_spec_0_7_check_refuses_damaged_foreign_empty_and_newer_files(practice, 
     conn.commit()
     conn.close()
     expected = {damaged: "damaged", foreign: "not a Practice Desk practice file",
-                text: "not a practice file", empty: "not a Practice Desk practice file",
+                text: "not a Practice Desk practice file", empty: "not a Practice Desk practice file",
                 newer: "newer version of Practice Desk", tmp_path / "gone.sqlite": "no longer there"}
     for path, words in expected.items():
         with pytest.raises(ValidationError) as caught:
@@ -201,6 +201,7 @@ def test_spec_0_7_restore_brings_back_the_same_balances_and_keeps_the_current_st
 
     assert balances(practice, admin, world) == (12000, 5000)
     assert result.sign_in_again and not result.restored.needs_upgrade
+    assert result.restored.taken_at == saved.taken_at  # read back from the name, in the practice zone
     assert result.kept.kind == "before-restore" and result.kept.path.exists()
     with pytest.raises(ValidationError):
         ledger.record_payment(practice, admin, carol.id, 100, "cash")  # Carol came after the backup
