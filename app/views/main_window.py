@@ -1,12 +1,15 @@
 """The main window: menus, toolbar, filters, the calendar, and the session dialogs it opens."""
 from __future__ import annotations
 
+import traceback
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
+from ..services import backups
 from ..services.errors import ServiceError
 from ..services.money.amounts import format_money
 from ..services.people import practitioners
@@ -23,12 +26,13 @@ from .day_agenda import DayAgenda
 from .events import Events
 from .move_command import MoveSessionCommand
 from .wages_dialog import WagesDialog
-from .widgets.messages import confirm_warnings, show_error
+from .widgets.messages import confirm_warnings, error_text, show_error
 
 
 class MainWindow(QMainWindow):
     def __init__(self, practice, user, today: date | None = None, settings: QSettings | None = None,
-                 events: Events | None = None, view: str | None = None):
+                 events: Events | None = None, view: str | None = None, auto_backup: bool = True):
+        """``auto_backup``: back up when the window opens and daily while it is open (SPEC 0.7)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.practice, self.user, self.actor = practice, user, user.actor
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
         anchor = self._saved_anchor() if today is None else today
         self.calendar.month.selected = anchor
         self.calendar.show_range(view=saved_view if saved_view in VIEWS else "month", anchor=anchor)
+        self._start_backups(auto_backup)
 
     # helpers ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -170,10 +175,20 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action("Practice Settings…", "actionPracticeSettings", self.open_settings)
         self.act_settings.setEnabled(self.actor.role == "admin")
         self.act_about = self._action("About Practice Desk", "actionAbout", self.about)
+        self.act_back_up = self._action("Back Up Now…", "actionBackUpNow", self.back_up_now)
+        self.act_back_up.setEnabled(backups.can_back_up(self.actor))
+        self.act_restore = self._action("Restore From Backup…", "actionRestore", self.open_restore)
+        self.act_restore.setEnabled(backups.can_restore(self.actor))
         self.act_quit = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
+        m = bar.addMenu("&File")
+        m.setObjectName("menuFile")
+        m.addAction(self.act_back_up)
+        m.addAction(self.act_restore)
+        m.addSeparator()
+        m.addAction(self.act_quit)
         m = bar.addMenu("&Sessions")
         m.setObjectName("menuSessions")
         m.addAction(self.act_add)
@@ -186,8 +201,6 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_deleted)
         m.addAction(self.act_closure)
-        m.addSeparator()
-        m.addAction(self.act_quit)
         m = bar.addMenu("&Clients")
         m.setObjectName("menuClients")
         m.addAction(self.act_clients)
@@ -376,11 +389,92 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Practice Desk",
                           f"<b>Practice Desk</b><br>{self.practice_name}<br>Practice file: {self.practice.path}")
 
+    # backups (SPEC 0.7) -------------------------------------------------------------------
+    def _start_backups(self, enabled: bool) -> None:
+        """The backup at start runs once the window is up; then an hourly check makes the daily one."""
+        self.successor: MainWindow | None = None  # the window that replaces this one after a restore
+        self.backup_timer = QTimer(self, objectName="backupTimer", interval=BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(lambda: self.auto_backup(only_if_due=True))
+        if enabled:
+            QTimer.singleShot(0, self, self.auto_backup)
+            self.backup_timer.start()
+
+    def auto_backup(self, only_if_due: bool = False) -> None:
+        """Never in the way: nothing is said when it works; a failure is said quietly in the status
+        bar, and work goes on."""
+        try:
+            if only_if_due:
+                backups.auto_backup_if_due(self.practice)
+            else:
+                backups.auto_backup(self.practice)
+        except ServiceError as exc:
+            self.statusBar().showMessage(f"The automatic backup could not be made. {backup_problem(exc)}")
+            return
+        except Exception:  # whatever broke, the app keeps going; the report goes to the terminal
+            traceback.print_exc()
+            self.statusBar().showMessage("The automatic backup could not be made. Use File ▸ Back Up Now "
+                                         "to try again.")
+            return
+
+    def back_up_now(self) -> None:
+        from .backup_dialog import BackupDialog
+
+        self._open(BackupDialog.back_up(self.practice, self.actor, self._locale, self), refresh_on_accept=False)
+
+    def open_restore(self) -> None:
+        from .restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.practice, self.actor, self._locale, self)
+        # read the result while the dialog exists; act once it has closed
+        dialog.accepted.connect(lambda: QTimer.singleShot(0, self, partial(self._after_restore, dialog.restored)))
+        self._open(dialog, refresh_on_accept=False)
+
+    def _after_restore(self, result: backups.RestoreResult) -> None:
+        """The file now holds other data and maybe other users: show the restored practice, say
+        what happened, and sign in again. A new window replaces this one (``successor``); if
+        nobody signs in, this window closes and the app with it."""
+        from .login_dialog import LoginDialog
+        from .widgets.backup_text import when_text
+
+        self.backup_timer_was_on = self.backup_timer.isActive()
+        self.backup_timer.stop()
+        self._apply_settings()  # nothing stale behind the sign-in
+        self.events.clients_changed.emit()
+        taken = result.restored.taken_at
+        what = f"The backup taken {when_text(taken)}" if taken else f"“{result.restored.path.name}”"
+        box = QMessageBox(QMessageBox.Icon.Information, "Backup restored", f"{what} has been restored.",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("restoreDone")
+        box.button(QMessageBox.StandardButton.Ok).setObjectName("restoreDoneOk")
+        box.setInformativeText(f"The practice as it was just before is kept as the backup "
+                               f"“{result.kept.path.name}”.\n\nPlease sign in again: the user "
+                               f"accounts are now those of the backup.")
+        box.exec()
+        login = LoginDialog(self.practice, self.practice_name, "Sign in to continue with the restored practice.",
+                            self)
+        if login.exec() != LoginDialog.DialogCode.Accepted:
+            self.close()
+            return
+        self.successor = MainWindow(self.practice, login.user, self._fixed_today, settings=self.settings,
+                                    view=self.calendar.view, auto_backup=False)  # the restore kept one
+        if self.backup_timer_was_on:
+            self.successor.backup_timer.start()
+        self.successor.show()
+        self.close()
+
     def closeEvent(self, event) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("calendar/view", self.calendar.view)
         self.settings.setValue("calendar/anchor", self.calendar.anchor.isoformat())
         super().closeEvent(event)
+
+
+BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: is the daily backup due?
+
+
+def backup_problem(exc: ServiceError) -> str:
+    """A service's reason without the field name: the status bar already says it is the backup."""
+    return getattr(exc, "message", None) or error_text(exc)
 
 
 def status_legend() -> str:
