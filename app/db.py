@@ -20,6 +20,7 @@ from .practice_file import (
     NewerSchemaError,
     PracticeFileError,
     UpgradeFailed,
+    busy,
     check_practice_file,
     put_in_place,
     remove_with_sidecars,
@@ -159,8 +160,7 @@ def open_practice(path: str | Path) -> Engine:
         engine.dispose()  # the last connection closed: SQLite removes the -wal and -shm files
         detail = str(getattr(exc, "orig", None) or exc)
         if "locked" in detail or "busy" in detail:
-            raise PracticeFileError(path, f"{path} is in use by another Practice Desk that did not let go in "
-                                          "time. Please try again in a moment.", detail) from exc
+            raise busy(path, detail) from exc
         raise UpgradeFailed(path, f"{path} could not be upgraded to this version of Practice Desk; it has "
                                   "been left as it was (a backup copy was also kept beside it). Please "
                                   "contact support.", detail) from exc

@@ -16,6 +16,7 @@ from pathlib import Path
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every practice has had since its first version: another program's database lacks them.
 PRACTICE_TABLES = frozenset({"alembic_version", "setting", "user_account", "ledger_entry"})
+READ_TIMEOUT_S = 5.0  # how long the check waits for another program holding the file
 LEFT_AS_IT_WAS = "It has been left as it was."
 WRONG_FILE = f"{LEFT_AS_IT_WAS} Please check that this is the file you meant to open."
 
@@ -64,8 +65,7 @@ def check_practice_file(path: str | Path) -> str:
     if not header.startswith(SQLITE_HEADER):
         raise PracticeFileError(path, f"{path} is not a practice file (it is not a database at all). "
                                       f"{WRONG_FILE}")
-    wal = Path(f"{path}-wal")
-    wal_in_use = wal.exists() and wal.stat().st_size > 0
+    wal_in_use = Path(f"{path}-wal").exists()  # open elsewhere now, or closed by a crash
     if wal_in_use and not is_writable(path):
         raise _read_only(path)
     revision = _read_revision(path, wal_in_use)
@@ -75,11 +75,12 @@ def check_practice_file(path: str | Path) -> str:
 
 
 def _read_revision(path: Path, wal_in_use: bool) -> str:
-    # immutable=1 reads without locks or a -shm file, so nothing is created beside the file; it is
-    # exact only while no -wal holds newer pages: then a plain read-only open reads those too.
+    # immutable=1 reads without locks or a -shm file, so nothing is created beside the file. It is
+    # safe only while nobody else has the file open (no -wal beside it): otherwise a normal read-only
+    # open takes the locks and reads the newest pages from the -wal too.
     uri = path.resolve().as_uri() + ("?mode=ro" if wal_in_use else "?mode=ro&immutable=1")
     try:
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
+        with closing(sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S)) as conn:
             check = conn.execute("PRAGMA quick_check(1)").fetchone()
             if check != ("ok",):
                 raise _damaged(path, str(check[0] if check else "no answer from the integrity check"))
@@ -91,6 +92,10 @@ def _read_revision(path: Path, wal_in_use: bool) -> str:
                                               f"{WRONG_FILE}")
             versions = conn.execute("SELECT version_num FROM alembic_version").fetchall()
             has_users = conn.execute("SELECT EXISTS (SELECT 1 FROM user_account)").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):  # another program held it past the 5 s wait
+            raise busy(path, str(exc)) from exc
+        raise _damaged(path, str(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise _damaged(path, str(exc)) from exc
     if len(versions) != 1 or not has_users:
@@ -102,6 +107,11 @@ def _read_revision(path: Path, wal_in_use: bool) -> str:
 def _damaged(path: Path, detail: str) -> PracticeFileError:
     return PracticeFileError(path, f"{path} is damaged and cannot be opened safely. {LEFT_AS_IT_WAS} "
                                    "Please open a backup copy of it instead.", detail)
+
+
+def busy(path: Path, detail: str) -> PracticeFileError:
+    return PracticeFileError(path, f"{path} is in use by another program or Practice Desk that did not let go "
+                                   f"in time. Please try again in a moment. {LEFT_AS_IT_WAS}", detail)
 
 
 def _read_only(path: Path) -> PracticeFileError:

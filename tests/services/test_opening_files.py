@@ -179,3 +179,20 @@ def test_spec_0_7_read_only_for_real_in_a_child_without_root_powers(read_only, t
     assert out.returncode == 0, out.stderr
     assert "is read-only" in out.stdout and str(path) in out.stdout
     assert sha(path) == before and side_files(path) == []
+
+
+def test_spec_0_7_a_file_held_by_another_program_is_busy_not_damaged(template_db, tmp_path, monkeypatch):
+    path = tmp_path / "practice.sqlite"
+    shutil.copy(template_db, path)
+    monkeypatch.setattr(app.practice_file, "READ_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(PracticeFileError, match="in use by another program") as refused:
+            Practice.open(path)
+        assert "damaged" not in refused.value.message
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    Practice.open(path).close()  # let go of, it opens
