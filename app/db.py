@@ -27,9 +27,6 @@ from .practice_file import (
     temporary_sibling,
 )
 
-__all__ = ["NewerSchemaError", "PracticeFileError", "UpgradeFailed", "make_engine", "new_practice_file",
-           "open_practice", "sqlite_url", "upgrade"]
-
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -162,8 +159,7 @@ def open_practice(path: str | Path) -> Engine:
         if "locked" in detail or "busy" in detail:
             raise busy(path, detail) from exc
         raise UpgradeFailed(path, f"{path} could not be upgraded to this version of Practice Desk; it has "
-                                  "been left as it was (a backup copy was also kept beside it). Please "
-                                  "contact support.", detail) from exc
+                                  "been left as it was. Please contact support.", detail) from exc
     return engine
 
 
