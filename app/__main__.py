@@ -105,7 +105,7 @@ def main(argv=None) -> int:
 
         user = users.first_admin(practice)
         scratch = QSettings(str(args.screenshot.with_suffix(".ini")), QSettings.Format.IniFormat)
-        window = MainWindow(practice, user, today, settings=scratch, view=args.view or "month")
+        window = MainWindow(practice, user, today, settings=scratch, view=args.view or "month", auto_backup=False)
         window.resize(1400, 880)
         window.show()
         app.processEvents()

@@ -25,11 +25,12 @@ class PracticeFileError(RuntimeError):
     """A practice file that cannot be opened or upgraded. ``message`` is for people and names the
     file; the file itself has not been changed."""
 
-    def __init__(self, path: str | Path, message: str, detail: str = ""):
+    def __init__(self, path: str | Path, message: str, detail: str = "", reason: str = ""):
         super().__init__(message)
         self.path = Path(path)
         self.message = message
         self.detail = detail
+        self.reason = reason  # missing | unreadable | not_practice | damaged | unfinished | busy | read_only | ...
 
 
 class NewerSchemaError(PracticeFileError):
@@ -50,46 +51,56 @@ def check_practice_file(path: str | Path) -> str:
     it is not one we can open: missing, empty, not a database, damaged, another program's
     database, a practice whose setup was never finished, or read-only. Only reads the file."""
     path = Path(path)
-    if not path.exists():
-        raise PracticeFileError(path, f"There is no practice file at {path}.")
-    if not path.is_file():
-        raise PracticeFileError(path, f"{path} is a folder, not a practice file.")
-    try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-    except OSError as exc:
-        raise PracticeFileError(path, f"{path} could not be read: you may not have permission to open it.",
-                                str(exc)) from exc
-    if not header:
-        raise PracticeFileError(path, f"{path} is empty (0 bytes), so it is not a practice file. {WRONG_FILE}")
-    if not header.startswith(SQLITE_HEADER):
-        raise PracticeFileError(path, f"{path} is not a practice file (it is not a database at all). "
-                                      f"{WRONG_FILE}")
     wal_in_use = Path(f"{path}-wal").exists()  # open elsewhere now, or closed by a crash
-    if wal_in_use and not is_writable(path):
+    if path.is_file() and wal_in_use and not is_writable(path):
         raise _read_only(path)
-    revision = _read_revision(path, wal_in_use)
+    revision = read_revision(path)
     if not is_writable(path):
         raise _read_only(path)
     return revision
 
 
-def _read_revision(path: Path, wal_in_use: bool) -> str:
+def read_revision(path: str | Path, thorough: bool = False) -> str:
+    """What ``check_practice_file`` checks, but for a file that will only be read (a backup, which
+    may sit on read-only media): its schema revision, or ``PracticeFileError`` with a ``reason``.
+    ``thorough`` runs the full ``integrity_check`` instead of ``quick_check``."""
+    path = Path(path)
+    if not path.exists():
+        raise PracticeFileError(path, f"There is no practice file at {path}.", reason="missing")
+    if not path.is_file():
+        raise PracticeFileError(path, f"{path} is a folder, not a practice file.", reason="not_practice")
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except OSError as exc:
+        raise PracticeFileError(path, f"{path} could not be read: you may not have permission to open it.",
+                                str(exc), reason="unreadable") from exc
+    if not header:
+        raise PracticeFileError(path, f"{path} is empty (0 bytes), so it is not a practice file. {WRONG_FILE}",
+                                reason="not_practice")
+    if not header.startswith(SQLITE_HEADER):
+        raise PracticeFileError(path, f"{path} is not a practice file (it is not a database at all). "
+                                      f"{WRONG_FILE}", reason="not_practice")
+    return _read_revision(path, Path(f"{path}-wal").exists(), thorough)
+
+
+def _read_revision(path: Path, wal_in_use: bool, thorough: bool = False) -> str:
     # immutable=1 reads without locks or a -shm file, so nothing is created beside the file. It is
     # safe only while nobody else has the file open (no -wal beside it): otherwise a normal read-only
     # open takes the locks and reads the newest pages from the -wal too.
     uri = path.resolve().as_uri() + ("?mode=ro" if wal_in_use else "?mode=ro&immutable=1")
     try:
         with closing(sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S)) as conn:
-            check = conn.execute("PRAGMA quick_check(1)").fetchone()
+            check = conn.execute("PRAGMA integrity_check(1)" if thorough else "PRAGMA quick_check(1)").fetchone()
             if check != ("ok",):
                 raise _damaged(path, str(check[0] if check else "no answer from the integrity check"))
             tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
-                raise PracticeFileError(path, f"{path} is an empty database, not a practice file. {WRONG_FILE}")
+                raise PracticeFileError(path, f"{path} is an empty database, not a practice file. {WRONG_FILE}",
+                                        reason="not_practice")
             if not PRACTICE_TABLES <= tables:
                 raise PracticeFileError(path, f"{path} is not a practice file: it is another program's database. "
-                                              f"{WRONG_FILE}")
+                                              f"{WRONG_FILE}", reason="not_practice")
             versions = conn.execute("SELECT version_num FROM alembic_version").fetchall()
             has_users = conn.execute("SELECT EXISTS (SELECT 1 FROM user_account)").fetchone()[0]
     except sqlite3.OperationalError as exc:
@@ -100,24 +111,24 @@ def _read_revision(path: Path, wal_in_use: bool) -> str:
         raise _damaged(path, str(exc)) from exc
     if len(versions) != 1 or not has_users:
         raise PracticeFileError(path, f"{path} is a practice whose setup was never finished (it has no user "
-                                      f"accounts), so nobody can sign in. {LEFT_AS_IT_WAS}")
+                                      f"accounts), so nobody can sign in. {LEFT_AS_IT_WAS}", reason="unfinished")
     return versions[0][0]
 
 
 def _damaged(path: Path, detail: str) -> PracticeFileError:
     return PracticeFileError(path, f"{path} is damaged and cannot be opened safely. {LEFT_AS_IT_WAS} "
-                                   "Please open a backup copy of it instead.", detail)
+                                   "Please open a backup copy of it instead.", detail, reason="damaged")
 
 
 def busy(path: Path, detail: str) -> PracticeFileError:
     return PracticeFileError(path, f"{path} is in use by another program or Practice Desk that did not let go "
-                                   f"in time. Please try again in a moment. {LEFT_AS_IT_WAS}", detail)
+                                   f"in time. Please try again in a moment. {LEFT_AS_IT_WAS}", detail, reason="busy")
 
 
 def _read_only(path: Path) -> PracticeFileError:
     return PracticeFileError(path, f"{path} is read-only: Practice Desk could not save any change to it. "
                                    "Copy it to a folder where you may save files, or ask for permission "
-                                   f"to change it. {LEFT_AS_IT_WAS}")
+                                   f"to change it. {LEFT_AS_IT_WAS}", reason="read_only")
 
 
 # --- a new file appears whole ------------------------------------------------------------------------

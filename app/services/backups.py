@@ -210,56 +210,42 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def _is_database(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(16) == b"SQLite format 3\x00"
+def _refusal(name: str, reason: str) -> str:
+    """The file check's finding, worded for someone choosing a backup to go back to."""
+    if reason == "missing":
+        return f"{name} is no longer there."
+    if reason == "damaged":
+        return f"{name} is damaged, so it cannot be restored. Please choose another backup."
+    if reason == "unfinished":  # nobody could sign in after restoring it
+        return (f"{name} is a practice whose setup was never finished (it has no user accounts), "
+                "so it cannot be restored.")
+    if reason == "busy":
+        return f"{name} is in use by another program. Please try again in a moment."
+    if reason == "unreadable":
+        return f"{name} could not be opened: you may not have permission to read it."
+    return f"{name} is not a Practice Desk practice file."
 
 
 def check_backup(path: Path, tz=None) -> BackupCheck:
-    """Is this file a sound practice this app can open? Refuses with a plain message otherwise.
+    """Is this file a sound practice this app can open? The same check as opening a practice file
+    (``app.practice_file``), but thorough (``integrity_check``) and reading only, so a backup on
+    read-only media qualifies. Refuses with a plain message otherwise.
     With the practice time zone ``tz``, ``taken_at`` is read from the file's name."""
+    from ..db import known_revisions
     from ..migrations import HEAD_REVISION
+    from ..practice_file import PracticeFileError, read_revision
 
     path = Path(path)
     name = f"\u201c{path.name}\u201d"
-    if not path.is_file():
-        raise ValidationError("backup", f"{name} is no longer there.")
     try:
-        conn = _open_read_only(path)
-    except sqlite3.Error as exc:
-        raise ValidationError("backup", f"{name} could not be opened.") from exc
-    try:
-        damaged = ValidationError("backup", f"{name} is damaged, so it cannot be restored. "
-                                            "Please choose another backup.")
-        try:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError as exc:
-            if _is_database(path):
-                raise damaged from exc
-            raise ValidationError("backup", f"{name} is not a Practice Desk practice file.") from exc
-        if problems != ["ok"]:
-            raise damaged
-        try:
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            has_users = conn.execute("SELECT EXISTS (SELECT 1 FROM user_account)").fetchone()[0]
-        except sqlite3.DatabaseError:
-            revision = has_users = None
-    finally:
-        conn.close()
-    if revision is None:
-        raise ValidationError("backup", f"{name} is not a Practice Desk practice file.")
-    if not has_users:  # nobody could sign in after restoring it
-        raise ValidationError("backup", f"{name} is a practice whose setup was never finished (it has no "
-                                        "user accounts), so it cannot be restored.")
-    revision = revision[0]
-    info = parse_name(path, tz) if tz is not None else None
-    taken_at = info.taken_at if info else None
-    from ..db import known_revisions
-
+        revision = read_revision(path, thorough=True)
+    except PracticeFileError as exc:
+        raise ValidationError("backup", _refusal(name, exc.reason)) from exc
     if revision not in known_revisions():
         raise ValidationError("backup", f"{name} was made by a newer version of Practice Desk. "
                                         "Please update the application before restoring it.")
-    return BackupCheck(path, revision, revision != HEAD_REVISION, taken_at)
+    info = parse_name(path, tz) if tz is not None else None
+    return BackupCheck(path, revision, revision != HEAD_REVISION, info.taken_at if info else None)
 
 
 def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResult:
