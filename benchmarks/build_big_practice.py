@@ -275,8 +275,11 @@ def build(path, sessions: int = 200_000, clients: int = 3000, practitioners: int
             _insert(conn, PracticeSession.__table__, session_rows)
             _insert(conn, Participant.__table__, part_rows)
             _insert(conn, LedgerEntry.__table__, ledger_rows)
-        with practice.engine.connect() as conn:  # fold the WAL into the file: it is self-contained
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = practice.engine.raw_connection()  # fold the WAL into the file: it is self-contained
+        try:  # outside any transaction (a checkpoint cannot run inside one)
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
     finally:
         practice.close()
     return BuildInfo(path, len(session_rows), len(part_rows), len(ledger_rows), clients, practitioners,
