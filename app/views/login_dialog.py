@@ -47,7 +47,16 @@ class LoginDialog(QDialog):
         except ServiceError as exc:  # a wrong password, a locked account, or another desk busy saving
             self.error.setText(str(exc))
             self.error.show()
+            self._fit_height()
             self.password.clear()
             self.password.setFocus()
             return
         self.accept()
+
+    def _fit_height(self) -> None:
+        """Grow to show every line of a wrapped message (a window does not do it on its own for
+        wrapped text, and the rows would be squeezed into each other)."""
+        self.layout().activate()
+        needed = self.layout().totalHeightForWidth(self.width())
+        if self.height() < needed:
+            self.resize(self.width(), needed)

@@ -51,3 +51,21 @@ def test_sign_in_says_busy_instead_of_crashing(qtbot, practice, impatient):  # S
     qtbot.mouseClick(dialog.findChild(QPushButton, "loginSubmit"), Qt.MouseButton.LeftButton)
     assert dialog.user is not None and dialog.user.username == "admin"
 
+
+
+def test_sign_in_grows_to_show_the_whole_busy_message(qtbot, practice, impatient):  # SPEC 0.4
+    """The busy message wraps to two lines; the dialog must grow for it, not squeeze its rows
+    into each other (seen on a real X display: the heading overlapped the user name)."""
+    dialog = LoginDialog(impatient, "Test Practice")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.username.setText("admin")
+    dialog.password.setText(ADMIN_PASSWORD)
+    with other_desk_saving(practice.path):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "loginSubmit"), Qt.MouseButton.LeftButton)
+    qtbot.wait(50)  # let the layout settle
+    label = dialog.error
+    assert label.isVisible() and label.text() == Busy.MESSAGE
+    assert label.height() >= label.heightForWidth(label.width())  # every line of it shows
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())
