@@ -6,7 +6,8 @@ and appears at its path only when complete (SPEC 0.7). Every refusal is a ``Prac
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -77,18 +78,24 @@ def current_revision(engine: Engine) -> str | None:
 
 def _backup(engine: Engine, dest: Path) -> None:
     """Copy the database with SQLite's online backup: unlike copying the file, it includes the
-    transactions still in the -wal file (a practice last closed by a crash has some there)."""
+    transactions still in the -wal file (a practice last closed by a crash has some there).
+    Written under a temporary name and renamed, so a half-written copy never looks like a backup;
+    one self-contained file (journal mode DELETE)."""
     import sqlite3
 
+    partial = temporary_sibling(dest)
     raw = engine.raw_connection()
     try:
-        target = sqlite3.connect(dest)
+        target = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
+        os.replace(partial, dest)
     finally:
         raw.close()
+        remove_with_sidecars(partial)
 
 
 def _alembic_config():
@@ -110,12 +117,15 @@ def _newer(path, rev: str) -> NewerSchemaError:
                                   f"application to open it. {LEFT_AS_IT_WAS}", f"schema {rev}")
 
 
-def upgrade(engine: Engine, db_path: Path | None = None) -> None:
+def upgrade(engine: Engine, db_path: Path | None = None,
+            backup_to: Callable[[Path], Path] | None = None) -> None:
     """Bring the schema to HEAD_REVISION. Cheap when it already is (no Alembic import).
 
     Every pending revision runs in ONE transaction (the engine's BEGIN IMMEDIATE; Alembic sees it
     as an external transaction and commits nothing itself), so a failure part-way leaves the file
-    at its old revision. An existing file on an older revision is copied next to itself first."""
+    at its old revision. An existing file on an older revision is copied first: to
+    ``backup_to(db_path)`` (the practice's backups folder, given by the services), or next to
+    itself as ``<name>.<revision>.<time>.bak`` when no such place is given or it cannot be made."""
     rev = current_revision(engine)
     if rev == HEAD_REVISION:
         return
@@ -125,8 +135,7 @@ def upgrade(engine: Engine, db_path: Path | None = None) -> None:
     if rev is not None and rev not in known_revisions():
         raise _newer(where, rev)
     if rev is not None and db_path is not None and db_path.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        _backup(engine, db_path.with_name(f"{db_path.name}.{rev}.{stamp}.bak"))
+        _backup(engine, _before_upgrade_path(db_path, rev, backup_to))
     with engine.begin() as conn:
         whole = conn.get_transaction()
         cfg = _alembic_config()
@@ -136,7 +145,17 @@ def upgrade(engine: Engine, db_path: Path | None = None) -> None:
             raise RuntimeError("a migration committed part of the upgrade on its own")
 
 
-def open_practice(path: str | Path) -> Engine:
+def _before_upgrade_path(db_path: Path, rev: str, backup_to: Callable[[Path], Path] | None) -> Path:
+    if backup_to is not None:
+        try:
+            return backup_to(db_path)
+        except Exception:  # noqa: BLE001 - no backups folder: the copy still goes beside the file
+            pass
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return db_path.with_name(f"{db_path.name}.{rev}.{stamp}.bak")
+
+
+def open_practice(path: str | Path, backup_to: Callable[[Path], Path] | None = None) -> Engine:
     """The engine of an existing practice file, upgraded to this version's schema.
 
     Refuses (``PracticeFileError``, file untouched) anything that is not a practice this version
@@ -149,7 +168,7 @@ def open_practice(path: str | Path) -> Engine:
     if rev == HEAD_REVISION:
         return engine
     try:
-        upgrade(engine, path)
+        upgrade(engine, path, backup_to)
     except PracticeFileError:
         engine.dispose()
         raise

@@ -1,8 +1,8 @@
 """Which backups to keep (SPEC 0.7): a pure function over (time, kind), so it is tested without files.
 
 Kept: the newest backup of each of the last 14 days that have one, the newest of each of the last
-12 months that have one, always the 3 newest overall, and every manual and before-restore backup
-of the last 90 days. Days and months are those of the times as given (the practice's local time).
+12 months that have one, always the 3 newest overall, and every manual, before-restore and
+before-upgrade backup of the last 90 days. Days and months are those of the times as given (the practice's local time).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ KEEP_DAYS = 14
 KEEP_MONTHS = 12
 KEEP_NEWEST = 3
 KEEP_ASKED_FOR = timedelta(days=90)
-ASKED_FOR_KINDS = frozenset({"manual", "before-restore"})  # backups a person made happen
+ASKED_FOR_KINDS = frozenset({"manual", "before-restore", "before-upgrade"})  # made for a reason, not by the clock
 
 
 class Stamped(Protocol):

@@ -23,12 +23,12 @@ from .errors import Busy, ValidationError
 from .people.permissions import require_role
 from .practice import Actor, Practice
 
-AUTO, MANUAL, BEFORE_RESTORE = "auto", "manual", "before-restore"
-KINDS = (AUTO, MANUAL, BEFORE_RESTORE)
+AUTO, MANUAL, BEFORE_RESTORE, BEFORE_UPGRADE = "auto", "manual", "before-restore", "before-upgrade"
+KINDS = (AUTO, MANUAL, BEFORE_RESTORE, BEFORE_UPGRADE)
 DAILY = timedelta(hours=24)
 SUFFIX = ".sqlite"
 _NAME = re.compile(r"^(?P<stem>.+) (?P<day>\d{4}-\d{2}-\d{2}) (?P<hm>\d{4})-(?P<s>\d{2}) "
-                   r"(?P<kind>auto|manual|before-restore)(?: (?P<n>\d+))?\.sqlite$")
+                   r"(?P<kind>auto|manual|before-restore|before-upgrade)(?: (?P<n>\d+))?\.sqlite$")
 _BACK_UP_ROLES = ("admin", "staff")
 _RESTORE_ROLES = ("admin",)
 
@@ -37,7 +37,7 @@ _RESTORE_ROLES = ("admin",)
 class BackupInfo:
     path: Path
     taken_at: datetime  # aware, in the practice time zone
-    kind: str  # auto | manual | before-restore
+    kind: str  # auto | manual | before-restore | before-upgrade
     size_bytes: int
 
 
@@ -102,6 +102,15 @@ def _file_of(practice: Practice) -> Path:
     if practice.path is None:
         raise ValidationError("backup", "This practice is not kept in a file, so it has no backups.")
     return Path(practice.path)
+
+
+def before_upgrade_path(practice_path: Path) -> Path:
+    """Where ``Practice.open`` keeps the file as it was before a schema upgrade: with the other
+    backups, so File > Restore From Backup lists it. Named in this computer's local time (the
+    practice's own zone is inside the file, not yet open); written by ``app.db.upgrade``."""
+    practice_path = Path(practice_path)
+    local = datetime.now().astimezone().replace(microsecond=0, tzinfo=None)
+    return _free_name(backup_folder(practice_path), practice_path.stem, local, BEFORE_UPGRADE)
 
 
 # reading the folder ----------------------------------------------------------------------------------

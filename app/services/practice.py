@@ -60,9 +60,12 @@ class Practice:
 
     @classmethod
     def open(cls, path: str | Path, clock=None) -> Practice:
+        """Open a practice file (checked, and upgraded if older: the file as it was is kept first
+        among its backups, see ``backups.before_upgrade_path``)."""
         from ..db import open_practice
+        from .backups import before_upgrade_path
 
-        return cls(open_practice(path), clock=clock, path=Path(path))
+        return cls(open_practice(path, backup_to=before_upgrade_path), clock=clock, path=Path(path))
 
     @contextmanager
     def uow(self) -> Iterator[Session]:

@@ -254,3 +254,29 @@ def test_spec_0_7_practitioners_cannot_back_up_and_only_admins_restore(practice,
     assert len(backups.list_backups(practice, staff)) == 2
     assert [backups.can_back_up(a) for a in (admin, staff, pract)] == [True, True, False]
     assert [backups.can_restore(a) for a in (admin, staff, pract)] == [True, False, False]
+
+
+def test_spec_0_7_opening_an_older_file_keeps_it_among_the_backups_first(practice, admin, world):
+    # the file as the previous release left it (before migration 0003), then opened by this one
+    older = practice.path.with_name("older.sqlite")
+    backups.backup_now(practice, admin).path.rename(older)
+    conn = sqlite3.connect(older)
+    conn.executescript("DROP TRIGGER ledger_entry_no_update; DROP TRIGGER ledger_entry_no_delete;"
+                       "UPDATE alembic_version SET version_num = '0002_closures';")
+    conn.close()
+    ledger_before = rows(older, "SELECT * FROM ledger_entry ORDER BY id")
+
+    upgraded = type(practice).open(older)
+    try:
+        assert rows(older, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+        [kept] = [b for b in backups.list_backups(upgraded, admin) if b.kind == backups.BEFORE_UPGRADE]
+        assert kept.path.parent == older.parent / "older backups"
+        # the file as it was: the old revision, without the new triggers, the same money
+        assert rows(kept.path, "SELECT version_num FROM alembic_version") == [("0002_closures",)]
+        assert rows(kept.path, "SELECT name FROM sqlite_master WHERE type = 'trigger'") == []
+        assert rows(kept.path, "SELECT * FROM ledger_entry ORDER BY id") == ledger_before
+        assert not list(older.parent.glob("*.bak"))
+        check = backups.check_backup(kept.path)
+        assert check.needs_upgrade and check.revision == "0002_closures"
+    finally:
+        upgraded.close()

@@ -7,6 +7,7 @@ KIND_WORDS = {
     "auto": "Automatic",
     "manual": "Back Up Now",
     "before-restore": "Kept before a restore",
+    "before-upgrade": "Kept before an upgrade",
 }
 
 
