@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -184,12 +185,19 @@ def _locked(exc: Exception) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
 
 
+STALE_PARTIAL = timedelta(hours=6)  # a copy still unfinished after this long was cut off by a crash
+
+
 def _rotate(practice: Practice, folder: Path) -> None:
-    for old in backups_to_delete(_scan(practice, [folder]), practice.clock.now().astimezone(practice.tz)):
+    """Lets go of the backups the rotation does not keep, and of copies a crash left half-written."""
+    now = practice.clock.now()
+    stale = [p for p in folder.glob(".*.partial")  # file times are the computer's, not the practice clock
+             if time.time() - p.stat().st_mtime > STALE_PARTIAL.total_seconds()]
+    for old in [b.path for b in backups_to_delete(_scan(practice, [folder]), now.astimezone(practice.tz))] + stale:
         try:
-            old.path.unlink(missing_ok=True)
+            old.unlink(missing_ok=True)
         except OSError:
-            pass  # a backup that cannot be deleted is merely kept
+            pass  # a file that cannot be deleted is merely kept
 
 
 def backup_now(practice: Practice, actor: Actor) -> BackupInfo:

@@ -3,8 +3,10 @@ after checking it. Real files in tmp_path; the practice fixture's clock decides 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -110,9 +112,14 @@ def test_spec_0_7_automatic_backup_rotates_the_folder(practice, clock):
         t = (clock.now() - timedelta(days=days)).astimezone(practice.tz)
         (folder / f"practice {t:%Y-%m-%d %H%M-%S} auto.sqlite").write_bytes(template)
     (folder / "my notes.sqlite").write_bytes(b"keep me")
+    cut_off, copying = folder / ".practice 2025-11-02 0900-00 auto.sqlite.partial", folder / ".now.partial"
+    for half_written, hours_ago in ((cut_off, 7), (copying, 1)):
+        half_written.write_bytes(template[:4096])
+        os.utime(half_written, (time.time() - hours_ago * 3600,) * 2)
     backups.auto_backup(practice)
     names = sorted(p.name for p in folder.iterdir())
     assert "my notes.sqlite" in names
+    assert not cut_off.exists() and copying.exists()  # a crash's leftover goes, a copy under way stays
     dated = sorted(n[len("practice "):len("practice 2026-01-01")] for n in names if " auto" in n)
     # Dec 2025 keeps its newest (the 31st); the 14 days run 19 Dec to 1 Jan (today has two)
     assert dated == [f"2025-12-{d}" for d in range(19, 32)] + ["2026-01-01", "2026-01-01"]
