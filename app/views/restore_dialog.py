@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import backups
-from ..services.errors import ServiceError
+from ..services.errors import ServiceError, ValidationError
 from .widgets.backup_text import kind_text, size_text, when_text
 from .widgets.messages import error_label, error_text
 from .widgets.rows_model import Column, RowsTableModel
@@ -136,6 +136,8 @@ class RestoreDialog(QDialog):
         """Check first (a refusal needs no confirmation), then ask, then restore."""
         self.error.hide()
         try:
+            if self._is_the_practice_file(path):
+                raise ValidationError("backup", "That is the practice file itself, not a backup of it.")
             backups.check_backup(path)
         except ServiceError as exc:
             self._show_error(exc)
@@ -145,10 +147,18 @@ class RestoreDialog(QDialog):
         try:
             self.restored = backups.restore_backup(self.practice, self.actor, path)
         except ServiceError as exc:
+            self.reload()  # a before-restore backup may have been taken (reloading hides the error line)
             self._show_error(exc)
-            self.reload()  # a before-restore backup may have been taken
             return
         self.accept()
+
+    def _is_the_practice_file(self, path: Path) -> bool:
+        """Said before asking, as the service would refuse it only after the confirmation."""
+        live = getattr(self.practice, "path", None)
+        try:
+            return live is not None and path.resolve() == Path(live).resolve()
+        except OSError:
+            return False
 
     def _confirm(self, described: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Restore this backup?",

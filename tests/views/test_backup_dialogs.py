@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
 
 from app import paths
 from app.services import backups
+from app.services.errors import Busy
 from app.services.money import ledger
 from app.services.people import clients, users
 from app.views.backup_dialog import BackupDialog
@@ -154,6 +155,37 @@ def test_spec_0_7_a_damaged_backup_is_refused_plainly_without_asking(qtbot, prac
                               "Please choose another backup.")
     assert sha(practice.path) == before
     assert ledger.client_balance(practice, admin, alice.id) == 20000
+
+
+def test_spec_0_7_a_restore_that_fails_after_confirming_says_why(qtbot, practice, admin, alice, monkeypatch):
+    """Seen on a real display: after "Restore" in the confirmation, a refusal was shown and at once
+    hidden again by the list's reload, so the dialog just sat there saying nothing."""
+    backups.auto_backup(practice)
+    d = show(qtbot, RestoreDialog(practice, admin))
+    click_row(qtbot, d, 0)
+
+    def refuse(practice, actor, path):
+        backups.backup_now(practice, actor)  # a before-restore copy may be made before a refusal
+        raise Busy()
+    monkeypatch.setattr(backups, "restore_backup", refuse)
+    answer_modal(qtbot, "confirmRestore", "confirmRestoreYes")
+    click(qtbot, d.restore_button)
+    assert d.isVisible() and d.restored is None
+    assert d.model.rowCount() == 2  # the list shows the copy made on the way
+    assert d.error.isVisible() and d.error.text() == Busy.MESSAGE
+
+
+def test_spec_0_7_the_practice_file_itself_is_refused_without_asking(qtbot, practice, admin, alice, monkeypatch):
+    """Other file… with the practice file itself: refused at once, not after "Go back to …?"."""
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(practice.path), ""))
+    before = sha(practice.path)
+    d = show(qtbot, RestoreDialog(practice, admin))
+    asked: list[str] = []
+    d._confirm = lambda described: asked.append(described) or False  # a box here would block the click
+    click(qtbot, d.other_button)
+    assert asked == []
+    assert d.error.isVisible() and "is the practice file itself" in d.error.text()
+    assert sha(practice.path) == before and backups.list_backups(practice, admin) == []
 
 
 # --- the main window -------------------------------------------------------------------------------
