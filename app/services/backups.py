@@ -283,7 +283,7 @@ def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResul
         try:
             upgrade(practice.engine)
         except Exception:
-            _copy_in(practice, kept.path)  # an upgrade that fails leaves the practice as it was
+            _copy_in(practice, kept.path, give_up_when_busy=False)  # a failed upgrade leaves it as it was
             raise
     practice.settings_changed()
     with practice.uow() as tx:  # after the copy, so this lands in the restored file
@@ -292,11 +292,26 @@ def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResul
     return RestoreResult(check, kept)
 
 
-def _copy_in(practice: Practice, path: Path) -> None:
+class _StillBusy(Exception):
+    pass
+
+
+def _give_up_when_busy(status: int, _remaining: int, _total: int) -> None:
+    """sqlite3's ``backup()`` retries a busy destination without end; past the busy timeout (the
+    destination's busy handler has waited already) it is ``Busy`` like any other save."""
+    if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        raise _StillBusy
+
+
+def _copy_in(practice: Practice, path: Path, give_up_when_busy: bool = True) -> None:
+    """One step (all pages), so a copy refused as busy has changed nothing. Putting the practice
+    back after a failed upgrade waits as long as it takes instead (``give_up_when_busy=False``)."""
     source = _open_read_only(path)
     raw = practice.engine.raw_connection()
     try:
-        source.backup(raw.driver_connection)
+        source.backup(raw.driver_connection, progress=_give_up_when_busy if give_up_when_busy else None)
+    except _StillBusy as exc:
+        raise Busy() from exc
     except sqlite3.Error as exc:
         if _locked(exc):
             raise Busy() from exc

@@ -3,6 +3,9 @@ restore the main window asks everyone to sign in again and a fresh window shows 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -186,6 +189,32 @@ def test_spec_0_7_the_practice_file_itself_is_refused_without_asking(qtbot, prac
     assert asked == []
     assert d.error.isVisible() and "is the practice file itself" in d.error.text()
     assert sha(practice.path) == before and backups.list_backups(practice, admin) == []
+
+
+def test_spec_0_4_restore_says_busy_instead_of_waiting_for_the_other_desk(qtbot, practice, impatient, admin, alice):
+    """Seen on a real display: while another desk held the write lock, Restore froze the window
+    for as long as that desk held it (sqlite3's backup() retries a busy file without end), instead
+    of waiting the busy timeout and saying another workstation is saving."""
+    backups.auto_backup(practice)
+    ledger.record_payment(practice, admin, alice.id, 5000, "card")
+    d = show(qtbot, RestoreDialog(impatient, admin))
+    click_row(qtbot, d, 0)
+    answer_modal(qtbot, "confirmRestore", "confirmRestoreYes")
+    lock = sqlite3.connect(practice.path, isolation_level=None, check_same_thread=False)
+    lock.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(2.0, lambda: lock.execute("ROLLBACK"))
+    release.start()
+    started = time.monotonic()
+    try:
+        click(qtbot, d.restore_button)
+        waited = time.monotonic() - started
+    finally:
+        release.join()
+        lock.close()
+    assert d.restored is None and d.isVisible()
+    assert d.error.isVisible() and d.error.text() == Busy.MESSAGE
+    assert waited < 1.5  # the busy timeout (100 ms here), not the other desk's whole save
+    assert ledger.client_balance(practice, admin, alice.id) == 25000  # nothing was restored
 
 
 # --- the main window -------------------------------------------------------------------------------
