@@ -268,7 +268,8 @@ def check_backup(path: Path, tz=None) -> BackupCheck:
 def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResult:
     """Replace the practice with a checked backup. The current state is kept first as a
     before-restore backup; the copy goes into the live database in one step (online backup API),
-    so other connections and the -wal file stay consistent. Everyone must sign in again."""
+    so other connections and the -wal file stay consistent. The desk that restores signs in
+    again; other workstations see the restored data at their next refresh and should be restarted."""
     require_role(actor, *_RESTORE_ROLES)
     live = _file_of(practice)
     path = Path(path)
@@ -276,7 +277,11 @@ def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResul
         raise ValidationError("backup", "That is the practice file itself, not a backup of it.")
     check = check_backup(path, practice.tz)
     kept = _copy_out(practice, BEFORE_RESTORE)
-    _copy_in(practice, path)
+    try:
+        _copy_in(practice, path)
+    except (Busy, ValidationError):  # nothing was changed, so the copy kept for it is not needed
+        kept.path.unlink(missing_ok=True)
+        raise
     if check.needs_upgrade:
         from ..db import upgrade
 

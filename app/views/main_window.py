@@ -450,7 +450,7 @@ class MainWindow(QMainWindow):
                                f"“{result.kept.path.name}”.\n\nPlease sign in again: the user "
                                f"accounts are now those of the backup.")
         box.exec()
-        login = LoginDialog(self.practice, self.practice_name, "Sign in to continue with the restored practice.",
+        login = LoginDialog(self.practice, self.practice_name, "The practice now holds what the backup held.",
                             self)
         if login.exec() != LoginDialog.DialogCode.Accepted:
             self.close()

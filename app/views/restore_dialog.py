@@ -167,7 +167,8 @@ class RestoreDialog(QDialog):
         box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 440px; }")  # the question on one line
         box.setInformativeText("Everything entered since then is replaced by what the backup holds. The "
                                "practice as it is now is kept as a backup first, so you can come back to it.\n\n"
-                               "Everyone signs in again afterwards.")
+                               "You will sign in again afterwards. Other workstations with this practice "
+                               "open should close Practice Desk and start it again.")
         yes = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         yes.setObjectName("confirmRestoreYes")
         box.button(QMessageBox.StandardButton.Cancel).setObjectName("confirmRestoreCancel")
