@@ -46,10 +46,25 @@ class Busy(ServiceError):
 
 @dataclass(frozen=True)
 class Warning_:
-    """A rule that staff may override (SPEC 2.5): ``code`` for tests, ``message`` for people."""
+    """A rule that staff may override (SPEC 2.5): ``code`` for tests, ``message`` for people.
+
+    ``message`` is for the front desk. Where it says more than a practitioner may know (another
+    practitioner's clients, a client's balance: SPEC 1.5), ``redacted`` says the same without it."""
 
     code: str
     message: str
+    redacted: str | None = None
+
+    def for_viewer(self, front_desk: bool) -> Warning_:
+        """The warning as the acting user may read it."""
+        if front_desk or self.redacted is None:
+            return self
+        return Warning_(self.code, self.redacted)
+
+
+def for_viewer(warnings, actor) -> list[Warning_]:
+    """Warnings worded for ``actor``: practitioners get the redacted wording (SPEC 1.5)."""
+    return [w.for_viewer(actor.is_front_desk) for w in warnings]
 
 
 class NeedsConfirmation(ServiceError):

@@ -173,7 +173,7 @@ def test_a_conflict_shows_before_saving_then_save_asks_and_saves(qtbot, practice
     assert not d.warnings.isVisible()  # no client yet: nothing to say
     click_client(qtbot, d.clients, "Smith")
     text = wait_warnings(qtbot, d)
-    assert "Dr. Ana Ruiz is already booked" in text and f"session #{other.id}" in text
+    assert "Dr. Ana Ruiz is already booked" in text and "with Bob Jones" in text
     assert len(text.splitlines()) == 2  # a heading, then one line per warning
 
     seen = answer_modal(qtbot, "confirmWarnings", "confirmYes")

@@ -66,7 +66,9 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
             if bal[cid] < floor:
                 out.append(Warning_("prepayment.threshold",
                                     f"{names[cid]} cannot be booked: their balance is {money(bal[cid])}, "
-                                    f"below the minimum of {money(floor)} (SPEC 6.2)."))
+                                    f"below the minimum of {money(floor)}.",
+                                    redacted=f"{names[cid]} cannot be booked: their balance is below the "
+                                             "practice's minimum. The front desk can help."))
         return out
     service = tx.get(Service, service_id)
     needed = sum(session_cost(service.kind, service.cost_cents, int((b - a).total_seconds() // 60)) for a, b in slots)
@@ -76,5 +78,7 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
         if available < needed:
             out.append(Warning_("prepayment.credit",
                                 f"Insufficient funds: {names[cid]} has {money(available)} of available credit; "
-                                f"this booking costs {money(needed)}."))
+                                f"this booking costs {money(needed)}.",
+                                redacted=f"Insufficient funds: {names[cid]} does not have enough credit for "
+                                         "this booking. The front desk can help."))
     return out

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, true
 
-from ...models import Client, LedgerEntry
+from ...models import Client, LedgerEntry, Participant, PracticeSession
 from ...models.people import NOTIFY_CHOICES
 from .. import audit, validate
 from ..errors import NotFound, ValidationError
@@ -37,15 +37,30 @@ class ClientView:
     may_cancel: bool
     notes: str
     archived: bool
+    details_hidden: bool = False  # a practitioner without sessions with this client sees the name only
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
 
-def _view(c: Client) -> ClientView:
+def _view(c: Client, details: bool = True) -> ClientView:
+    """``details=False``: the name only, for a practitioner who has no sessions with the client (SPEC 1.5)."""
+    if not details:
+        return ClientView(c.id, c.first_name, c.last_name, "", "", "", c.notify_by, c.may_cancel, "",
+                          c.archived_at is not None, details_hidden=True)
     return ClientView(c.id, c.first_name, c.last_name, c.email, c.phone, c.address, c.notify_by,
                       c.may_cancel, c.notes, c.archived_at is not None)
+
+
+def _sees_details(actor: Actor):
+    """A SQL condition: may ``actor`` read a client's contact details and notes? The front desk
+    always; a practitioner for clients who have a (not deleted) session with them (SPEC 1.5)."""
+    if actor.is_front_desk:
+        return true()
+    return exists().where(Participant.client_id == Client.id, Participant.session_id == PracticeSession.id,
+                          PracticeSession.practitioner_id == actor.practitioner_id,
+                          PracticeSession.deleted_at.is_(None))
 
 
 def _clean(data: ClientInput) -> dict:
@@ -104,26 +119,28 @@ def set_archived(practice: Practice, actor: Actor, client_id: int, archived: boo
 
 
 def get_client(practice: Practice, actor: Actor, client_id: int) -> ClientView:
+    """Anyone may read a client's name; contact details and notes as ``_sees_details`` says."""
     with practice.read() as tx:
-        client = tx.get(Client, client_id)
-        if client is None:
-            raise NotFound(f"client {client_id}")
-        return _view(client)
+        row = tx.execute(select(Client, _sees_details(actor)).where(Client.id == client_id)).first()
+        if row is None:
+            raise NotFound("That client does not exist.")
+        return _view(*row)
 
 
 def list_clients(practice: Practice, actor: Actor, search: str = "", include_archived: bool = False,
                  limit: int | None = None, offset: int = 0) -> list[ClientView]:
-    q = select(Client).order_by(Client.last_name, Client.first_name, Client.id)
+    q = select(Client, _sees_details(actor)).order_by(Client.last_name, Client.first_name, Client.id)
     if not include_archived:
         q = q.where(Client.archived_at.is_(None))
     if search.strip():
         like = f"%{search.strip()}%"
         q = q.where(or_(Client.first_name.ilike(like), Client.last_name.ilike(like),
-                        Client.email.ilike(like), (Client.first_name + " " + Client.last_name).ilike(like)))
+                        and_(_sees_details(actor), Client.email.ilike(like)),  # no probing hidden e-mails
+                        (Client.first_name + " " + Client.last_name).ilike(like)))
     if limit is not None:
         q = q.limit(limit).offset(offset)
     with practice.read() as tx:
-        return [_view(c) for c in tx.scalars(q)]
+        return [_view(c, details) for c, details in tx.execute(q)]
 
 
 @dataclass(frozen=True)

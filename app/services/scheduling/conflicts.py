@@ -55,14 +55,16 @@ def find_conflicts(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, da
             continue
         when = _when(start, end, tz)
         names = ", ".join(n for _, n in parts.get(sid, []))
-        if pid == practitioner_id:
-            warnings.append(Warning_("conflict.practitioner",
-                                     f"{pname} is already booked {when} (session #{sid}: {names})."))
+        with_names = f" with {names}" if names else ""
+        if pid == practitioner_id:  # the practitioner's own session: its clients are theirs to know
+            warnings.append(Warning_("conflict.practitioner", f"{pname} is already booked {when}{with_names}."))
         for cid, cname in parts.get(sid, []):
             if cid in wanted:
-                warnings.append(Warning_("conflict.client",
-                                         f"{cname} already has a session {when} (session #{sid} with {pname})."))
+                warnings.append(Warning_(
+                    "conflict.client", f"{cname} already has a session {when} with {pname}.",
+                    redacted=None if pid == practitioner_id else f"{cname} already has a session {when}."))
         if location_id is not None and lid == location_id:
-            warnings.append(Warning_("conflict.location",
-                                     f"{lname} is already in use {when} (session #{sid}: {names})."))
+            warnings.append(Warning_(
+                "conflict.location", f"{lname} is already in use {when}{with_names}.",
+                redacted=None if pid == practitioner_id else f"{lname} is already in use {when}."))
     return warnings

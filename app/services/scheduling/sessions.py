@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
 from .. import audit, validate
-from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_
+from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_, for_viewer
 from ..money.prepayment import HARD_CODES, prepayment_warnings
 from ..people.permissions import require_session_access
 from ..practice import Actor, Practice
@@ -101,7 +101,7 @@ def _gate(tx: Session, practice: Practice, actor: Actor, warnings: list[Warning_
     if not warnings:
         return
     if not actor.is_front_desk:
-        raise RuleViolation(" ".join(w.message for w in warnings))
+        raise RuleViolation(" ".join(w.message for w in for_viewer(warnings, actor)))
     if not confirm:
         raise NeedsConfirmation(warnings)
     audit.record(tx, practice, actor, "session.warnings_overridden", "session", entity_id,
@@ -119,10 +119,10 @@ def _warnings(tx: Session, tz: ZoneInfo, slots, data: SessionInput, exclude_ids=
     return out
 
 
-def _refuse_hard_rules(warnings: list[Warning_]) -> None:
+def _refuse_hard_rules(warnings: list[Warning_], actor: Actor) -> None:
     hard = [w for w in warnings if w.code in HARD_CODES]
     if hard:
-        raise RuleViolation(" ".join(w.message for w in hard))
+        raise RuleViolation(" ".join(w.message for w in for_viewer(hard, actor)))
 
 
 def _slots(data: SessionInput, dates: list[date], tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
@@ -160,7 +160,7 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
     with practice.uow() as tx:
         _check_references(tx, data)
         warnings = _warnings(tx, tz, slots, data, practice=practice)
-        _refuse_hard_rules(warnings)
+        _refuse_hard_rules(warnings, actor)
         if warnings and not confirm:
             _gate(tx, practice, actor, warnings, confirm)  # raises before anything is written
         series_id = None
@@ -196,8 +196,8 @@ def check_session(practice: Practice, actor: Actor, data: SessionInput, recurren
     with practice.read() as tx:
         _check_references(tx, data)
         exclude = [session_id] if session_id is not None else []
-        return _warnings(tx, tz, _slots(data, dates, tz), data, exclude,
-                         practice=practice if session_id is None else None)
+        return for_viewer(_warnings(tx, tz, _slots(data, dates, tz), data, exclude,
+                                    practice=practice if session_id is None else None), actor)
 
 
 def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
@@ -338,7 +338,7 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
         dates = occurrence_dates(data.start.date(), rec)[1:]
         slots = _slots(data, dates, tz)
         warnings = _warnings(tx, tz, slots, data, exclude_ids=[first.id], practice=practice)
-        _refuse_hard_rules(warnings)
+        _refuse_hard_rules(warnings, actor)
         _gate(tx, practice, actor, warnings, confirm, first.id)
         series.enabled = True
         made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
