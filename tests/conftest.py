@@ -11,9 +11,17 @@ from datetime import UTC, datetime
 import pytest
 
 from app.services.clock import FixedClock
-from app.services.people import clients, practitioners, users
+from app.services.people import clients, passwords, practitioners, users
 from app.services.practice import Actor, Practice
 from app.services.scheduling import catalog, sessions
+
+# Password hashes made during the tests use a cheap work factor: OWASP's (passwords.OWASP, the
+# production default) costs ~0.4 s and 128 MiB per hash, and the suite makes thousands. Only new
+# hashes are affected (a stored hash is always checked with its own parameters); the production
+# default and the upgrade of weak hashes are proved in tests/services/test_sign_in.py. Worker
+# processes started by tests/races.py set the same value (they do not import this file).
+TEST_SCRYPT = passwords.ScryptParams(n=2**10, r=8, p=1)
+passwords.PARAMS = TEST_SCRYPT
 
 TZ = "America/New_York"
 ADMIN_PASSWORD = "correct horse"

@@ -100,6 +100,9 @@ WORKERS = {f.__name__: f for f in (complete_each, delete_each, book_each, create
 
 
 def _worker(index, path, busy_timeout_ms, actor, job, items, extra, barrier, out):
+    from app.services.people import passwords
+
+    passwords.PARAMS = passwords.ScryptParams(n=2**10, r=8, p=1)  # as tests/conftest.py: cheap new hashes
     tally: Counter = Counter()
     practice = _open(path, busy_timeout_ms)
     try:

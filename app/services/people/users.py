@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from ...models import Practitioner, Setting, User
 from ...models.people import ROLES
 from .. import audit, validate
-from ..errors import LoginFailed, NotFound, ValidationError
+from ..errors import LoginFailed, NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..practice import DEFAULT_SETTINGS, Actor, Practice
-from .passwords import hash_password, verify_password
+from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from .permissions import require_role
 
 MAX_FAILED_LOGINS = 5
@@ -31,14 +31,16 @@ class UserView:
     role: str
     practitioner_id: int | None
     active: bool
+    locked_until: datetime | None = None  # set while too many failed attempts lock the account
 
     @property
     def actor(self) -> Actor:
         return Actor(self.id, self.role, self.practitioner_id)
 
 
-def _view(u: User) -> UserView:
-    return UserView(u.id, u.username, u.display_name, u.role, u.practitioner_id, u.active)
+def _view(u: User, now: datetime | None = None) -> UserView:
+    locked = u.locked_until if now is not None and u.locked_until and u.locked_until > now else None
+    return UserView(u.id, u.username, u.display_name, u.role, u.practitioner_id, u.active, locked)
 
 
 def _check_password(password) -> str:
@@ -87,39 +89,64 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
 WRONG = "Unknown user name or wrong password."
 
 
+def _locked_text(user: User, now: datetime) -> str:
+    minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+    return (f"Too many failed attempts: this account is locked for {minutes} more "
+            f"minute{'s' if minutes != 1 else ''}. An administrator can unlock it sooner.")
+
+
+def _count_attempt(tx, practice: Practice, user: User, now: datetime) -> None:
+    """Count one password attempt for ``user`` before the password is checked (SPEC 1.2).
+
+    Refuses a locked account with ``LoginFailed``. The attempt is counted now and forgiven only
+    once the password proves right, so attempts made in parallel from several workstations are
+    all counted and the lock holds; the slow hash runs after this transaction, outside the lock."""
+    if user.locked_until and user.locked_until > now:
+        raise LoginFailed(_locked_text(user, now))
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+        audit.record(tx, practice, None, "user.locked", "user", user.id)
+
+
+def _text_or_empty(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def login(practice: Practice, username: str, password: str) -> UserView:
-    """Checks the password; after MAX_FAILED_LOGINS failures the account is locked for LOCKOUT.
+    """Checks the password; after MAX_FAILED_LOGINS failures the account is locked for LOCKOUT
+    (or until an admin unlocks it, ``unlock_user``).
 
     Each attempt is counted before its password is checked, in its own short transaction, so
     guesses made in parallel from several workstations are all counted and the lock holds
-    (SPEC 1.2); the slow hash runs outside the write lock."""
-    name = (username or "").strip() if isinstance(username, str) else ""
+    (SPEC 1.2); the slow hash runs outside the write lock. Every attempt costs exactly one hash:
+    an unknown or inactive name is checked against a dummy hash with the current parameters, so
+    it takes as long as a wrong password. A hash made with weaker parameters than today's is
+    replaced at a successful sign-in (one more hash, made outside the lock)."""
+    name = _text_or_empty(username).strip()
+    password = _text_or_empty(password)
     with practice.uow() as tx:
         now = practice.clock.now()
         user = tx.scalar(select(User).where(User.username == name))
         if user is None or not user.active:
             user_id, stored_hash = None, None
         else:
-            if user.locked_until and user.locked_until > now:
-                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-                raise LoginFailed(f"Too many failed attempts: this account is locked for {minutes} more minutes.")
-            user.failed_logins += 1  # counted now, forgiven below if the password is right
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
-                audit.record(tx, practice, None, "user.locked", "user", user.id)
+            _count_attempt(tx, practice, user, now)
             user_id, stored_hash = user.id, user.password_hash
-    if stored_hash is None:
-        verify_password(password if isinstance(password, str) else "", hash_password("timing-equaliser"))
+    right = verify_password(password, stored_hash if stored_hash is not None else dummy_hash())
+    if stored_hash is None or not right:
         raise LoginFailed(WRONG)
-    if not verify_password(password if isinstance(password, str) else "", stored_hash):
-        raise LoginFailed(WRONG)
+    upgraded = hash_password(password) if needs_rehash(stored_hash) else None
     with practice.uow() as tx:
         user = tx.get(User, user_id)
         if user is None or not user.active:
             raise LoginFailed(WRONG)
         user.failed_logins = 0
         user.locked_until = None
+        if upgraded is not None and user.password_hash == stored_hash:  # not changed meanwhile
+            user.password_hash = upgraded
+            audit.record(tx, practice, _view(user).actor, "user.rehash", "user", user.id)
         audit.record(tx, practice, _view(user).actor, "user.login", "user", user.id)
         return _view(user)
 
@@ -133,13 +160,14 @@ def create_user(practice: Practice, actor: Actor, username: str, display_name: s
     _check_password(password)
     if role == "practitioner" and practitioner_id is None:
         raise ValidationError("practitioner", "a practitioner login must be linked to a practitioner")
+    password_hash = hash_password(password)  # the slow part, before the write lock is taken
     with practice.uow() as tx:
         if tx.scalar(select(User.id).where(User.username == username)):
             raise ValidationError("username", f"{username!r} is already taken")
         if practitioner_id is not None and tx.get(Practitioner, practitioner_id) is None:
             raise ValidationError("practitioner", "no such practitioner")
         user = User(username=username, display_name=display_name, role=role,
-                    password_hash=hash_password(password), practitioner_id=practitioner_id,
+                    password_hash=password_hash, practitioner_id=practitioner_id,
                     created_at=practice.clock.now(), failed_logins=0, active=True)
         tx.add(user)
         try:
@@ -151,21 +179,88 @@ def create_user(practice: Practice, actor: Actor, username: str, display_name: s
 
 
 def change_password(practice: Practice, actor: Actor, old_password: str, new_password: str) -> None:
+    """The signed-in user changes their own password. A wrong current password counts toward
+    the same lockout as a failed sign-in, counted before it is checked; a locked account cannot
+    change its password either (``LoginFailed``)."""
     _check_password(new_password)
+    old_password = _text_or_empty(old_password)
+    with practice.uow() as tx:
+        now = practice.clock.now()
+        user = tx.get(User, actor.user_id) if isinstance(actor.user_id, int) else None
+        if user is None or not user.active:
+            raise NotFound("Your user account no longer exists.")
+        _count_attempt(tx, practice, user, now)
+        stored_hash, locked_now = user.password_hash, user.locked_until is not None and user.locked_until > now
+    if not verify_password(old_password, stored_hash):
+        if locked_now:
+            raise ValidationError("current password", "is wrong. After too many failed attempts the account "
+                                                      f"is now locked for {int(LOCKOUT.total_seconds() // 60)} "
+                                                      "minutes.")
+        raise ValidationError("current password", "is wrong")
+    new_hash = hash_password(new_password)
     with practice.uow() as tx:
         user = tx.get(User, actor.user_id)
-        if user is None:
-            raise NotFound("user")
-        if not verify_password(old_password or "", user.password_hash):
-            raise ValidationError("current password", "is wrong")
-        user.password_hash = hash_password(new_password)
+        if user is None or not user.active:
+            raise NotFound("Your user account no longer exists.")
+        if user.password_hash != stored_hash:
+            raise RuleViolation("Your password was changed meanwhile (perhaps reset by an administrator); "
+                                "nothing was changed. Please try again with the current password.")
+        user.password_hash = new_hash
+        user.failed_logins = 0
+        user.locked_until = None
         audit.record(tx, practice, actor, "user.password", "user", user.id)
+
+
+def can_manage_users(actor: Actor) -> bool:
+    """Whether ``actor`` may list users, unlock them and reset their passwords (admins)."""
+    return actor.role == "admin"
+
+
+def _require_user_manager(actor: Actor) -> None:
+    if not can_manage_users(actor):
+        raise PermissionDenied("Only an administrator can unlock a user or reset a password.")
+
+
+def unlock_user(practice: Practice, actor: Actor, user_id: int) -> UserView:
+    """Admin: lift a lockout now and forget the failed attempts (SPEC 1.2), audited. A locked
+    admin is unlocked by another admin, or the lock expires after ``LOCKOUT`` (15 minutes)."""
+    _require_user_manager(actor)
+    validate.whole("user", user_id, 1, 2**63 - 1)
+    with practice.uow() as tx:
+        now = practice.clock.now()
+        user = tx.get(User, user_id)
+        if user is None:
+            raise NotFound("That user does not exist.")
+        was_locked = user.locked_until is not None and user.locked_until > now
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(tx, practice, actor, "user.unlock", "user", user.id, was_locked=was_locked)
+        return _view(user, now)
+
+
+def reset_password(practice: Practice, actor: Actor, user_id: int, new_password: str) -> UserView:
+    """Admin: give a user a new password (they forgot theirs, or it leaked); also unlocks them.
+    Audited; the password itself is never recorded."""
+    _require_user_manager(actor)
+    validate.whole("user", user_id, 1, 2**63 - 1)
+    _check_password(new_password)
+    new_hash = hash_password(new_password)  # the slow part, outside the write lock
+    with practice.uow() as tx:
+        user = tx.get(User, user_id)
+        if user is None:
+            raise NotFound("That user does not exist.")
+        user.password_hash = new_hash
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(tx, practice, actor, "user.password_reset", "user", user.id)
+        return _view(user, practice.clock.now())
 
 
 def list_users(practice: Practice, actor: Actor) -> list[UserView]:
     require_role(actor, "admin")
     with practice.read() as tx:
-        return [_view(u) for u in tx.scalars(select(User).order_by(User.username))]
+        now = practice.clock.now()
+        return [_view(u, now) for u in tx.scalars(select(User).order_by(User.username))]
 
 
 def first_admin(practice: Practice) -> UserView | None:
