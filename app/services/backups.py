@@ -21,6 +21,7 @@ from .. import paths
 from . import audit
 from .backup_rotation import backups_to_delete
 from .errors import Busy, ValidationError
+from .people.capabilities import capabilities
 from .people.permissions import require_role
 from .practice import Actor, Practice
 
@@ -59,11 +60,11 @@ class RestoreResult:
 
 # who may -------------------------------------------------------------------------------------------
 def can_back_up(actor: Actor) -> bool:
-    return actor.role in _BACK_UP_ROLES
+    return capabilities(actor).back_up
 
 
 def can_restore(actor: Actor) -> bool:
-    return actor.role in _RESTORE_ROLES
+    return capabilities(actor).restore
 
 
 # where ---------------------------------------------------------------------------------------------

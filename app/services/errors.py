@@ -54,12 +54,13 @@ class Warning_:
     code: str
     message: str
     redacted: str | None = None
+    hard: bool = False  # nobody may override it (SPEC 6.2: such a client "cannot be added")
 
     def for_viewer(self, front_desk: bool) -> Warning_:
         """The warning as the acting user may read it."""
         if front_desk or self.redacted is None:
             return self
-        return Warning_(self.code, self.redacted)
+        return Warning_(self.code, self.redacted, hard=self.hard)
 
 
 def for_viewer(warnings, actor) -> list[Warning_]:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.errors import ServiceError
+from ..services.people.capabilities import capabilities
 from ..services.scheduling import completion
 from ..services.scheduling.completion import CompletionTypeView, Override
 from ..services.scheduling.session_views import SessionView
@@ -149,7 +150,7 @@ class CompletionDialog(QDialog):
         # SPEC 4.1: the cost override is for admin and staff only (the service refuses others anyway)
         self.override_cost: MoneyField | None = None
         self.override_wage: MoneyField | None = None
-        if actor.is_front_desk:
+        if capabilities(actor).override_cost:
             override_box = QWidget(objectName="completionOverrideBox")
             self.override_cost = MoneyField(locale, "Cost", objectName="overrideCost")
             self.override_wage = MoneyField(locale, "Wage", objectName="overrideWage")

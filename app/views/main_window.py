@@ -5,14 +5,15 @@ import traceback
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
 from ..services import backups
 from ..services.errors import ServiceError
 from ..services.money.amounts import format_money
-from ..services.people import practitioners
+from ..services.people import practitioners, users
+from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, closures, sessions
 from ..services.scheduling.sessions import SessionFilter
 from . import style
@@ -30,12 +31,15 @@ from .widgets.messages import confirm_warnings, error_text, show_error
 
 
 class MainWindow(QMainWindow):
+    replaced = Signal(object)  # the window that took this one's place after a sign-in (``successor``)
+
     def __init__(self, practice, user, today: date | None = None, settings: QSettings | None = None,
                  events: Events | None = None, view: str | None = None, auto_backup: bool = True):
         """``auto_backup``: back up when the window opens and daily while it is open (SPEC 0.7)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.practice, self.user, self.actor = practice, user, user.actor
+        self.caps = capabilities(self.actor)
         self.settings = settings or QSettings()
         self.events = events or Events(self)
         self.undo_stack = QUndoStack(self)
@@ -47,8 +51,7 @@ class MainWindow(QMainWindow):
         self.filter = SessionFilter()
 
         pract = practitioners.list_practitioners(practice, self.actor)
-        if self.actor.role == "practitioner":
-            pract = [p for p in pract if p.id == self.actor.practitioner_id]
+        pract = [p for p in pract if self.caps.works_on(p.id)]
         self.calendar = CalendarPanel(self._fetch, self.now, pract)
         self.calendar.set_day_hours(conf["day_start_hour"], conf["day_end_hour"])
         self.agenda = DayAgenda()
@@ -145,7 +148,8 @@ class MainWindow(QMainWindow):
         return a
 
     def _build_actions(self) -> None:
-        front_desk = self.actor.is_front_desk
+        caps = self.caps
+        front_desk = caps.front_desk
         self.act_add = self._action("Add Session…", "actionAddSession", lambda: self.add_session_at(None, None, None),
                                     QKeySequence.StandardKey.New)
         self.act_prev = self._action("Previous", "actionPrevious", lambda: self.calendar.step(-1), Qt.Key.Key_PageUp)
@@ -173,12 +177,15 @@ class MainWindow(QMainWindow):
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
         self.act_password = self._action("Change My Password…", "actionPassword", self.change_password)
         self.act_settings = self._action("Practice Settings…", "actionPracticeSettings", self.open_settings)
-        self.act_settings.setEnabled(self.actor.role == "admin")
+        self.act_settings.setEnabled(caps.settings)
         self.act_about = self._action("About Practice Desk", "actionAbout", self.about)
         self.act_back_up = self._action("Back Up Now…", "actionBackUpNow", self.back_up_now)
-        self.act_back_up.setEnabled(backups.can_back_up(self.actor))
+        self.act_back_up.setEnabled(caps.back_up)
         self.act_restore = self._action("Restore From Backup…", "actionRestore", self.open_restore)
-        self.act_restore.setEnabled(backups.can_restore(self.actor))
+        self.act_restore.setEnabled(caps.restore)
+        self.act_sign_out = self._action("Sign Out…", "actionSignOut", self.sign_out)
+        self.act_unlock_users = self._action("Unlock or Reset a User…", "actionUnlockUsers", self.open_unlock_users)
+        self.act_unlock_users.setEnabled(users.can_manage_users(self.actor))
         self.act_quit = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
 
     def _build_menus(self) -> None:
@@ -188,6 +195,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_back_up)
         m.addAction(self.act_restore)
         m.addSeparator()
+        m.addAction(self.act_sign_out)
         m.addAction(self.act_quit)
         m = bar.addMenu("&Sessions")
         m.setObjectName("menuSessions")
@@ -210,6 +218,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("Se&ttings")
         m.setObjectName("menuSettings")
         m.addAction(self.act_settings)
+        m.addAction(self.act_unlock_users)
         m.addAction(self.act_password)
         m.addSeparator()
         m.addAction(self.act_about)
@@ -241,7 +250,7 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(pract, catalog.list_locations(self.practice, self.actor),
                                     catalog.list_services(self.practice, self.actor))
         self.filter_bar.changed.connect(self.set_filter)
-        self.filter_bar.practitioner.setVisible(self.actor.is_front_desk)  # a practitioner sees only their own
+        self.filter_bar.practitioner.setVisible(self.caps.front_desk)  # a practitioner sees only their own
         fb.addWidget(self.filter_bar)
         self.addToolBar(fb)
 
@@ -256,7 +265,7 @@ class MainWindow(QMainWindow):
         for a in self.view_actions.actions():
             a.setChecked(a.objectName() == f"actionView{cal.view.capitalize()}")
         self.agenda.setVisible(cal.view == "month")
-        self.by_practitioner_action.setVisible(cal.view == "day" and self.actor.is_front_desk)
+        self.by_practitioner_action.setVisible(cal.view == "day" and self.caps.front_desk)
         n = len(cal.sessions)
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
@@ -385,6 +394,11 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.statusBar().showMessage("Your password was changed.", 8000))
         self._open(dialog, refresh_on_accept=False)
 
+    def open_unlock_users(self) -> None:
+        from .unlock_user_dialog import UnlockUserDialog
+
+        self._open(UnlockUserDialog(self.practice, self.actor, self), refresh_on_accept=False)
+
     def about(self) -> None:
         QMessageBox.about(self, "About Practice Desk",
                           f"<b>Practice Desk</b><br>{self.practice_name}<br>Practice file: {self.practice.path}")
@@ -392,7 +406,8 @@ class MainWindow(QMainWindow):
     # backups (SPEC 0.7) -------------------------------------------------------------------
     def _start_backups(self, enabled: bool) -> None:
         """The backup at start runs once the window is up; then an hourly check makes the daily one."""
-        self.successor: MainWindow | None = None  # the window that replaces this one after a restore
+        self.successor: MainWindow | None = None  # the window that replaces this one after a restore or sign out
+        self.backup_timer_was_on = False
         self.backup_timer = QTimer(self, objectName="backupTimer", interval=BACKUP_CHECK_MS)
         self.backup_timer.timeout.connect(lambda: self.auto_backup(only_if_due=True))
         if enabled:
@@ -433,11 +448,9 @@ class MainWindow(QMainWindow):
         """The file now holds other data and maybe other users: show the restored practice, say
         what happened, and sign in again. A new window replaces this one (``successor``); if
         nobody signs in, this window closes and the app with it."""
-        from .login_dialog import LoginDialog
         from .widgets.backup_text import when_text
 
-        self.backup_timer_was_on = self.backup_timer.isActive()
-        self.backup_timer.stop()
+        self._pause_backups()
         self._apply_settings()  # nothing stale behind the sign-in
         self.events.clients_changed.emit()
         taken = result.restored.taken_at
@@ -450,22 +463,59 @@ class MainWindow(QMainWindow):
                                f"“{result.kept.path.name}”.\n\nPlease sign in again: the user "
                                f"accounts are now those of the backup.")
         box.exec()
-        login = LoginDialog(self.practice, self.practice_name, "The practice now holds what the backup held.",
-                            self)
-        if login.exec() != LoginDialog.DialogCode.Accepted:
+        self.sign_in_again("The practice now holds what the backup held.")
+
+    # signing out and in (SPEC 1.2) ---------------------------------------------------------------
+    def sign_out(self) -> None:
+        """File ▸ Sign Out: this user's window goes (nothing of theirs stays on screen) and the
+        sign-in dialog asks who comes next; cancelling it quits."""
+        self._pause_backups()
+        for dialog in self.findChildren(QDialog):  # open forms and lists of the user signing out
+            if dialog.isVisible():
+                dialog.reject()
+        popup = getattr(self, "popup", None)
+        if popup is not None:
+            popup.close()
+        self._save_ui_state()
+        self.hide()
+        self.sign_in_again("You have signed out. The next person can sign in here.")
+
+    def sign_in_again(self, hint: str) -> None:
+        """Ask who signs in (after a sign out or a restore). A new window for that user replaces
+        this one (``successor``, announced by ``replaced``); if nobody signs in, this window
+        closes, and the app with it."""
+        from .login_dialog import LoginDialog
+
+        self._pause_backups()
+        login = LoginDialog(self.practice, self.practice_name, hint, self)
+        accepted = login.exec() == LoginDialog.DialogCode.Accepted
+        login.deleteLater()
+        if not accepted:
             self.close()
             return
+        self._save_ui_state()
         self.successor = MainWindow(self.practice, login.user, self._fixed_today, settings=self.settings,
-                                    view=self.calendar.view, auto_backup=False)  # the restore kept one
+                                    view=self.calendar.view, auto_backup=False)  # this window made them
         if self.backup_timer_was_on:
             self.successor.backup_timer.start()
         self.successor.show()
+        self.replaced.emit(self.successor)
         self.close()
 
-    def closeEvent(self, event) -> None:
+    def _pause_backups(self) -> None:
+        """The automatic backups stop with this window; its successor takes them over."""
+        if self.backup_timer.isActive():
+            self.backup_timer_was_on = True
+        self.backup_timer.stop()
+
+    def _save_ui_state(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("calendar/view", self.calendar.view)
         self.settings.setValue("calendar/anchor", self.calendar.anchor.isoformat())
+
+    def closeEvent(self, event) -> None:
+        if self.isVisible():  # a window hidden by a sign out saved its state before
+            self._save_ui_state()
         super().closeEvent(event)
 
 

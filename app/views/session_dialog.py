@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.errors import NeedsConfirmation, ServiceError, ValidationError, Warning_
-from ..services.money.prepayment import HARD_CODES
 from ..services.people import clients, practitioners
+from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, sessions
 from ..services.scheduling.session_views import SessionView
 from .widgets.client_picker import ClientPicker
@@ -127,7 +127,7 @@ class SessionDialog(QDialog):
             self.location.addItem(loc.name, loc.id)
         self.practitioner = QComboBox(objectName="sessionPractitioner")
         for p in practitioners.list_practitioners(practice, actor):
-            if actor.role != "practitioner" or p.id == actor.practitioner_id:  # a practitioner books for themself
+            if capabilities(actor).works_on(p.id):  # a practitioner books for themself
                 self.practitioner.addItem(p.name, p.id)
 
         client_list = clients.list_clients(practice, actor)
@@ -322,7 +322,7 @@ class SessionDialog(QDialog):
         lines = [f"• {w.message}" for w in found[:MAX_LISTED]]
         if len(found) > MAX_LISTED:
             lines.append(f"… and {len(found) - MAX_LISTED} more")
-        overridable = self.actor.is_front_desk and not any(w.code in HARD_CODES for w in found)
+        overridable = capabilities(self.actor).confirm_warnings and not any(w.hard for w in found)
         head = "⚠ Check before saving (you can still save):" if overridable else "⚠ This cannot be saved as it is:"
         self.warnings.setText("\n".join([head, *lines]))
         self.warnings.show()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.errors import ServiceError
+from ..services.people.capabilities import capabilities
 from ..services.scheduling import closures, deletion, sessions
 from ..services.scheduling.session_views import SessionView
 from . import style
@@ -111,7 +112,7 @@ class SessionViewDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         # SPEC 0.3: the service refuses anyway; a practitioner is not offered what they cannot do
-        self.delete_button.setVisible(actor.is_front_desk)
+        self.delete_button.setVisible(capabilities(actor).front_desk)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

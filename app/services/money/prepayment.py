@@ -21,6 +21,7 @@ from .pricing import session_cost
 
 MODES = ("open", "threshold", "credit")
 HARD_CODES = ("prepayment.threshold",)  # SPEC 6.2: such a client "cannot be added"; nobody overrides
+# (each such warning also says so itself: ``Warning_.hard``)
 
 
 def balances(tx: Session, client_ids: Sequence[int]) -> dict[int, int]:
@@ -68,7 +69,8 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
                                     f"{names[cid]} cannot be booked: their balance is {money(bal[cid])}, "
                                     f"below the minimum of {money(floor)}.",
                                     redacted=f"{names[cid]} cannot be booked: their balance is below the "
-                                             "practice's minimum. The front desk can help."))
+                                             "practice's minimum. The front desk can help.",
+                                    hard=True))
         return out
     service = tx.get(Service, service_id)
     needed = sum(session_cost(service.kind, service.cost_cents, int((b - a).total_seconds() // 60)) for a, b in slots)

@@ -1,0 +1,38 @@
+"""capabilities(actor): what each role may do, as the views ask it (SPEC 1.1). Each line is also
+enforced by the service it names; here the read must agree with the enforcement."""
+from __future__ import annotations
+
+import pytest
+
+from app.services import backups
+from app.services.errors import PermissionDenied
+from app.services.people.capabilities import capabilities
+from app.services.practice import Actor
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("admin", dict(front_desk=True, settings=True, override_cost=True, confirm_warnings=True, see_balances=True,
+                   back_up=True, restore=True, manage_users=True, practitioner_id=None)),
+    ("staff", dict(front_desk=True, settings=False, override_cost=True, confirm_warnings=True, see_balances=True,
+                   back_up=True, restore=False, manage_users=False, practitioner_id=None)),
+    ("practitioner", dict(front_desk=False, settings=False, override_cost=False, confirm_warnings=False,
+                          see_balances=False, back_up=False, restore=False, manage_users=False, practitioner_id=7)),
+])
+def test_spec_1_1_capabilities_per_role(role, expected):
+    caps = capabilities(Actor(1, role, 7 if role == "practitioner" else None))
+    assert {k: getattr(caps, k) for k in expected} == expected
+    assert caps.works_on(7) and caps.works_on(8) == (role != "practitioner")
+
+
+@pytest.mark.parametrize("role", ["staff", "practitioner"])
+def test_spec_1_1_the_read_agrees_with_the_backup_service(practice, make, role):
+    pr = make.practitioner()
+    actor = make.user(role, practitioner_id=pr.id if role == "practitioner" else None)
+    caps = capabilities(actor)
+    for allowed, call in ((caps.back_up, lambda: backups.backup_now(practice, actor)),
+                          (caps.back_up, lambda: backups.list_backups(practice, actor))):
+        if allowed:
+            call()
+        else:
+            with pytest.raises(PermissionDenied):
+                call()
