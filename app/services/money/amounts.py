@@ -1,4 +1,4 @@
-"""Money as integer cents (SPEC 0.1): half-up percentages, exact splits, display via babel."""
+"""Money as integer minor units of the practice currency (SPEC 0.1): half-up percentages, exact splits, display via babel."""
 from __future__ import annotations
 
 import re
@@ -33,35 +33,77 @@ def split_exact(total: int, parts: int) -> list[int]:
     return [base + 1 if i < extra else base for i in range(parts)]
 
 
-def parse_amount(text: str, locale: str = "en_US") -> int:
-    """Typed text -> cents, read in the practice ``locale``: en_US '80', '80.5', '1,234.56';
-    de_DE '80,50', '1.234,56'. Grouping is checked strictly, so a decimal comma typed in an
-    en_US practice ('80,50') is refused instead of read as 8050. Raises ValueError on bad text."""
-    from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+MAX_MAJOR_UNITS = 10_000_000  # SPEC 0.1: one amount is at most 10,000,000.00 in major units
 
-    group = get_group_symbol(locale)
-    cleaned = text.strip().strip("$€£").strip()
+
+def currency_digits(currency: str = "USD") -> int:
+    """How many minor-unit digits the currency has (babel): USD 2, JPY 0, KWD 3."""
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(currency)
+
+
+def max_amount(currency: str = "USD") -> int:
+    """SPEC 0.1's largest amount in the currency's minor units: 10,000,000 major units."""
+    return MAX_MAJOR_UNITS * 10 ** currency_digits(currency)
+
+
+def parse_amount(text: str, locale: str = "en_US", currency: str = "USD") -> int:
+    """Typed text -> minor units of ``currency``, read in the practice ``locale``: en_US '80',
+    '80.5', '1,234.56'; de_DE '80,50', '1.234,56'; JPY '1,200' (no decimals); KWD '1.250'.
+
+    Only plain digits, the locale's grouping and decimal marks, one leading minus and a currency
+    symbol are read: '1e3', 'NaN', 'inf', '--5', '1_000' and full-width digits are refused, never
+    interpreted. Grouping is checked strictly, so a decimal comma typed in an en_US practice
+    ('80,50') is refused instead of read as 8050. More decimals than the currency has, or more
+    than SPEC 0.1's maximum, is refused. Raises ValueError with a plain message on bad text."""
+    from babel.numbers import (
+        NumberFormatError,
+        get_currency_symbol,
+        get_decimal_symbol,
+        get_group_symbol,
+        parse_decimal,
+    )
+
+    if not isinstance(text, str):
+        raise ValueError("type an amount")
+    digits = currency_digits(currency)
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    example = "80" if digits == 0 else f"80{decimal}{'50'.ljust(digits, '0')[:digits]}"
+    shown = text.strip()[:30]
+    cleaned = text.strip()
+    for symbol in sorted({get_currency_symbol(currency, locale), currency, "$", "€", "£", "¥", "￥"},
+                         key=len, reverse=True):
+        cleaned = cleaned.replace(symbol, "", 1) if cleaned.startswith(symbol) or cleaned.endswith(symbol) \
+            else cleaned
+    cleaned = cleaned.strip().replace("\u200f", "").replace("\u200e", "")
     if group.isspace():  # fr_FR groups with a narrow no-break space; people type a plain one
         cleaned = re.sub(r"\s", group, cleaned)
     else:
         cleaned = re.sub(r"\s", "", cleaned)
+    marks = re.escape(decimal + group)
+    if not re.fullmatch(rf"-?[0-9][0-9{marks}]*", cleaned):
+        raise ValueError(f"{shown!r} is not an amount (type it like {example})")
     try:
         value = parse_decimal(cleaned, locale, strict=True)
     except (NumberFormatError, ValueError, ArithmeticError) as exc:
-        example = f"80{get_decimal_symbol(locale)}50"
-        raise ValueError(f"{text.strip()!r} is not an amount (type it like {example})") from exc
+        raise ValueError(f"{shown!r} is not an amount (type it like {example})") from exc
     if not value.is_finite():  # NaN, Infinity: Decimal accepts them, money does not
-        raise ValueError(f"not an amount: {text!r}")
+        raise ValueError(f"{shown!r} is not an amount (type it like {example})")
     try:
-        exact = value == value.quantize(Decimal("0.01"))
-    except InvalidOperation as exc:  # beyond Decimal's precision, e.g. '1e400'
-        raise ValueError(f"not an amount: {text!r}") from exc
+        exact = value == value.quantize(Decimal(1).scaleb(-digits))
+    except InvalidOperation as exc:  # beyond Decimal's precision
+        raise ValueError(f"{shown!r} is not an amount (type it like {example})") from exc
     if not exact:
-        raise ValueError("amounts have at most two decimals")
-    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+        raise ValueError("this currency has no decimals" if digits == 0
+                         else f"amounts have at most {digits} decimals")
+    if abs(value) > MAX_MAJOR_UNITS:
+        raise ValueError(f"is too large (at most {format_money(max_amount(currency), currency, locale)})")
+    return int(value.scaleb(digits).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def format_money(cents: int, currency: str = "USD", locale: str = "en_US") -> str:
+    """Minor units of ``currency`` shown in ``locale`` (babel): 12000 USD -> '$120.00'; 1200 JPY -> '¥1,200'."""
     from babel.numbers import format_currency
 
-    return format_currency(Decimal(cents) / 100, currency, locale=locale)
+    return format_currency(Decimal(cents).scaleb(-currency_digits(currency)), currency, locale=locale)
