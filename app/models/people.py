@@ -7,8 +7,9 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
+from .enums import Role
 
-ROLES = ("admin", "staff", "practitioner")
+ROLES = tuple(Role)
 NOTIFY_CHOICES = ("email", "sms", "both", "none")
 
 

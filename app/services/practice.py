@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Setting
+from ..models.enums import Role
 from .clock import SystemClock
 from .errors import Busy
 
@@ -40,7 +41,7 @@ class Actor:
 
     @property
     def is_front_desk(self) -> bool:
-        return self.role in ("admin", "staff")
+        return self.role in (Role.ADMIN, Role.STAFF)
 
 
 class Practice:

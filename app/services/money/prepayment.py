@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import Client, LedgerEntry, Participant, PracticeSession, Service
+from ...models.enums import PrepaymentMode, WarningCode
 from ..errors import Warning_
 from ..practice import Practice
 from .amounts import format_money
 from .pricing import session_cost
 
-MODES = ("open", "threshold", "credit")
-HARD_CODES = ("prepayment.threshold",)  # SPEC 6.2: such a client "cannot be added"; nobody overrides
+MODES = tuple(PrepaymentMode)
+HARD_CODES = (WarningCode.PREPAYMENT_THRESHOLD,)  # SPEC 6.2: such a client "cannot be added"; nobody overrides
 # (each such warning also says so itself: ``Warning_.hard``)
 
 
@@ -32,18 +33,19 @@ def balances(tx: Session, client_ids: Sequence[int]) -> dict[int, int]:
 
 
 def open_charges(tx: Session, client_ids: Sequence[int], exclude_ids: Sequence[int] = ()) -> dict[int, int]:
-    """O: what each client's open, live sessions cost at today's prices (SPEC 6, 4.3)."""
+    """O: what each client's open, live sessions cost at today's prices (SPEC 6, 4.3): their own
+    price on a session where they have one. Clients taken off a session owe nothing for it."""
     q = (select(Participant.client_id, Service.kind, Service.cost_cents, PracticeSession.start_at,
-                PracticeSession.end_at)
+                PracticeSession.end_at, Participant.price_cents)
          .join(PracticeSession, PracticeSession.id == Participant.session_id)
          .join(Service, Service.id == PracticeSession.service_id)
-         .where(Participant.client_id.in_(list(client_ids)), PracticeSession.status == "open",
-                PracticeSession.deleted_at.is_(None)))
+         .where(Participant.client_id.in_(list(client_ids)), Participant.is_booked(),
+                PracticeSession.status == "open", PracticeSession.deleted_at.is_(None)))
     if exclude_ids:
         q = q.where(PracticeSession.id.not_in(list(exclude_ids)))
     out: dict[int, int] = defaultdict(int)
-    for cid, kind, cost, start, end in tx.execute(q):
-        out[cid] += session_cost(kind, cost, int((end - start).total_seconds() // 60))
+    for cid, kind, cost, start, end, own in tx.execute(q):
+        out[cid] += own if own is not None else session_cost(kind, cost, int((end - start).total_seconds() // 60))
     return {cid: out.get(cid, 0) for cid in client_ids}
 
 
@@ -51,7 +53,7 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
                         slots: Sequence[tuple[datetime, datetime]], exclude_ids: Sequence[int] = ()) -> list[Warning_]:
     conf = practice.settings()
     mode = conf.get("prepayment_mode", "open")
-    if mode == "open" or not client_ids or not slots:
+    if mode == PrepaymentMode.OPEN or not client_ids or not slots:
         return []
 
     def money(cents: int) -> str:
@@ -61,11 +63,11 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
              for c in tx.scalars(select(Client).where(Client.id.in_(list(client_ids))))}
     bal = balances(tx, client_ids)
     out: list[Warning_] = []
-    if mode == "threshold":
+    if mode == PrepaymentMode.THRESHOLD:
         floor = int(conf.get("threshold_cents", 0))
         for cid in client_ids:
             if bal[cid] < floor:
-                out.append(Warning_("prepayment.threshold",
+                out.append(Warning_(WarningCode.PREPAYMENT_THRESHOLD,
                                     f"{names[cid]} cannot be booked: their balance is {money(bal[cid])}, "
                                     f"below the minimum of {money(floor)}.",
                                     redacted=f"{names[cid]} cannot be booked: their balance is below the "
@@ -78,7 +80,7 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
     for cid in client_ids:
         available = bal[cid] - pending[cid]
         if available < needed:
-            out.append(Warning_("prepayment.credit",
+            out.append(Warning_(WarningCode.PREPAYMENT_CREDIT,
                                 f"Insufficient funds: {names[cid]} has {money(available)} of available credit; "
                                 f"this booking costs {money(needed)}.",
                                 redacted=f"Insufficient funds: {names[cid]} does not have enough credit for "

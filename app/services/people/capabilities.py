@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...models.enums import Role
 from ..practice import Actor
 
 
@@ -25,7 +26,7 @@ class Capabilities:
 
 
 def capabilities(actor: Actor) -> Capabilities:
-    admin, desk = actor.role == "admin", actor.is_front_desk
+    admin, desk = actor.role == Role.ADMIN, actor.is_front_desk
     return Capabilities(front_desk=desk, settings=admin, override_cost=desk, confirm_warnings=desk,
                         see_balances=desk, back_up=desk, restore=admin, manage_users=admin,
                         practitioner_id=None if desk else actor.practitioner_id)

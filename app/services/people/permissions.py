@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...models.enums import Role
 from ..errors import PermissionDenied
 
 if TYPE_CHECKING:
@@ -15,13 +16,13 @@ def require_role(actor: Actor, *roles: str) -> None:
 
 
 def require_front_desk(actor: Actor) -> None:
-    require_role(actor, "admin", "staff")
+    require_role(actor, Role.ADMIN, Role.STAFF)
 
 
 def require_session_access(actor: Actor, practitioner_id: int) -> None:
     """Admin and staff reach every session; a practitioner only their own."""
     if actor.is_front_desk:
         return
-    if actor.role == "practitioner" and actor.practitioner_id == practitioner_id:
+    if actor.role == Role.PRACTITIONER and actor.practitioner_id == practitioner_id:
         return
     raise PermissionDenied("A practitioner may only work on their own sessions.")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Closure
+from ...models.enums import WarningCode
 from .. import audit, validate
 from ..errors import NotFound, ValidationError, Warning_
 from ..people.permissions import require_front_desk
@@ -51,6 +52,7 @@ def add_closure(practice: Practice, actor: Actor, first_day: date, last_day: dat
 
 
 def remove_closure(practice: Practice, actor: Actor, closure_id: int) -> None:
+    validate.an_id("closure", closure_id)
     require_front_desk(actor)
     with practice.uow() as tx:
         c = tx.get(Closure, closure_id)
@@ -68,6 +70,7 @@ def _overlapping(tx: Session, first: date, last: date) -> list[ClosureView]:
 
 def list_closures(practice: Practice, actor: Actor, first: date, last: date) -> list[ClosureView]:
     """Closures touching the days [first, last]; everyone sees them."""
+    validate.a_date("first day", first), validate.a_date("last day", last)
     with practice.read() as tx:
         return _overlapping(tx, first, last)
 
@@ -85,5 +88,5 @@ def closure_warnings(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, 
     for d in days:
         c = closure_on(found, d)
         if c is not None:
-            out.append(Warning_("closure", f"The practice is closed on {d:%a %d %b %Y}: {c.label}."))
+            out.append(Warning_(WarningCode.CLOSURE, f"The practice is closed on {d:%a %d %b %Y}: {c.label}."))
     return out

@@ -9,6 +9,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from ...models import Client, Location, Participant, PracticeSession, Practitioner
+from ...models.enums import WarningCode
 from ..errors import Warning_
 
 S = PracticeSession
@@ -29,7 +30,8 @@ def find_conflicts(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, da
     lo = min(s for s, _ in slots)
     hi = max(e for _, e in slots)
     shares = [S.practitioner_id == practitioner_id,
-              exists().where(Participant.session_id == S.id, Participant.client_id.in_(list(client_ids)))]
+              exists().where(Participant.session_id == S.id, Participant.is_booked(),
+                             Participant.client_id.in_(list(client_ids)))]
     if location_id is not None:
         shares.append(S.location_id == location_id)
     q = (select(S.id, S.start_at, S.end_at, S.practitioner_id, S.location_id, Practitioner.name, Location.name)
@@ -46,7 +48,7 @@ def find_conflicts(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, da
     for sid, cid, first, last in tx.execute(
             select(Participant.session_id, Participant.client_id, Client.first_name, Client.last_name)
             .join(Client, Client.id == Participant.client_id)
-            .where(Participant.session_id.in_([o[0] for o in others]))):
+            .where(Participant.session_id.in_([o[0] for o in others]), Participant.is_booked())):
         parts.setdefault(sid, []).append((cid, f"{first} {last}"))
     wanted = set(client_ids)
     warnings: list[Warning_] = []
@@ -57,14 +59,14 @@ def find_conflicts(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, da
         names = ", ".join(n for _, n in parts.get(sid, []))
         with_names = f" with {names}" if names else ""
         if pid == practitioner_id:  # the practitioner's own session: its clients are theirs to know
-            warnings.append(Warning_("conflict.practitioner", f"{pname} is already booked {when}{with_names}."))
+            warnings.append(Warning_(WarningCode.CONFLICT_PRACTITIONER, f"{pname} is already booked {when}{with_names}."))
         for cid, cname in parts.get(sid, []):
             if cid in wanted:
                 warnings.append(Warning_(
-                    "conflict.client", f"{cname} already has a session {when} with {pname}.",
+                    WarningCode.CONFLICT_CLIENT, f"{cname} already has a session {when} with {pname}.",
                     redacted=None if pid == practitioner_id else f"{cname} already has a session {when}."))
         if location_id is not None and lid == location_id:
             warnings.append(Warning_(
-                "conflict.location", f"{lname} is already in use {when}{with_names}.",
+                WarningCode.CONFLICT_LOCATION, f"{lname} is already in use {when}{with_names}.",
                 redacted=None if pid == practitioner_id else f"{lname} is already in use {when}."))
     return warnings

@@ -1,0 +1,41 @@
+"""The domain's fixed values as StrEnums (ARCHITECTURE "Services"): compared by name in code, stored
+as their plain text in the database (a StrEnum member equals its string)."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+    PRACTITIONER = "practitioner"
+
+
+class SessionStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELED = "canceled"
+    MISSED = "missed"
+
+
+class PrepaymentMode(StrEnum):
+    OPEN = "open"  # SPEC 6.1
+    THRESHOLD = "threshold"  # SPEC 6.2
+    CREDIT = "credit"  # SPEC 6.4
+
+
+class Scope(StrEnum):
+    """Which sessions of a series an edit, move or delete reaches (SPEC 3.4)."""
+
+    THIS = "this"
+    FOLLOWING = "following"
+    ALL = "all"
+
+
+class WarningCode(StrEnum):
+    CONFLICT_PRACTITIONER = "conflict.practitioner"
+    CONFLICT_CLIENT = "conflict.client"
+    CONFLICT_LOCATION = "conflict.location"
+    CLOSURE = "closure"
+    PREPAYMENT_THRESHOLD = "prepayment.threshold"
+    PREPAYMENT_CREDIT = "prepayment.credit"
