@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +22,16 @@ from .base import Base, UTCDateTime
 STATUSES = ("open", "completed", "canceled", "missed")
 BASE_STATUSES = ("completed", "canceled", "missed")
 MODIFIER_TYPES = ("percentage", "fixed")
+
+
+class ParticipantStatus(StrEnum):
+    """A client's place on a session. Only BOOKED rows are the session's clients (listed, charged,
+    counted for conflicts and prepayment); the others stay as its history (SPEC 3.4, 0.4)."""
+
+    BOOKED = "booked"
+    REMOVED = "removed"  # taken off the session by staff or the practitioner
+    CANCELED_BY_CLIENT = "canceled_by_client"
+    DROPPED = "dropped"  # dropped from a class (SPEC 11.1)
 
 
 class Series(Base):
@@ -101,17 +112,36 @@ class PracticeSession(Base):
     participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.client_id")
 
+    @property
+    def booked(self) -> list[Participant]:
+        """The session's clients now; removed, canceled and dropped rows are its history."""
+        return [p for p in self.participants if p.status == ParticipantStatus.BOOKED]
+
 
 class Participant(Base):
-    """A client of a session; charge_cents is what they were charged when it was saved."""
+    """A client of a session, with its own status and who/when last changed it (rows are never
+    deleted). price_cents is this client's own price (None: the session's cost at today's prices);
+    charge_cents is what they were charged when the session was saved."""
 
     __tablename__ = "participant"
     __table_args__ = (UniqueConstraint("session_id", "client_id"),
-                      Index("ix_participant_client", "client_id", "session_id"))
+                      Index("ix_participant_client", "client_id", "session_id"),
+                      CheckConstraint("status IN ('booked','removed','canceled_by_client','dropped')",
+                                      name="status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("practice_session.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
     charge_cents: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=ParticipantStatus.BOOKED,
+                                        server_default=ParticipantStatus.BOOKED.value)
+    price_cents: Mapped[int | None] = mapped_column(Integer)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     session: Mapped[PracticeSession] = relationship(back_populates="participants")
+
+    @classmethod
+    def is_booked(cls):
+        """SQL condition: the row is one of its session's clients now (not history)."""
+        return cls.status == ParticipantStatus.BOOKED.value

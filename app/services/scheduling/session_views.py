@@ -1,7 +1,7 @@
 """Reading sessions: the plain values views get, built from one joined query per request."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ...models import Client, CustomWage, Location, Participant, PracticeSession, Practitioner, Service
+from ...models.sessions import ParticipantStatus
 from ..money.pricing import session_cost, session_wage
 from ..practice import Actor
 
@@ -18,6 +19,7 @@ class ClientRef:
     id: int
     name: str
     charge_cents: int | None  # what they were charged when the session was saved
+    price_cents: int | None = None  # their price now: their own, else the session's cost (SessionView.cost_cents)
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class SessionView:
     completion_type_id: int | None
     completion_label: str | None
     cost_override: bool
-    cost_cents: int  # per client: the price now while open; for saved sessions see ClientRef.charge_cents
+    cost_cents: int  # per client unless one has their own (ClientRef.price_cents); once saved see charge_cents
     wage_cents: int  # the wage now while open; the paid snapshot once saved
     series_id: int | None
     deleted: bool
@@ -66,6 +68,8 @@ class SessionView:
 
     @property
     def title(self) -> str:
+        if not self.clients:
+            return "No clients"
         return self.clients[0].name if len(self.clients) == 1 else f"Group: {len(self.clients)} clients"
 
 
@@ -75,11 +79,13 @@ _COLUMNS = (S.id, S.start_at, S.end_at, S.service_id, S.location_id, S.practitio
             S.wage_cents, S.series_id, S.deleted_at,
             Service.name, Service.kind, Service.cost_cents, Service.wage_cents, CustomWage.wage_cents,
             Practitioner.name, Practitioner.color, Location.name,
-            Participant.client_id, Participant.charge_cents, Client.first_name, Client.last_name)
+            Participant.client_id, Participant.charge_cents, Client.first_name, Client.last_name,
+            Participant.price_cents)
 
 
 def session_query(*where, order=(S.start_at, S.id), limit: int | None = None):
-    """One SELECT that yields a row per (session, client) with everything a view shows.
+    """One SELECT that yields a row per (session, booked client) with everything a view shows.
+    Clients taken off a session are its history (session_participants), not its clients.
 
     With ``limit`` the sessions are chosen first (a subquery), so a page never cuts a group."""
     q = (select(*_COLUMNS)
@@ -88,8 +94,9 @@ def session_query(*where, order=(S.start_at, S.id), limit: int | None = None):
          .outerjoin(Location, Location.id == S.location_id)
          .outerjoin(CustomWage, and_(CustomWage.practitioner_id == S.practitioner_id,
                                      CustomWage.service_id == S.service_id))
-         .join(Participant, Participant.session_id == S.id)
-         .join(Client, Client.id == Participant.client_id))
+         .outerjoin(Participant, and_(Participant.session_id == S.id,
+                                      Participant.status == ParticipantStatus.BOOKED.value))
+         .outerjoin(Client, Client.id == Participant.client_id))
     if limit is not None:
         ids = select(S.id).where(*where).order_by(*order).limit(limit).scalar_subquery()
         q = q.where(S.id.in_(ids))
@@ -111,7 +118,8 @@ def load_views(tx: Session, actor: Actor, tz: ZoneInfo, query) -> list[SessionVi
         if not current or row[0] != current[0]:
             flush()
             current, clients = list(row), []
-        clients.append(ClientRef(row[23], f"{row[25]} {row[26]}", row[24]))
+        if row[23] is not None:  # a session whose clients were all taken off still shows
+            clients.append(ClientRef(row[23], f"{row[25]} {row[26]}", row[24], row[27]))
     flush()
     return out
 
@@ -123,13 +131,15 @@ def _build(r, clients, actor: Actor, tz: ZoneInfo) -> SessionView:
     minutes = int((end - start).total_seconds() // 60)
     sees_private = actor.is_front_desk or actor.practitioner_id == practitioner_id
     saved = status != "open"
+    cost_now = session_cost(kind, cost, minutes)
+    clients = tuple(c if c.price_cents is not None else replace(c, price_cents=cost_now) for c in clients)
     return SessionView(
         id=sid, start=start.astimezone(tz), end=end.astimezone(tz), service_id=service_id,
         service_name=service_name, service_kind=kind, location_id=location_id, location_name=location_name or "",
         practitioner_id=practitioner_id, practitioner_name=practitioner_name, practitioner_color=color,
         clients=clients, public_note=public_note, private_note=private_note if sees_private else None,
         status=status, completion_type_id=type_id, completion_label=label, cost_override=override,
-        cost_cents=session_cost(kind, cost, minutes),
+        cost_cents=cost_now,
         wage_cents=wage_snapshot if saved and wage_snapshot is not None else session_wage(kind, wage, custom_wage, minutes),
         series_id=series_id, deleted=deleted_at is not None,
         deleted_at=deleted_at.astimezone(tz) if deleted_at else None)
