@@ -129,8 +129,33 @@ def main(argv=None) -> int:
     if login.exec() != QDialog.DialogCode.Accepted:
         return 0
     window = MainWindow(practice, login.user, args.date, view=args.view)
+    follow_successors(window)
     window.show()
     return app.exec()
+
+
+def follow_successors(window) -> list:
+    """After File ▸ Sign Out or a restore, the next user's window replaces the old one (which
+    signs them in itself, ``MainWindow.sign_in_again``); when that sign-in is cancelled the app
+    quits. This holds the window in use and frees each one it replaced, so signing in and out all
+    day keeps one window's worth of memory. Returns the holder (``[window in use]``)."""
+    from PySide6.QtWidgets import QApplication
+
+    held = [window]
+    retired: list = []  # kept one round, until Qt has deleted it
+
+    def replaced(new) -> None:
+        if new is None:  # nobody signed in after a sign out or a restore
+            QApplication.quit()
+            return
+        old = held[0]
+        retired[:] = [old]
+        held[0] = new
+        new.replaced.connect(replaced)
+        old.deleteLater()
+
+    window.replaced.connect(replaced)
+    return held
 
 
 if __name__ == "__main__":

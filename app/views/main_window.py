@@ -31,7 +31,7 @@ from .widgets.messages import confirm_warnings, error_text, show_error
 
 
 class MainWindow(QMainWindow):
-    replaced = Signal(object)  # the window that took this one's place after a sign-in (``successor``)
+    replaced = Signal(object)  # after a sign out or restore: the next user's window, or None if nobody signed in
 
     def __init__(self, practice, user, today: date | None = None, settings: QSettings | None = None,
                  events: Events | None = None, view: str | None = None, auto_backup: bool = True):
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
     def sign_in_again(self, hint: str) -> None:
         """Ask who signs in (after a sign out or a restore). A new window for that user replaces
         this one (``successor``, announced by ``replaced``); if nobody signs in, this window
-        closes, and the app with it."""
+        closes and ``replaced`` says None: the app quits (``app.__main__.follow_successors``)."""
         from .login_dialog import LoginDialog
 
         self._pause_backups()
@@ -492,6 +492,7 @@ class MainWindow(QMainWindow):
         login.deleteLater()
         if not accepted:
             self.close()
+            self.replaced.emit(None)
             return
         self._save_ui_state()
         self.successor = MainWindow(self.practice, login.user, self._fixed_today, settings=self.settings,
@@ -514,8 +515,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("calendar/anchor", self.calendar.anchor.isoformat())
 
     def closeEvent(self, event) -> None:
-        if self.isVisible():  # a window hidden by a sign out saved its state before
-            self._save_ui_state()
+        self._save_ui_state()
         super().closeEvent(event)
 
 
