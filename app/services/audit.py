@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry
+from . import validate
 from .people.permissions import require_role
 from .practice import Actor, Practice
 
@@ -32,6 +33,8 @@ class AuditView:
 
 def list_audit(practice: Practice, actor: Actor, entity: str | None = None,
                entity_id: int | None = None, limit: int = 200) -> list[AuditView]:
+    validate.text("record type", entity, 40, required=False), validate.optional_id("record", entity_id)
+    validate.whole("number of entries", limit, 1, 100_000)
     require_role(actor, "admin")
     q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if entity:

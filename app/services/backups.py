@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import paths
-from . import audit
+from . import audit, validate
 from .backup_rotation import backups_to_delete
 from .errors import Busy, ValidationError
 from .people.capabilities import capabilities
@@ -249,6 +249,7 @@ def check_backup(path: Path, tz=None) -> BackupCheck:
     (``app.practice_file``), but thorough (``integrity_check``) and reading only, so a backup on
     read-only media qualifies. Refuses with a plain message otherwise.
     With the practice time zone ``tz``, ``taken_at`` is read from the file's name."""
+    validate.a_path("backup", path)
     from ..db import known_revisions
     from ..migrations import HEAD_REVISION
     from ..practice_file import PracticeFileError, read_revision
@@ -271,6 +272,7 @@ def restore_backup(practice: Practice, actor: Actor, path: Path) -> RestoreResul
     before-restore backup; the copy goes into the live database in one step (online backup API),
     so other connections and the -wal file stay consistent. The desk that restores signs in
     again; other workstations see the restored data at their next refresh and should be restarted."""
+    validate.a_path("backup", path)
     require_role(actor, *_RESTORE_ROLES)
     live = _file_of(practice)
     path = Path(path)

@@ -3,7 +3,6 @@ working hours). Secrets never live here (SPEC 0.6)."""
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..models import Setting
 from . import audit, validate
@@ -12,38 +11,24 @@ from .people.permissions import require_role
 from .practice import DEFAULT_SETTINGS, Actor, Practice
 
 
-def _check(key: str, value):
+def _check(key: str, value, currency: str = "USD"):
     if key == "practice_name":
         return validate.text("practice name", value, 120)
     if key == "practice_address":
         return validate.text("practice address", value, 500, required=False)
     if key == "timezone":
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-            raise ValidationError("time zone", f"{value!r} is not an IANA time zone") from exc
-        return value
+        return validate.timezone("time zone", value)
     if key == "currency":
-        from babel.numbers import list_currencies
-
-        if value not in list_currencies():
-            raise ValidationError("currency", f"{value!r} is not an ISO 4217 currency code")
-        return value
-    if key == "locale":
-        from babel import Locale, UnknownLocaleError
-
-        try:
-            Locale.parse(value)
-        except (UnknownLocaleError, ValueError, TypeError) as exc:
-            raise ValidationError("locale", f"{value!r} is not a known locale") from exc
-        return value
+        return validate.currency("currency", value)
+    if key == "locale":  # SPEC 0.1: every amount is shown in it, so an unknown one is refused here
+        return validate.locale("locale", value)
     if key in ("day_start_hour", "day_end_hour"):
         return validate.whole(key.replace("_", " "), value, 0, 24)
     if key == "prepayment_mode":
         return validate.choice("prepayment mode", value, ("open", "threshold", "credit"))
     if key == "threshold_cents":
-        return validate.cents("minimum threshold", value)
-    raise ValidationError(key, "is not a practice setting")
+        return validate.amount("minimum threshold", value, currency)
+    raise ValidationError(key[:40], "is not a practice setting")
 
 
 def get_settings(practice: Practice, actor: Actor) -> dict:
@@ -53,7 +38,8 @@ def get_settings(practice: Practice, actor: Actor) -> dict:
 def update_settings(practice: Practice, actor: Actor, **changes) -> dict:
     """Change some settings (admin only). All are checked before any is written."""
     require_role(actor, "admin")
-    clean = {k: _check(k, v) for k, v in changes.items()}
+    currency = _check("currency", changes["currency"]) if "currency" in changes else practice.settings()["currency"]
+    clean = {k: _check(k, v, currency) for k, v in changes.items()}
     merged = {**practice.settings(), **clean}
     if merged["day_start_hour"] >= merged["day_end_hour"]:
         raise ValidationError("day end hour", "must be after the day start hour")

@@ -59,9 +59,18 @@ def amount(field: str, value, currency: str = "USD", allow_negative: bool = Fals
     return value
 
 
-def cents(field: str, value, allow_negative: bool = False, currency: str = "USD") -> int:
-    """The older name of ``amount`` (two-decimal currencies by default)."""
-    return amount(field, value, currency, allow_negative)
+def cents(field: str, value, allow_negative: bool = False, currency: str | None = None) -> int:
+    """The older name of ``amount``. Without a currency only the type, the sign and a bound no
+    currency exceeds are checked; services check the practice maximum with ``practice_amount``."""
+    if currency is not None:
+        return amount(field, value, currency, allow_negative)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, "must be a whole amount of money (no fractions of a cent)")
+    if value < 0 and not allow_negative:
+        raise ValidationError(field, "cannot be negative")
+    if abs(value) > 10**11:
+        raise ValidationError(field, "is too large")
+    return value
 
 
 def practice_amount(field: str, value, practice, allow_negative: bool = False) -> int:
@@ -248,3 +257,34 @@ def timezone(field: str, value) -> str:
         shown = repr(value[:40]) if isinstance(value, str) else "this"
         raise ValidationError(field, f"{shown} is not a time zone like Europe/Warsaw") from exc
     return value
+
+
+def form(field: str, value, cls):
+    """The input dataclass a service takes (``ClientInput``, ``ServiceInput`` ...), not a dict or None."""
+    if not isinstance(value, cls):
+        raise ValidationError(field, "is missing or not filled in as expected")
+    return value
+
+
+def limit_offset(limit, offset) -> None:
+    """Paging arguments of list reads: ``limit`` None or 1-100,000, ``offset`` 0 or more."""
+    if limit is not None:
+        whole("page size", limit, 1, 100_000)
+    whole("page start", offset, 0, 2**62)
+
+
+def moment(field: str, value, tz) -> datetime:
+    """``a_datetime`` made aware: a naive value is the practice's wall-clock time in ``tz``."""
+    value = a_datetime(field, value)
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def a_path(field: str, value):
+    """A file name: text or a path object, not empty, no NUL character."""
+    import os
+
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or not value.strip() or len(value) > 4096:
+        raise ValidationError(field, "must be the name of a file")
+    return _storable(field, value)

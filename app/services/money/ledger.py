@@ -77,6 +77,7 @@ class EntryView:
 def record_payment(practice: Practice, actor: Actor, client_id: int, amount_cents: int, method: str,
                    memo: str = "") -> EntryView:
     """A client's payment raises their balance (SPEC 9.3)."""
+    validate.an_id("client", client_id), validate.practice_amount("amount", amount_cents, practice)
     require_front_desk(actor)
     validate.cents("amount", amount_cents)
     if amount_cents == 0:
@@ -103,6 +104,7 @@ def _entry_view(e: LedgerEntry) -> EntryView:
 
 def client_balance(practice: Practice, actor: Actor, client_id: int) -> int:
     """Payments minus live charges, in cents (SPEC 6: balance = P - C)."""
+    validate.an_id("client", client_id)
     require_front_desk(actor)
     with practice.read() as tx:
         return int(tx.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
@@ -110,6 +112,7 @@ def client_balance(practice: Practice, actor: Actor, client_id: int) -> int:
 
 
 def client_entries(practice: Practice, actor: Actor, client_id: int) -> list[EntryView]:
+    validate.an_id("client", client_id)
     require_front_desk(actor)
     with practice.read() as tx:
         q = select(LedgerEntry).where(LedgerEntry.client_id == client_id).order_by(LedgerEntry.id)
@@ -129,6 +132,7 @@ def practitioner_wages(practice: Practice, actor: Actor, start: datetime, end: d
     is dated when it took place, a later correction when it was made (see post_session_entries).
 
     A practitioner sees only their own line (SPEC 1.1)."""
+    start, end = validate.moment("from", start, practice.tz), validate.moment("to", end, practice.tz)
     cond = and_(LedgerEntry.practitioner_id == Practitioner.id, LedgerEntry.effective_at >= start,
                 LedgerEntry.effective_at < end)
     q = (select(Practitioner.id, Practitioner.name, func.coalesce(func.sum(LedgerEntry.amount_cents), 0),

@@ -82,6 +82,7 @@ def _clean(data: ClientInput) -> dict:
 
 
 def create_client(practice: Practice, actor: Actor, data: ClientInput) -> ClientView:
+    validate.form("client", data, ClientInput)
     require_front_desk(actor)
     values = _clean(data)
     with practice.uow() as tx:
@@ -93,6 +94,7 @@ def create_client(practice: Practice, actor: Actor, data: ClientInput) -> Client
 
 
 def update_client(practice: Practice, actor: Actor, client_id: int, data: ClientInput) -> ClientView:
+    validate.an_id("client", client_id), validate.form("client", data, ClientInput)
     require_front_desk(actor)
     values = _clean(data)
     with practice.uow() as tx:
@@ -108,6 +110,7 @@ def update_client(practice: Practice, actor: Actor, client_id: int, data: Client
 
 def set_archived(practice: Practice, actor: Actor, client_id: int, archived: bool) -> ClientView:
     """Archiving hides a client from pickers; their sessions and ledger stay (SPEC 0.4)."""
+    validate.an_id("client", client_id), validate.flag("archived", archived)
     require_front_desk(actor)
     with practice.uow() as tx:
         client = tx.get(Client, client_id)
@@ -120,6 +123,7 @@ def set_archived(practice: Practice, actor: Actor, client_id: int, archived: boo
 
 def get_client(practice: Practice, actor: Actor, client_id: int) -> ClientView:
     """Anyone may read a client's name; contact details and notes as ``_sees_details`` says."""
+    validate.an_id("client", client_id)
     with practice.read() as tx:
         row = tx.execute(select(Client, _sees_details(actor)).where(Client.id == client_id)).first()
         if row is None:
@@ -129,6 +133,8 @@ def get_client(practice: Practice, actor: Actor, client_id: int) -> ClientView:
 
 def list_clients(practice: Practice, actor: Actor, search: str = "", include_archived: bool = False,
                  limit: int | None = None, offset: int = 0) -> list[ClientView]:
+    search = validate.text("search", search, 200, required=False)
+    validate.flag("include archived", include_archived), validate.limit_offset(limit, offset)
     q = select(Client, _sees_details(actor)).order_by(Client.last_name, Client.first_name, Client.id)
     if not include_archived:
         q = q.where(Client.archived_at.is_(None))

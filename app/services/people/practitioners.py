@@ -40,6 +40,7 @@ def _clean(data: PractitionerInput) -> dict:
 
 
 def create_practitioner(practice: Practice, actor: Actor, data: PractitionerInput) -> PractitionerView:
+    validate.form("practitioner", data, PractitionerInput)
     require_role(actor, "admin")
     values = _clean(data)
     with practice.uow() as tx:
@@ -52,6 +53,7 @@ def create_practitioner(practice: Practice, actor: Actor, data: PractitionerInpu
 
 def update_practitioner(practice: Practice, actor: Actor, practitioner_id: int,
                         data: PractitionerInput) -> PractitionerView:
+    validate.an_id("practitioner", practitioner_id), validate.form("practitioner", data, PractitionerInput)
     require_role(actor, "admin")
     values = _clean(data)
     with practice.uow() as tx:
@@ -65,6 +67,7 @@ def update_practitioner(practice: Practice, actor: Actor, practitioner_id: int,
 
 
 def set_archived(practice: Practice, actor: Actor, practitioner_id: int, archived: bool) -> PractitionerView:
+    validate.an_id("practitioner", practitioner_id), validate.flag("archived", archived)
     require_role(actor, "admin")
     with practice.uow() as tx:
         p = tx.get(Practitioner, practitioner_id)
@@ -77,6 +80,7 @@ def set_archived(practice: Practice, actor: Actor, practitioner_id: int, archive
 
 
 def list_practitioners(practice: Practice, actor: Actor, include_archived: bool = False) -> list[PractitionerView]:
+    validate.flag("include archived", include_archived)
     q = select(Practitioner).order_by(Practitioner.name)
     if not include_archived:
         q = q.where(Practitioner.archived_at.is_(None))

@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,10 +42,27 @@ def _view(u: User, now: datetime | None = None) -> UserView:
     return UserView(u.id, u.username, u.display_name, u.role, u.practitioner_id, u.active, locked)
 
 
-def _check_password(password) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise ValidationError("password", f"must have at least {MIN_PASSWORD} characters")
-    return password
+def _check_password(password, field: str = "password") -> str:
+    """A new password: text, 8+ characters, not blank or only spaces (SPEC 1.2, 0.5)."""
+    return validate.password(field, password)
+
+
+def _clean_username(username) -> str:
+    """A user name as stored: trimmed, in Unicode NFC, printable; compared ignoring case."""
+    import unicodedata
+
+    name = validate.text("username", username, 64)
+    name = unicodedata.normalize("NFC", name)
+    if not name.isprintable():
+        raise ValidationError("username", "may not contain tabs, line breaks or control characters")
+    return name
+
+
+def _username_taken(tx, username: str) -> bool:
+    """Inside the write transaction (it holds the write lock), so two desks cannot both add 'Desk'
+    and 'desk'. Compared in Python with casefold: SQLite's lower() folds only ASCII."""
+    folded = username.casefold()
+    return any(n.casefold() == folded for n in tx.scalars(select(User.username)))
 
 
 def create_practice(path: str | Path, name: str, timezone: str, admin_username: str, admin_password: str,
@@ -55,12 +71,11 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
     (SPEC 0.7): it is built in a temporary file beside ``path`` and appears at ``path`` only once
     complete, so a crash part-way never leaves a practice nobody can sign in to. Refuses an
     existing ``path``. Returns the new practice, open."""
+    validate.a_path("practice file", path)
     name = validate.text("practice name", name, 120)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError("time zone", f"{timezone!r} is not an IANA time zone") from exc
-    admin_username = validate.text("username", admin_username, 64)
+    validate.timezone("time zone", timezone)
+    validate.currency("currency", currency), validate.locale("locale", locale)
+    admin_username = _clean_username(admin_username)
     _check_password(admin_password)
     path = Path(path)
     if path.exists():
@@ -90,7 +105,7 @@ WRONG = "Unknown user name or wrong password."
 
 
 def _locked_text(user: User, now: datetime) -> str:
-    minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+    minutes = max(1, -int((now - user.locked_until).total_seconds() // 60))  # whole minutes, rounded up
     return (f"Too many failed attempts: this account is locked for {minutes} more "
             f"minute{'s' if minutes != 1 else ''}. An administrator can unlock it sooner.")
 
@@ -154,16 +169,17 @@ def login(practice: Practice, username: str, password: str) -> UserView:
 def create_user(practice: Practice, actor: Actor, username: str, display_name: str, role: str,
                 password: str, practitioner_id: int | None = None) -> UserView:
     require_role(actor, "admin")
-    username = validate.text("username", username, 64)
+    username = _clean_username(username)
     display_name = validate.text("display name", display_name, 120)
     validate.choice("role", role, ROLES)
     _check_password(password)
+    validate.optional_id("practitioner", practitioner_id)
     if role == "practitioner" and practitioner_id is None:
         raise ValidationError("practitioner", "a practitioner login must be linked to a practitioner")
     password_hash = hash_password(password)  # the slow part, before the write lock is taken
     with practice.uow() as tx:
-        if tx.scalar(select(User.id).where(User.username == username)):
-            raise ValidationError("username", f"{username!r} is already taken")
+        if _username_taken(tx, username):
+            raise ValidationError("username", f"{username!r} is already taken (names are compared ignoring case)")
         if practitioner_id is not None and tx.get(Practitioner, practitioner_id) is None:
             raise ValidationError("practitioner", "no such practitioner")
         user = User(username=username, display_name=display_name, role=role,
@@ -182,6 +198,7 @@ def change_password(practice: Practice, actor: Actor, old_password: str, new_pas
     """The signed-in user changes their own password. A wrong current password counts toward
     the same lockout as a failed sign-in, counted before it is checked; a locked account cannot
     change its password either (``LoginFailed``)."""
+    validate.given_password("current password", old_password)
     _check_password(new_password)
     old_password = _text_or_empty(old_password)
     with practice.uow() as tx:
@@ -193,9 +210,9 @@ def change_password(practice: Practice, actor: Actor, old_password: str, new_pas
         stored_hash, locked_now = user.password_hash, user.locked_until is not None and user.locked_until > now
     if not verify_password(old_password, stored_hash):
         if locked_now:
-            raise ValidationError("current password", "is wrong. After too many failed attempts the account "
-                                                      f"is now locked for {int(LOCKOUT.total_seconds() // 60)} "
-                                                      "minutes.")
+            raise ValidationError("current password", "is wrong. That was too many failed attempts: your "
+                                                      "account is now locked for "
+                                                      f"{int(LOCKOUT.total_seconds() // 60)} minutes.")
         raise ValidationError("current password", "is wrong")
     new_hash = hash_password(new_password)
     with practice.uow() as tx:

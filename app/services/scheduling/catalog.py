@@ -57,7 +57,14 @@ def _clean_service(data: ServiceInput) -> dict:
                 client_booking=validate.flag("client booking", data.client_booking))
 
 
+def _check_service_amounts(practice: Practice, data: ServiceInput) -> None:
+    """Cost and wage in the practice currency's minor units, at most SPEC 0.1's maximum."""
+    validate.practice_amount("cost", data.cost_cents, practice)
+    validate.practice_amount("wage", data.wage_cents, practice)
+
+
 def create_service(practice: Practice, actor: Actor, data: ServiceInput) -> ServiceView:
+    _check_service_amounts(practice, validate.form("service", data, ServiceInput))
     require_role(actor, "admin")
     values = _clean_service(data)
     with practice.uow() as tx:
@@ -70,6 +77,8 @@ def create_service(practice: Practice, actor: Actor, data: ServiceInput) -> Serv
 
 def update_service(practice: Practice, actor: Actor, service_id: int, data: ServiceInput) -> ServiceView:
     """Changes apply to sessions saved from now on; saved sessions keep their snapshot (SPEC 4.5)."""
+    validate.an_id("service", service_id)
+    _check_service_amounts(practice, validate.form("service", data, ServiceInput))
     require_role(actor, "admin")
     values = _clean_service(data)
     with practice.uow() as tx:
@@ -83,6 +92,7 @@ def update_service(practice: Practice, actor: Actor, service_id: int, data: Serv
 
 
 def set_service_archived(practice: Practice, actor: Actor, service_id: int, archived: bool) -> ServiceView:
+    validate.an_id("service", service_id), validate.flag("archived", archived)
     require_role(actor, "admin")
     with practice.uow() as tx:
         s = tx.get(Service, service_id)
@@ -95,6 +105,7 @@ def set_service_archived(practice: Practice, actor: Actor, service_id: int, arch
 
 def list_services(practice: Practice, actor: Actor, include_archived: bool = False,
                   client_booking_only: bool = False) -> list[ServiceView]:
+    validate.flag("include archived", include_archived), validate.flag("client booking only", client_booking_only)
     q = select(Service).order_by(Service.name)
     if not include_archived:
         q = q.where(Service.archived_at.is_(None))
@@ -107,6 +118,9 @@ def list_services(practice: Practice, actor: Actor, include_archived: bool = Fal
 def set_custom_wage(practice: Practice, actor: Actor, practitioner_id: int, service_id: int,
                     wage_cents: int | None) -> None:
     """Give a practitioner their own wage for a service; ``None`` returns them to the default."""
+    validate.an_id("practitioner", practitioner_id), validate.an_id("service", service_id)
+    if wage_cents is not None:
+        validate.practice_amount("custom wage", wage_cents, practice)
     require_role(actor, "admin")
     if wage_cents is not None:
         validate.cents("custom wage", wage_cents)
@@ -130,6 +144,7 @@ def set_custom_wage(practice: Practice, actor: Actor, practitioner_id: int, serv
 
 def custom_wages(practice: Practice, actor: Actor, practitioner_id: int) -> dict[int, int]:
     """{service_id: wage_cents} for one practitioner (a practitioner may read only their own)."""
+    validate.an_id("practitioner", practitioner_id)
     if not actor.is_front_desk:
         require_session_access(actor, practitioner_id)
     with practice.read() as tx:
@@ -139,6 +154,7 @@ def custom_wages(practice: Practice, actor: Actor, practitioner_id: int) -> dict
 
 
 def create_location(practice: Practice, actor: Actor, name: str, client_booking: bool = False) -> LocationView:
+    validate.text("name", name, 120), validate.flag("client booking", client_booking)
     require_role(actor, "admin")
     name = validate.text("name", name, 120)
     validate.flag("client booking", client_booking)
@@ -152,6 +168,7 @@ def create_location(practice: Practice, actor: Actor, name: str, client_booking:
 
 def update_location(practice: Practice, actor: Actor, location_id: int, name: str,
                     client_booking: bool) -> LocationView:
+    validate.an_id("location", location_id)
     require_role(actor, "admin")
     name = validate.text("name", name, 120)
     validate.flag("client booking", client_booking)
@@ -165,6 +182,7 @@ def update_location(practice: Practice, actor: Actor, location_id: int, name: st
 
 
 def set_location_archived(practice: Practice, actor: Actor, location_id: int, archived: bool) -> LocationView:
+    validate.an_id("location", location_id), validate.flag("archived", archived)
     require_role(actor, "admin")
     with practice.uow() as tx:
         loc = tx.get(Location, location_id)
@@ -178,6 +196,7 @@ def set_location_archived(practice: Practice, actor: Actor, location_id: int, ar
 
 def list_locations(practice: Practice, actor: Actor, include_archived: bool = False,
                    client_booking_only: bool = False) -> list[LocationView]:
+    validate.flag("include archived", include_archived), validate.flag("client booking only", client_booking_only)
     q = select(Location).order_by(Location.name)
     if not include_archived:
         q = q.where(Location.archived_at.is_(None))

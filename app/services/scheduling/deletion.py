@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import PracticeSession
-from .. import audit
+from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..money.ledger import post_session_entries, reverse_session_entries
 from ..people.permissions import require_front_desk
@@ -28,6 +28,7 @@ def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[Practi
 
 
 def delete_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -> None:
+    session_ids = validate.ids("sessions", session_ids)
     require_front_desk(actor)
     ids = list(dict.fromkeys(session_ids or []))
     if not ids:
@@ -41,6 +42,7 @@ def delete_sessions(practice: Practice, actor: Actor, session_ids: list[int]) ->
 
 def delete_session(practice: Practice, actor: Actor, session_id: int, scope: str = "this") -> list[int]:
     """Delete one session, it and the following ones, or its whole series (SPEC 3.4). -> deleted ids."""
+    validate.an_id("session", session_id), validate.choice("scope", scope, ("this", "following", "all"))
     require_front_desk(actor)
     with practice.uow() as tx:
         s = tx.get(PracticeSession, session_id)
@@ -52,6 +54,7 @@ def delete_session(practice: Practice, actor: Actor, session_id: int, scope: str
 
 
 def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -> list[SessionView]:
+    session_ids = validate.ids("sessions", session_ids)
     require_front_desk(actor)
     ids = list(dict.fromkeys(session_ids or []))
     if not ids:
@@ -73,6 +76,7 @@ def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -
 
 def list_deleted(practice: Practice, actor: Actor, limit: int = 500) -> list[SessionView]:
     """The Deleted Sessions tab: most recently deleted first."""
+    validate.whole("page size", limit, 1, 100_000)
     require_front_desk(actor)
     with practice.read() as tx:
         return load_views(tx, actor, practice.tz,

@@ -31,11 +31,11 @@ class RecurrenceInput:
 
 
 def check(rec: RecurrenceInput, first: date) -> RecurrenceInput:
-    days = tuple(sorted(set(rec.weekdays or ())))
-    if not days:
-        raise ValidationError("days of the week", "choose at least one day")
-    if any(not isinstance(d, int) or not 0 <= d <= 6 for d in days):
-        raise ValidationError("days of the week", "days are 0 (Monday) to 6 (Sunday)")
+    """Validate a recurrence (SPEC 3.1, 0.5): typed values only, exactly one of count and last date."""
+    if not isinstance(rec, RecurrenceInput):
+        raise ValidationError("repeat", "is not a recurrence")
+    validate.a_date("first date", first)
+    days = validate.weekdays("days of the week", rec.weekdays)
     validate.choice("recurrence type", rec.freq, ("weekly", "monthly"))
     validate.whole("repeat every", rec.interval, 1, 12)
     if (rec.count is None) == (rec.until is None):
