@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from ..services.errors import ServiceError
+from ..services.errors import ServiceError, ValidationError
 from ..services.people import users
 from .widgets.messages import error_label, error_text
 
@@ -42,6 +42,8 @@ class ChangePasswordDialog(QDialog):
         try:
             users.change_password(self.practice, self.actor, self.old.text(), self.new.text())
         except ServiceError as exc:
+            if not isinstance(exc, ValidationError) or exc.field == "current password":
+                self.old.clear()  # a wrong current password or a locked account: type it again
             text = error_text(exc)
             self.error.setText(text.replace("Password:", "New password:", 1) if text.startswith("Password:") else text)
             return

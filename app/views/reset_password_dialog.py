@@ -43,6 +43,8 @@ class ResetPasswordDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        layout.activate()
+        self.resize(440, layout.totalHeightForWidth(440))  # wrapped text: no empty band above the form
 
     def _submit(self) -> None:
         if self.new.text() != self.repeat.text():
