@@ -256,3 +256,11 @@ def test_spec_1_2_unlock_and_reset_refuse_a_missing_user_or_bad_input(practice, 
             users.reset_password(practice, admin, ann.id, bad_password)
         assert err.value.field == "password"
     assert (stored_hash(practice, "ann"), lock_state(practice, "ann")) == before
+
+
+def test_spec_1_2_a_user_name_signs_in_whatever_its_case(practice, ann, scrypt_calls):
+    assert users.login(practice, "  ANN ", PASSWORD).username == "ann"
+    with pytest.raises(LoginFailed):
+        users.login(practice, "Ann", "not the password")
+    assert lock_state(practice, "ann")[0] == 1  # counted on the same account
+    assert len(scrypt_calls) == 2

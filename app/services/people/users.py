@@ -129,6 +129,20 @@ def _text_or_empty(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _find_user(tx, typed: str) -> User | None:
+    """The account a typed user name means: the same name as stored, else the one name equal to
+    it ignoring case (names are unique ignoring case, ``create_user``), so "Ann" signs in as "ann"."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", typed)
+    exact = tx.scalar(select(User).where(User.username == name))
+    if exact is not None or not name:
+        return exact
+    folded = name.casefold()
+    matches = [uid for uid, stored in tx.execute(select(User.id, User.username)) if stored.casefold() == folded]
+    return tx.get(User, matches[0]) if len(matches) == 1 else None  # two from before that rule: neither
+
+
 def login(practice: Practice, username: str, password: str) -> UserView:
     """Checks the password; after MAX_FAILED_LOGINS failures the account is locked for LOCKOUT
     (or until an admin unlocks it, ``unlock_user``).
@@ -143,7 +157,7 @@ def login(practice: Practice, username: str, password: str) -> UserView:
     password = _text_or_empty(password)
     with practice.uow() as tx:
         now = practice.clock.now()
-        user = tx.scalar(select(User).where(User.username == name))
+        user = _find_user(tx, name)
         if user is None or not user.active:
             user_id, stored_hash = None, None
         else:
