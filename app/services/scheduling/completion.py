@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import CompletionType, CustomWage, PracticeSession, Service
-from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
+from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES, ParticipantStatus
 from .. import audit, validate
 from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..money.ledger import post_session_entries, reverse_session_entries
@@ -72,6 +72,7 @@ def _clean_type(data: CompletionTypeInput) -> dict:
 
 def list_completion_types(practice: Practice, actor: Actor, enabled_only: bool = True) -> list[CompletionTypeView]:
     """Defaults first, then custom types by label. ``enabled_only``: what a completion dialog offers."""
+    validate.flag("only switched on", enabled_only)
     q = select(CompletionType).where(CompletionType.deleted_at.is_(None))
     if enabled_only:
         q = q.where(CompletionType.enabled.is_(True))
@@ -82,6 +83,7 @@ def list_completion_types(practice: Practice, actor: Actor, enabled_only: bool =
 
 
 def create_completion_type(practice: Practice, actor: Actor, data: CompletionTypeInput) -> CompletionTypeView:
+    validate.form("completion type", data, CompletionTypeInput)
     require_role(actor, "admin")
     values = _clean_type(data)
     with practice.uow() as tx:
@@ -106,6 +108,7 @@ def _unique_label(tx: Session, label: str, except_id: int | None = None) -> None
 def update_completion_type(practice: Practice, actor: Actor, type_id: int,
                            data: CompletionTypeInput) -> CompletionTypeView:
     """Sessions saved earlier keep the label and amounts they were saved with (SPEC 4.5)."""
+    validate.an_id("completion type", type_id), validate.form("completion type", data, CompletionTypeInput)
     require_role(actor, "admin")
     values = _clean_type(data)
     with practice.uow() as tx:
@@ -121,6 +124,7 @@ def update_completion_type(practice: Practice, actor: Actor, type_id: int,
 
 def set_completion_type_enabled(practice: Practice, actor: Actor, type_id: int, enabled: bool) -> CompletionTypeView:
     """Switch a type (default or custom) on or off; off types are not offered (SPEC 4.5)."""
+    validate.an_id("completion type", type_id)
     require_role(actor, "admin")
     validate.flag("enabled", enabled)
     with practice.uow() as tx:
@@ -133,6 +137,7 @@ def set_completion_type_enabled(practice: Practice, actor: Actor, type_id: int, 
 
 def remove_completion_type(practice: Practice, actor: Actor, type_id: int) -> None:
     """Remove a custom type (soft). Defaults can only be switched off."""
+    validate.an_id("completion type", type_id)
     require_role(actor, "admin")
     with practice.uow() as tx:
         t = _live_type(tx, type_id)
@@ -150,6 +155,7 @@ def _live_type(tx: Session, type_id: int) -> CompletionType:
 
 
 def type_by_key(practice: Practice, key: str) -> CompletionTypeView:
+    validate.choice("completion type", key, ("completed", "canceled", "missed"))
     with practice.read() as tx:
         t = tx.scalar(select(CompletionType).where(CompletionType.key == key))
         if t is None:
@@ -168,13 +174,14 @@ class Override:
 @dataclass(frozen=True)
 class Preview:
     label: str
-    charge_per_client_cents: int
+    charge_per_client_cents: int  # at the session's cost; a client with their own price: see charges_cents
     clients: int
     wage_cents: int
+    charges_cents: tuple[int, ...] = ()  # each booked client's charge, by client id
 
     @property
     def total_charge_cents(self) -> int:
-        return self.charge_per_client_cents * self.clients
+        return sum(self.charges_cents) if self.charges_cents else self.charge_per_client_cents * self.clients
 
 
 def _price_now(tx: Session, s: PracticeSession) -> tuple[int, int]:
@@ -202,6 +209,17 @@ def _resolve(tx: Session, actor: Actor, type_id: int | None, override: Override 
     return t, t.label, t.base_status, _type_view(t).outcome()
 
 
+def _charges(s: PracticeSession, cost: int, wage: int, outcome: Outcome | None,
+             override: Override | None) -> tuple[dict[int, int], int]:
+    """({client id: charge} for each booked client, wage): each client at their own price, else the
+    session's cost (SPEC 2.6); a cost override charges every client the amount typed in."""
+    if override is not None:
+        return {p.client_id: override.cost_cents for p in s.booked}, override.wage_cents
+    pay = completion_amounts(outcome, cost, wage)[1]
+    return {p.client_id: completion_amounts(outcome, cost if p.price_cents is None else p.price_cents, wage)[0]
+            for p in s.booked}, pay
+
+
 def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession, type_id: int | None,
               override: Override | None) -> None:
     require_session_access(actor, s.practitioner_id)
@@ -209,15 +227,20 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
     if s.status != "open":
         reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
     cost, wage = _price_now(tx, s)
-    charge, pay = (override.cost_cents, override.wage_cents) if override else completion_amounts(outcome, cost, wage)
+    charges, pay = _charges(s, cost, wage, outcome, override)
     s.status, s.completion_type_id, s.completion_label = status, t.id if t else None, label
     s.cost_override, s.wage_cents = override is not None, pay
     s.saved_at, s.saved_by = practice.clock.now(), actor.user_id
-    for p in s.participants:
-        p.charge_cents = charge
+    for p in s.participants:  # clients taken off the session are not charged
+        p.charge_cents = charges.get(p.client_id) if p.status == ParticipantStatus.BOOKED else None
     post_session_entries(tx, practice, actor, s, memo=label)
-    audit.record(tx, practice, actor, "session.save", "session", s.id, label=label, charge_cents=charge,
-                 wage_cents=pay, override=override is not None)
+    audit.record(tx, practice, actor, "session.save", "session", s.id, label=label,
+                 charge_cents=_one_or_each(charges), wage_cents=pay, override=override is not None)
+
+
+def _one_or_each(charges: dict[int, int]) -> int | dict[int, int]:
+    """The audit's charge: one amount when every client paid the same, else per client."""
+    return next(iter(set(charges.values()))) if len(set(charges.values())) == 1 else charges
 
 
 def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession) -> None:
@@ -239,21 +262,34 @@ def _live_session(tx: Session, session_id: int) -> PracticeSession:
     return s
 
 
+def _check_completion_input(practice: Practice, session_id, type_id, override) -> None:
+    """Typed input (SPEC 0.5): ids are ints; an override is amounts in the practice currency (SPEC 0.1)."""
+    validate.an_id("session", session_id)
+    validate.optional_id("status", type_id)
+    if override is not None:
+        validate.form("cost override", override, Override)
+        validate.practice_amount("cost", override.cost_cents, practice)
+        validate.practice_amount("wage", override.wage_cents, practice)
+
+
 def preview_completion(practice: Practice, actor: Actor, session_id: int, type_id: int | None,
                        override: Override | None = None) -> Preview:
     """What saving would charge each client and pay the practitioner, before submitting."""
+    _check_completion_input(practice, session_id, type_id, override)
     with practice.read() as tx:
         s = _live_session(tx, session_id)
         require_session_access(actor, s.practitioner_id)
         _, label, _, outcome = _resolve(tx, actor, type_id, override)
         cost, wage = _price_now(tx, s)
-        charge, pay = (override.cost_cents, override.wage_cents) if override else completion_amounts(outcome, cost, wage)
-        return Preview(label, charge, len(s.participants), pay)
+        charges, pay = _charges(s, cost, wage, outcome, override)
+        charge = override.cost_cents if override else completion_amounts(outcome, cost, wage)[0]
+        return Preview(label, charge, len(charges), pay, tuple(charges.values()))
 
 
 def complete_session(practice: Practice, actor: Actor, session_id: int, type_id: int | None = None,
                      override: Override | None = None) -> SessionView:
     """Save a session with a completion type, or with a cost override. Re-saving replaces (SPEC 4.6)."""
+    _check_completion_input(practice, session_id, type_id, override)
     with practice.uow() as tx:
         _save_one(tx, practice, actor, _live_session(tx, session_id), type_id, override)
         tx.flush()
@@ -262,6 +298,7 @@ def complete_session(practice: Practice, actor: Actor, session_id: int, type_id:
 
 def reopen_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
     """Set a saved session back to open: its charges and wage are reversed."""
+    validate.an_id("session", session_id)
     with practice.uow() as tx:
         _reopen_one(tx, practice, actor, _live_session(tx, session_id))
         tx.flush()
@@ -275,6 +312,8 @@ def bulk_action(practice: Practice, actor: Actor, session_ids: list[int], action
                 type_id: int | None = None) -> list[SessionView]:
     """Apply one action to every checked session in one transaction: all or nothing (SPEC 4.2, 5.1).
     Returns the sessions as they are afterwards (deleted ones included, marked)."""
+    session_ids = validate.ids("sessions", session_ids)
+    validate.optional_id("status", type_id)
     require_front_desk(actor)
     validate.choice("action", action, BULK_ACTIONS)
     ids = list(dict.fromkeys(session_ids or []))
