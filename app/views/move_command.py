@@ -7,35 +7,65 @@ from PySide6.QtGui import QUndoCommand
 
 from ..services.errors import NeedsConfirmation, ServiceError
 from ..services.scheduling import sessions
+from .scope_dialog import ask_scope
+
+When = tuple[datetime, datetime, int]  # naive local start, end, practitioner id
 
 
 class MoveSessionCommand(QUndoCommand):
     """``redo`` saves the new times through sessions.update_session (asking to confirm warnings);
-    ``undo`` puts the old ones back. A refused or declined move becomes obsolete (dropped)."""
+    a recurring session first asks which sessions the move reaches, like the Edit dialog (SPEC 3.4).
+    ``undo`` puts back what each changed session had. A refused, declined or cancelled move becomes
+    obsolete (dropped: the block goes back where it was)."""
 
-    def __init__(self, window, session_id: int, new: tuple[datetime, datetime, int], old: tuple[datetime, datetime, int]):
+    def __init__(self, window, session_id: int, new: When, old: When):
         super().__init__(f"Move session #{session_id}")
         self.window, self.session_id, self.new, self.old = window, session_id, new, old
+        self.scope: str | None = None  # asked on the first redo
+        self.before: list[tuple[int, When]] = []  # every session the move changed, as it was
 
-    def _apply(self, when: tuple[datetime, datetime, int], confirmed: bool) -> bool:
-        w = self.window
-        s = sessions.get_session(w.practice, w.actor, self.session_id)
-        if s.private_note is None:
-            raise ServiceError("You may not change this session.")
-        data = sessions.SessionInput(start=when[0], end=when[1], service_id=s.service_id, practitioner_id=when[2],
+    def _input(self, s, when: When) -> sessions.SessionInput:
+        return sessions.SessionInput(start=when[0], end=when[1], service_id=s.service_id, practitioner_id=when[2],
                                      client_ids=tuple(c.id for c in s.clients), location_id=s.location_id,
-                                     public_note=s.public_note, private_note=s.private_note)
+                                     public_note=s.public_note, private_note=s.private_note or "")
+
+    def _save(self, session_id: int, when: When, scope: str, confirmed: bool):
+        """-> the sessions changed, or None when the user declined the warnings."""
+        w = self.window
+        s = sessions.get_session(w.practice, w.actor, session_id)
+        data = self._input(s, when)
         try:
-            sessions.update_session(w.practice, w.actor, self.session_id, data, confirm=confirmed)
+            return sessions.update_session(w.practice, w.actor, session_id, data, scope, confirm=confirmed)
         except NeedsConfirmation as exc:
             if not w.confirm_warnings(exc.warnings):
+                return None
+            return sessions.update_session(w.practice, w.actor, session_id, data, scope, confirm=True)
+
+    def _first_move(self) -> bool:
+        w = self.window
+        s = sessions.get_session(w.practice, w.actor, self.session_id)
+        self.scope = "this"
+        before = {s.id: s}
+        if s.series_id is not None:
+            scope = ask_scope(w, "Move")
+            if scope is None:
                 return False
-            sessions.update_session(w.practice, w.actor, self.session_id, data, confirm=True)
+            self.scope = scope
+            if scope != "this":
+                before = {v.id: v for v in sessions.list_series(w.practice, w.actor, s.series_id)}
+        changed = self._save(self.session_id, self.new, self.scope, confirmed=False)
+        if changed is None:
+            return False
+        self.before = [(v.id, (before[v.id].start.replace(tzinfo=None), before[v.id].end.replace(tzinfo=None),
+                               before[v.id].practitioner_id)) for v in changed if v.id in before]
         return True
 
     def redo(self) -> None:
         try:
-            ok = self._apply(self.new, confirmed=False)
+            if self.scope is None:
+                ok = self._first_move()
+            else:  # redo after an undo: the same move again
+                ok = self._save(self.session_id, self.new, self.scope, confirmed=False) is not None
         except ServiceError as exc:
             self.window.report(exc)
             ok = False
@@ -45,7 +75,8 @@ class MoveSessionCommand(QUndoCommand):
 
     def undo(self) -> None:
         try:
-            self._apply(self.old, confirmed=True)  # putting back what was there; audited as an override
+            for session_id, when in self.before:  # putting back what was there; audited as an override
+                self._save(session_id, when, "this", confirmed=True)
         except ServiceError as exc:
             self.window.report(exc)
         self.window.events.sessions_changed.emit()

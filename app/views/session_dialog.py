@@ -308,7 +308,7 @@ class SessionDialog(QDialog):
         self._check_timer.stop()
         try:
             found = sessions.check_session(self.practice, self.actor, self.session_input(), self.recurrence(),
-                                           session_id=self.session.id if self.session else None)
+                                           session_id=self.session.id if self.session else None, scope=self.scope)
         except ServiceError:
             found = []
         self._show_warnings(found)
