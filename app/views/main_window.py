@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QMainWindow, QMessageB
 from ..services import backups
 from ..services.errors import ServiceError
 from ..services.money.amounts import format_money
-from ..services.people import practitioners, users
+from ..services.people import practitioners
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, closures, sessions
 from ..services.scheduling.sessions import SessionFilter
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.act_restore.setEnabled(caps.restore)
         self.act_sign_out = self._action("Sign Out…", "actionSignOut", self.sign_out)
         self.act_unlock_users = self._action("Unlock or Reset a User…", "actionUnlockUsers", self.open_unlock_users)
-        self.act_unlock_users.setEnabled(users.can_manage_users(self.actor))
+        self.act_unlock_users.setEnabled(caps.manage_users)
         self.act_quit = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
 
     def _build_menus(self) -> None:
