@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import CompletionType, CustomWage, PracticeSession, Service
-from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
+from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES, ParticipantStatus
 from .. import audit, validate
 from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..money.ledger import post_session_entries, reverse_session_entries
@@ -174,13 +174,14 @@ class Override:
 @dataclass(frozen=True)
 class Preview:
     label: str
-    charge_per_client_cents: int
+    charge_per_client_cents: int  # at the session's cost; a client with their own price: see charges_cents
     clients: int
     wage_cents: int
+    charges_cents: tuple[int, ...] = ()  # each booked client's charge, by client id
 
     @property
     def total_charge_cents(self) -> int:
-        return self.charge_per_client_cents * self.clients
+        return sum(self.charges_cents) if self.charges_cents else self.charge_per_client_cents * self.clients
 
 
 def _price_now(tx: Session, s: PracticeSession) -> tuple[int, int]:
@@ -208,6 +209,17 @@ def _resolve(tx: Session, actor: Actor, type_id: int | None, override: Override 
     return t, t.label, t.base_status, _type_view(t).outcome()
 
 
+def _charges(s: PracticeSession, cost: int, wage: int, outcome: Outcome | None,
+             override: Override | None) -> tuple[dict[int, int], int]:
+    """({client id: charge} for each booked client, wage): each client at their own price, else the
+    session's cost (SPEC 2.6); a cost override charges every client the amount typed in."""
+    if override is not None:
+        return {p.client_id: override.cost_cents for p in s.booked}, override.wage_cents
+    pay = completion_amounts(outcome, cost, wage)[1]
+    return {p.client_id: completion_amounts(outcome, cost if p.price_cents is None else p.price_cents, wage)[0]
+            for p in s.booked}, pay
+
+
 def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession, type_id: int | None,
               override: Override | None) -> None:
     require_session_access(actor, s.practitioner_id)
@@ -215,15 +227,20 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
     if s.status != "open":
         reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
     cost, wage = _price_now(tx, s)
-    charge, pay = (override.cost_cents, override.wage_cents) if override else completion_amounts(outcome, cost, wage)
+    charges, pay = _charges(s, cost, wage, outcome, override)
     s.status, s.completion_type_id, s.completion_label = status, t.id if t else None, label
     s.cost_override, s.wage_cents = override is not None, pay
     s.saved_at, s.saved_by = practice.clock.now(), actor.user_id
-    for p in s.participants:
-        p.charge_cents = charge
+    for p in s.participants:  # clients taken off the session are not charged
+        p.charge_cents = charges.get(p.client_id) if p.status == ParticipantStatus.BOOKED else None
     post_session_entries(tx, practice, actor, s, memo=label)
-    audit.record(tx, practice, actor, "session.save", "session", s.id, label=label, charge_cents=charge,
-                 wage_cents=pay, override=override is not None)
+    audit.record(tx, practice, actor, "session.save", "session", s.id, label=label,
+                 charge_cents=_one_or_each(charges), wage_cents=pay, override=override is not None)
+
+
+def _one_or_each(charges: dict[int, int]) -> int | dict[int, int]:
+    """The audit's charge: one amount when every client paid the same, else per client."""
+    return next(iter(set(charges.values()))) if len(set(charges.values())) == 1 else charges
 
 
 def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession) -> None:
@@ -264,8 +281,9 @@ def preview_completion(practice: Practice, actor: Actor, session_id: int, type_i
         require_session_access(actor, s.practitioner_id)
         _, label, _, outcome = _resolve(tx, actor, type_id, override)
         cost, wage = _price_now(tx, s)
-        charge, pay = (override.cost_cents, override.wage_cents) if override else completion_amounts(outcome, cost, wage)
-        return Preview(label, charge, len(s.participants), pay)
+        charges, pay = _charges(s, cost, wage, outcome, override)
+        charge = override.cost_cents if override else completion_amounts(outcome, cost, wage)[0]
+        return Preview(label, charge, len(charges), pay, tuple(charges.values()))
 
 
 def complete_session(practice: Practice, actor: Actor, session_id: int, type_id: int | None = None,

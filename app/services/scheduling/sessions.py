@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
-from ...models.sessions import STATUSES
+from ...models.sessions import STATUSES, ParticipantStatus
 from .. import audit, validate
 from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_, for_viewer
 from ..money.prepayment import HARD_CODES, prepayment_warnings
 from ..people.permissions import require_session_access
 from ..practice import Actor, Practice
+from . import participants
 from .closures import closure_warnings
 from .conflicts import find_conflicts
 from .recurrence import RecurrenceInput, check, occurrence_dates
@@ -84,20 +85,28 @@ def _clean(data: SessionInput, tz: ZoneInfo, need_clients: bool = True) -> Sessi
 
 
 def _check_references(tx: Session, data: SessionInput) -> None:
-    service = tx.get(Service, data.service_id)
-    if service is None or service.archived_at is not None:
-        raise ValidationError("service", "no such service (or it is archived)")
-    pract = tx.get(Practitioner, data.practitioner_id)
-    if pract is None or pract.archived_at is not None:
-        raise ValidationError("practitioner", "no such practitioner (or they are archived)")
-    if data.location_id is not None:
-        loc = tx.get(Location, data.location_id)
+    _check_refs(tx, data.service_id, data.practitioner_id, data.location_id, data.client_ids)
+
+
+def _check_refs(tx: Session, service_id: int | None, practitioner_id: int | None, location_id: int | None,
+                client_ids) -> None:
+    """Each one given must exist and not be archived (None: not being set)."""
+    if service_id is not None:
+        service = tx.get(Service, service_id)
+        if service is None or service.archived_at is not None:
+            raise ValidationError("service", "no such service (or it is archived)")
+    if practitioner_id is not None:
+        pract = tx.get(Practitioner, practitioner_id)
+        if pract is None or pract.archived_at is not None:
+            raise ValidationError("practitioner", "no such practitioner (or they are archived)")
+    if location_id is not None:
+        loc = tx.get(Location, location_id)
         if loc is None or loc.archived_at is not None:
             raise ValidationError("location", "no such location (or it is archived)")
-    found = {c.id: c for c in tx.scalars(select(Client).where(Client.id.in_(data.client_ids)))}
-    for cid in data.client_ids:
+    found = {c.id: c for c in tx.scalars(select(Client).where(Client.id.in_(list(client_ids))))}
+    for cid in client_ids:
         if cid not in found or found[cid].archived_at is not None:
-            raise ValidationError("clients", f"client {cid} does not exist or is archived")
+            raise ValidationError("clients", "one of the clients does not exist or is archived")
 
 
 def _gate(tx: Session, practice: Practice, actor: Actor, warnings: list[Warning_], confirm: bool,
@@ -144,7 +153,8 @@ def _new_session(practice: Practice, actor: Actor, data: SessionInput, start: da
                         practitioner_id=data.practitioner_id, series_id=series_id, public_note=data.public_note,
                         private_note=data.private_note, status="open", cost_override=False,
                         created_at=practice.clock.now(), created_by=actor.user_id)
-    s.participants = [Participant(client_id=c) for c in data.client_ids]
+    s.participants = [Participant(client_id=c, status=ParticipantStatus.BOOKED.value, changed_at=s.created_at,
+                                  changed_by=actor.user_id) for c in data.client_ids]
     return s
 
 
@@ -187,12 +197,14 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
 
 
 def check_session(practice: Practice, actor: Actor, data: SessionInput, recurrence: RecurrenceInput | None = None,
-                  session_id: int | None = None) -> list[Warning_]:
-    """The warnings saving would raise (conflicts, closures), without saving: the session dialog
-    shows them while the user is still typing. ``session_id``: the session being edited (it does
-    not conflict with itself). Bad input raises ValidationError as saving would, except that no
+                  session_id: int | None = None, scope: str = "this") -> list[Warning_]:
+    """The warnings saving would raise (conflicts, closures, prepayment), without saving: the session
+    dialog shows them while the user is still typing. ``session_id`` and ``scope``: the session being
+    edited and which sessions of its series the edit reaches; an edit is checked for what it changes,
+    as update_session checks it. Bad input raises ValidationError as saving would, except that no
     client chosen yet is fine here: practitioner, location and closure warnings still show."""
     session_id = validate.optional_id("session", session_id)
+    validate.choice("scope", scope, SCOPES)
     tz = practice.tz
     data = _clean(data, tz, need_clients=False)
     dates = [data.start.date()]
@@ -201,10 +213,13 @@ def check_session(practice: Practice, actor: Actor, data: SessionInput, recurren
         if recurrence.enabled:
             dates = occurrence_dates(dates[0], recurrence)
     with practice.read() as tx:
+        if session_id is not None:  # an edit: what the edit changes, on every session of its scope
+            s = _editable(tx, actor, session_id)
+            plan = _plan(tx, actor, s, data, scope, tz)
+            _check_plan_references(tx, plan)
+            return for_viewer(_plan_warnings(tx, practice, plan), actor)
         _check_references(tx, data)
-        exclude = [session_id] if session_id is not None else []
-        return for_viewer(_warnings(tx, tz, _slots(data, dates, tz), data, exclude,
-                                    practice=practice if session_id is None else None), actor)
+        return for_viewer(_warnings(tx, tz, _slots(data, dates, tz), data, practice=practice), actor)
 
 
 def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionView:
@@ -276,59 +291,199 @@ def scope_targets(tx: Session, s: PracticeSession, scope: str) -> list[PracticeS
     return list(tx.scalars(q))
 
 
-def _money_fields_change(s: PracticeSession, data: SessionInput, start: datetime, end: datetime) -> bool:
-    return (s.start_at != start or s.end_at != end or s.service_id != data.service_id
-            or s.practitioner_id != data.practitioner_id
-            or sorted(p.client_id for p in s.participants) != sorted(data.client_ids))
+EDIT_FIELDS = ("service_id", "practitioner_id", "location_id", "public_note", "private_note")
+_AUDIT_NAMES = {"service_id": "service", "practitioner_id": "practitioner", "location_id": "location"}
+
+
+@dataclass
+class _Target:
+    """One session an edit reaches, and what changes on it."""
+
+    session: PracticeSession
+    start: datetime  # aware UTC, as it will be
+    end: datetime
+    values: dict[str, object]  # field -> new value, only the fields that change here
+    add: list[int]  # clients booked by the edit
+    remove: list[int]  # clients taken off
+
+    @property
+    def moves(self) -> bool:
+        return (self.start, self.end) != (self.session.start_at, self.session.end_at)
+
+    @property
+    def changes_charges(self) -> bool:
+        """Time, service, practitioner or clients: what a saved session's charges are a snapshot of."""
+        return (self.moves or bool(self.add or self.remove)
+                or bool({"service_id", "practitioner_id"} & self.values.keys()))
+
+    @property
+    def changes(self) -> bool:
+        return self.changes_charges or bool(self.values)
+
+    def after(self, field: str):
+        return self.values.get(field, getattr(self.session, field))
+
+    def clients_after(self) -> list[int]:
+        booked = [p.client_id for p in self.session.booked if p.client_id not in self.remove]
+        return booked + [c for c in self.add if c not in booked]
+
+
+def _editable(tx: Session, actor: Actor, session_id: int) -> PracticeSession:
+    s = tx.get(PracticeSession, session_id)
+    if s is None or s.deleted_at is not None:
+        raise NotFound(f"session {session_id}")
+    require_session_access(actor, s.practitioner_id)
+    return s
+
+
+def _plan(tx: Session, actor: Actor, s: PracticeSession, data: SessionInput, scope: str,
+          tz: ZoneInfo) -> list[_Target]:
+    """What an edit of ``s`` does to each session of its scope (SPEC 3.4).
+
+    ``s`` takes the form as typed. The others take only what the user changed on ``s``, and a field
+    only where they held what ``s`` held before (their own note, location, service or practitioner
+    stays); a time change moves each by the same wall-clock change (a session moved on its own
+    keeps its offset; DST keeps wall times, SPEC 0.2); clients added are added, clients taken off
+    are marked removed where they were booked (never leaving a session without a client). A
+    practitioner's edit leaves sessions of other practitioners alone (SPEC 1.1). A saved session
+    keeps its charges' snapshot: changing those on ``s`` is refused, other saved ones are skipped."""
+    require_session_access(actor, data.practitioner_id)
+    validate.choice("scope", scope, SCOPES)
+    old = {f: getattr(s, f) for f in EDIT_FIELDS}
+    changed = {f: data_value for f in EDIT_FIELDS if (data_value := getattr(data, f)) != old[f]}
+    old_start, old_end = to_local_naive(s.start_at, tz), to_local_naive(s.end_at, tz)
+    d_start, d_end = data.start - old_start, data.end - old_end
+    booked = [p.client_id for p in s.booked]
+    added = [c for c in data.client_ids if c not in booked]
+    removed = [c for c in booked if c not in data.client_ids]
+    plan = []
+    for t in scope_targets(tx, s, scope):
+        if t is s:
+            start, end = local_span(data.start, data.end - data.start, tz)
+            target = _Target(t, start, end, changed.copy(), added, removed)
+        else:
+            if not actor.is_front_desk and t.practitioner_id != actor.practitioner_id:
+                continue  # another practitioner's session: never reached by this practitioner's edit
+            start, end = t.start_at, t.end_at
+            if d_start or d_end:
+                a, b = to_local_naive(t.start_at, tz), to_local_naive(t.end_at, tz)
+                length = (b - a) + (d_end - d_start)
+                if not timedelta(0) < length <= MAX_LENGTH:
+                    raise ValidationError("end", f"the session on {a + d_start:%a %d %b %Y} would end before it "
+                                                 "starts or last more than 24 hours; edit it on its own")
+                start, end = local_span(a + d_start, length, tz)
+            own = [p.client_id for p in t.booked]
+            take_off = [c for c in removed if c in own]
+            book_on = [c for c in added if c not in own]
+            if not book_on and len(take_off) == len(own):
+                take_off = []  # the last client stays: a session always has one
+            target = _Target(t, start, end, {f: v for f, v in changed.items() if getattr(t, f) == old[f]},
+                             book_on, take_off)
+            if not target.changes:
+                continue
+        if t.status != "open" and target.changes_charges:
+            if t is s:
+                raise RuleViolation(
+                    f"This session is saved ({t.completion_label}). Set it back to open before changing "
+                    "its time, service, practitioner or clients; its notes and location can be changed.")
+            continue
+        plan.append(target)
+    return plan
+
+
+def _check_plan_references(tx: Session, plan: list[_Target]) -> None:
+    """What the edit brings in must exist and be live; what the sessions already have may be archived."""
+    values = {k: v for t in plan for k, v in t.values.items()}
+    _check_refs(tx, values.get("service_id"), values.get("practitioner_id"), values.get("location_id"),
+                sorted({c for t in plan for c in t.add}))
+
+
+def _plan_warnings(tx: Session, practice: Practice, plan: list[_Target]) -> list[Warning_]:
+    """The rules of booking for what the edit changes (SPEC 3.4): a session that moves is checked
+    whole (conflicts, closures); one that does not is checked for what it gains: a new practitioner,
+    location or client (conflicts), and an added client for closures and prepayment (6.2, 6.4)."""
+    tz = practice.tz
+    exclude = [t.session.id for t in plan]
+    conflict_groups: dict[tuple, list] = {}
+    closure_slots, prepay_groups = [], {}
+    for t in plan:
+        slot = (t.start, t.end)
+        if t.moves:
+            key = (t.after("practitioner_id"), t.after("location_id"), tuple(t.clients_after()))
+        else:
+            key = (t.values.get("practitioner_id"), t.values.get("location_id"), tuple(t.add))
+        if key != (None, None, ()):
+            conflict_groups.setdefault(key, []).append(slot)
+        if t.moves or t.add:
+            closure_slots.append(slot)
+        if t.add:
+            prepay_groups.setdefault((t.after("service_id"), tuple(t.add)), []).append(slot)
+    out: list[Warning_] = []
+    for (practitioner_id, location_id, client_ids), slots in conflict_groups.items():
+        out += find_conflicts(tx, tz, slots, practitioner_id, location_id, client_ids, exclude)
+    out += closure_warnings(tx, tz, closure_slots)
+    for (service_id, client_ids), slots in prepay_groups.items():
+        out += prepayment_warnings(tx, practice, client_ids, service_id, slots, exclude)
+    return list(dict.fromkeys(out))  # one warning once, in order
+
+
+def _local(value: datetime, tz: ZoneInfo) -> str:
+    return f"{value.astimezone(tz):%Y-%m-%d %H:%M %Z}"
+
+
+def _client_names(tx: Session, ids) -> list[str]:
+    return sorted(f"{c.first_name} {c.last_name}" for c in tx.scalars(select(Client).where(Client.id.in_(list(ids)))))
+
+
+def _apply(tx: Session, practice: Practice, actor: Actor, t: _Target) -> dict:
+    """Write one target; -> its changes, each with its value before and after."""
+    s, tz, now = t.session, practice.tz, practice.clock.now()
+    changes = {}
+    for name, before, after in (("start", s.start_at, t.start), ("end", s.end_at, t.end)):
+        if before != after:
+            changes[name] = {"before": _local(before, tz), "after": _local(after, tz)}
+    s.start_at, s.end_at = t.start, t.end
+    for field, value in t.values.items():
+        changes[_AUDIT_NAMES.get(field, field)] = {"before": getattr(s, field), "after": value}
+        setattr(s, field, value)
+    if t.add or t.remove:
+        before = _client_names(tx, [p.client_id for p in s.booked])
+        for c in t.remove:
+            participants.remove(s, c, actor, now)
+        for c in t.add:
+            participants.book(s, c, actor, now)
+        changes["clients"] = {"before": before, "after": _client_names(tx, [p.client_id for p in s.booked])}
+    return changes
 
 
 def update_session(practice: Practice, actor: Actor, session_id: int, data: SessionInput, scope: str = "this",
                    confirm: bool = False) -> list[SessionView]:
     """Edit a session, or it and the following ones, or its whole series (SPEC 3.4).
 
-    For a series the date shift and the new wall-clock times apply to every target. Saved sessions
-    keep their time, service, practitioner and clients (their charges are a snapshot): editing
-    those on the chosen session is refused; saved sessions among the others are left as they are.
-    """
+    The edited session takes the form as typed; the others in scope take only what the user changed
+    (see _plan). Every rule of booking applies to what the edit brings (conflicts, closures,
+    prepayment, permissions); a practitioner's edit reaches only their own sessions. Each changed
+    session is audited with every changed field's value before and after. Returns the sessions
+    changed, in time order (the edited one always)."""
     validate.an_id("session", session_id)
     validate.flag("confirm", confirm)
     tz = practice.tz
     data = _clean(data, tz)
     validate.choice("scope", scope, SCOPES)
     with practice.uow() as tx:
-        s = tx.get(PracticeSession, session_id)
-        if s is None or s.deleted_at is not None:
-            raise NotFound(f"session {session_id}")
-        require_session_access(actor, s.practitioner_id)
-        require_session_access(actor, data.practitioner_id)
-        _check_references(tx, data)
-        old_date = s.start_at.astimezone(tz).date()
-        shift = data.start.date() - old_date
-        length = data.end - data.start
-        plan = []
-        for t in scope_targets(tx, s, scope):
-            local_start = datetime.combine(t.start_at.astimezone(tz).date() + shift, data.start.time())
-            start, end = local_span(local_start, length, tz)
-            if t.status != "open" and _money_fields_change(t, data, start, end):
-                if t.id == s.id:
-                    raise RuleViolation(
-                        f"This session is saved ({t.completion_label}). Set it back to open before changing "
-                        "its time, service, practitioner or clients; its notes and location can be changed.")
-                continue
-            plan.append((t, start, end))
-        ids = [t.id for t, _, _ in plan]
-        warnings = _warnings(tx, tz, [(a, b) for _, a, b in plan], data, exclude_ids=ids)
+        s = _editable(tx, actor, session_id)
+        plan = _plan(tx, actor, s, data, scope, tz)
+        _check_plan_references(tx, plan)
+        warnings = _plan_warnings(tx, practice, plan)
+        _refuse_hard_rules(warnings, actor)
         _gate(tx, practice, actor, warnings, confirm, s.id)
-        for t, start, end in plan:
-            t.start_at, t.end_at = start, end
-            t.service_id, t.practitioner_id, t.location_id = data.service_id, data.practitioner_id, data.location_id
-            t.public_note, t.private_note = data.public_note, data.private_note
-            keep = set(data.client_ids)
-            t.participants = [p for p in t.participants if p.client_id in keep] + [
-                Participant(client_id=c) for c in data.client_ids
-                if c not in {p.client_id for p in t.participants}]
+        ids = [t.session.id for t in plan]
+        for t in plan:
+            changes = _apply(tx, practice, actor, t)
+            extra = {"ids": ids} if t.session is s else {"edited": s.id}
+            audit.record(tx, practice, actor, "session.update", "session", t.session.id, scope=scope,
+                         changes=changes, **extra)
         tx.flush()
-        audit.record(tx, practice, actor, "session.update", "session", s.id, scope=scope, ids=ids)
         return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
 
 
@@ -351,7 +506,7 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
         require_session_access(actor, first.practitioner_id)
         data = SessionInput(start=to_local_naive(first.start_at, tz), end=to_local_naive(first.end_at, tz),
                             service_id=first.service_id, practitioner_id=first.practitioner_id,
-                            client_ids=tuple(p.client_id for p in first.participants),
+                            client_ids=tuple(p.client_id for p in first.booked),
                             location_id=first.location_id, public_note=first.public_note,
                             private_note=first.private_note)
         rec = RecurrenceInput(tuple(int(d) for d in series.weekdays.split(",")), series.freq, series.interval,
