@@ -14,6 +14,7 @@ from ...models.people import ROLES
 from .. import audit, validate
 from ..errors import LoginFailed, NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..practice import DEFAULT_SETTINGS, Actor, Practice
+from .capabilities import capabilities
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from .permissions import require_role
 
@@ -244,7 +245,7 @@ def change_password(practice: Practice, actor: Actor, old_password: str, new_pas
 
 def can_manage_users(actor: Actor) -> bool:
     """Whether ``actor`` may list users, unlock them and reset their passwords (admins)."""
-    return actor.role == "admin"
+    return capabilities(actor).manage_users
 
 
 def _require_user_manager(actor: Actor) -> None:
