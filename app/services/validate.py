@@ -255,7 +255,7 @@ def timezone(field: str, value) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
         shown = repr(value[:40]) if isinstance(value, str) else "this"
-        raise ValidationError(field, f"{shown} is not a time zone like Europe/Warsaw") from exc
+        raise ValidationError(field, f"{shown} is not an IANA time zone") from exc
     return value
 
 

@@ -152,8 +152,9 @@ class CompletionDialog(QDialog):
         self.override_wage: MoneyField | None = None
         if capabilities(actor).override_cost:
             override_box = QWidget(objectName="completionOverrideBox")
-            self.override_cost = MoneyField(locale, "Cost", objectName="overrideCost")
-            self.override_wage = MoneyField(locale, "Wage", objectName="overrideWage")
+            currency = practice.settings()["currency"]
+            self.override_cost = MoneyField(locale, "Cost", objectName="overrideCost", currency=currency)
+            self.override_wage = MoneyField(locale, "Wage", objectName="overrideWage", currency=currency)
             self.override_cost.set_cents(session.cost_cents)  # start from today's price
             self.override_wage.set_cents(session.wage_cents)
             form = QFormLayout(override_box)

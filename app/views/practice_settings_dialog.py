@@ -51,7 +51,8 @@ class PracticeSettingsDialog(QDialog):
         for value, text in PREPAYMENT_MODES:
             self.prepayment.addItem(text, value)
         self.prepayment.setCurrentIndex(max(0, self.prepayment.findData(conf["prepayment_mode"])))
-        self.threshold = MoneyField(conf["locale"], label="Minimum threshold", objectName="settingsThreshold")
+        self.threshold = MoneyField(conf["locale"], label="Minimum threshold", objectName="settingsThreshold",
+                                    currency=conf["currency"])
         self.threshold.set_cents(conf["threshold_cents"])
         self.prepayment.currentIndexChanged.connect(self._mode_changed)
         self._mode_changed()
@@ -65,6 +66,7 @@ class PracticeSettingsDialog(QDialog):
         form.addRow("Working hours until", self.day_end)
         form.addRow("Prepayment", self.prepayment)
         form.addRow("Minimum threshold", self.threshold)
+        form.addRow("", self.threshold.message)  # what is wrong with a typed amount, as it is typed
         note = QLabel("Working hours are shown unshaded in the week and day views; the grid still scrolls "
                       "through the whole day. Changes apply when the calendar next loads.", wordWrap=True)
         note.setStyleSheet("color: #4a5568;")
@@ -87,8 +89,11 @@ class PracticeSettingsDialog(QDialog):
     def _submit(self) -> None:
         try:
             threshold = self.threshold.cents()
-        except ValueError as exc:
-            self.error.setText(str(exc))
+        except ValueError as exc:  # shown under the field (typed text that is no amount, or too large)
+            self.threshold.message.setText(str(exc))
+            self.threshold.message.setVisible(True)
+            self.error.setText("")
+            self.threshold.setFocus()
             return
         try:
             self.saved = practice_settings.update_settings(

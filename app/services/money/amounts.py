@@ -98,7 +98,8 @@ def parse_amount(text: str, locale: str = "en_US", currency: str = "USD") -> int
         raise ValueError("this currency has no decimals" if digits == 0
                          else f"amounts have at most {digits} decimals")
     if abs(value) > MAX_MAJOR_UNITS:
-        raise ValueError(f"is too large (at most {format_money(max_amount(currency), currency, locale)})")
+        raise ValueError(f"{shown} is more than the largest amount allowed, "
+                         f"{format_money(max_amount(currency), currency, locale)}")
     return int(value.scaleb(digits).to_integral_value(rounding=ROUND_HALF_UP))
 
 
