@@ -14,7 +14,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from .. import paths
@@ -250,6 +250,8 @@ def check_backup(path: Path, tz=None) -> BackupCheck:
     read-only media qualifies. Refuses with a plain message otherwise.
     With the practice time zone ``tz``, ``taken_at`` is read from the file's name."""
     validate.a_path("backup", path)
+    if tz is not None and not isinstance(tz, tzinfo):
+        raise ValidationError("time zone", "is not a time zone")
     from ..db import known_revisions
     from ..migrations import HEAD_REVISION
     from ..practice_file import PracticeFileError, read_revision

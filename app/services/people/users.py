@@ -154,6 +154,10 @@ def login(practice: Practice, username: str, password: str) -> UserView:
     an unknown or inactive name is checked against a dummy hash with the current parameters, so
     it takes as long as a wrong password. A hash made with weaker parameters than today's is
     replaced at a successful sign-in (one more hash, made outside the lock)."""
+    if isinstance(username, str):  # text that cannot be stored or hashed (NUL, lone surrogates, 10,000 chars)
+        validate.text("user name", username, 200, required=False)
+    if isinstance(password, str):
+        validate.given_password("password", password)
     name = _text_or_empty(username).strip()
     password = _text_or_empty(password)
     with practice.uow() as tx:

@@ -53,6 +53,7 @@ class ParticipantView:
 
 def session_participants(practice: Practice, actor: Actor, session_id: int) -> list[ParticipantView]:
     """Every client the session has had, booked or not, by name: its history of clients."""
+    validate.an_id("session", session_id)
     with practice.read() as tx:
         s = tx.get(PracticeSession, session_id)
         if s is None:
@@ -73,6 +74,9 @@ def set_participant_price(practice: Practice, actor: Actor, session_id: int, cli
                           price_cents: int | None) -> SessionView:
     """Give one client of an open session their own price (None: back to the session's cost).
     Front desk only, like a cost override (SPEC 1.1, 4.1); saving the session charges it."""
+    validate.an_id("session", session_id), validate.an_id("client", client_id)
+    if price_cents is not None:
+        validate.practice_amount("price", price_cents, practice)
     require_front_desk(actor)
     if price_cents is not None:
         validate.cents("price", price_cents)
