@@ -52,6 +52,8 @@ junk = st.one_of(
     st.floats(), st.sampled_from([0.5, float("nan"), float("inf"), Decimal("1"), 1 + 2j]),
     st.text(max_size=40), st.sampled_from(ODD_TEXT), st.binary(max_size=8),
     st.lists(st.integers(min_value=-3, max_value=5), max_size=3), st.lists(st.text(max_size=3), max_size=2),
+    st.lists(st.one_of(st.lists(st.integers(1, 3), max_size=1), st.dictionaries(st.integers(1, 2), st.none()),
+                       st.booleans(), st.floats(1, 2), st.none()), min_size=1, max_size=2),
     st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.tuples(st.none()), st.sets(st.integers()),
     st.dates(), st.datetimes(), st.datetimes(timezones=st.sampled_from([UTC, NY])), st.sampled_from(ODD_TIMES),
     st.just(object()),
@@ -91,9 +93,9 @@ def arg(data, good, strict: bool = False, nullable: bool = False):
     return value
 
 
-def maybe(data, good):
+def maybe(data, good, nullable: bool = False):
     """A good value three times out of four: one broken field among good ones."""
-    return good if data.draw(st.integers(0, 3)) else arg(data, good)
+    return good if data.draw(st.integers(0, 3)) else arg(data, good, nullable=nullable)
 
 
 # -- a small practice -----------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def session_input(d, w):
     return sessions.SessionInput(
         start=maybe(d, datetime(2026, 3, 2, 10)), end=maybe(d, datetime(2026, 3, 2, 11)),
         service_id=maybe(d, w.service), practitioner_id=maybe(d, w.practitioner),
-        client_ids=maybe(d, (w.client,)), location_id=maybe(d, None), public_note=maybe(d, ""),
+        client_ids=maybe(d, (w.client,), nullable=True), location_id=maybe(d, None), public_note=maybe(d, ""),
         private_note=maybe(d, ""))
 
 
@@ -266,7 +268,7 @@ CALLS = {
                                           lambda d, w: (arg(d, -w.ctype),)),
     "completion.type_by_key": (lambda w, *a: completion.type_by_key(w.p, *a), lambda d, w: (arg(d, "completed"),)),
     "completion.preview_completion": (lambda w, *a: completion.preview_completion(w.p, w.admin, *a), lambda d, w: (
-        maybe(d, w.session), arg(d, w.ctype),
+        maybe(d, w.session), arg(d, w.ctype, nullable=True),
         completion.Override(arg(d, 9000), maybe(d, 100)) if d.draw(st.booleans()) else arg(d, None))),
     "completion.complete_session": (lambda w, *a: completion.complete_session(w.p, w.admin, *a), lambda d, w: (
         maybe(d, w.session), arg(d, None),

@@ -67,9 +67,9 @@ def _clean(data: SessionInput, tz: ZoneInfo, need_clients: bool = True) -> Sessi
         raise ValidationError("end", "must be after the start")
     if end - start > MAX_LENGTH:
         raise ValidationError("end", "a session lasts at most 24 hours")
-    if isinstance(data.client_ids, (list, tuple)) and len(set(data.client_ids)) != len(data.client_ids):
+    ids = validate.ids("clients", data.client_ids)  # each once, in order
+    if data.client_ids is not None and len(ids) != len(data.client_ids):
         raise ValidationError("clients", "a client is listed twice")
-    ids = validate.ids("clients", data.client_ids)
     if not ids and need_clients:
         raise ValidationError("clients", "choose at least one client")
     if isinstance(data.service_id, bool) or not isinstance(data.service_id, int):
