@@ -76,7 +76,7 @@ def test_spec_0_7_a_practice_killed_while_being_created_is_never_half_made(tmp_p
     paths = [tmp_path / f"try{i}" / "practice.sqlite" for i in range(KILLS)]
     for p in paths:
         p.parent.mkdir()
-    delays = [rng.uniform(0, 1.6 * window) for _ in paths]  # a few land after it is done
+    delays = [rng.uniform(0, 1.15 * window) for _ in paths]  # a few land after it is done
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
         codes = list(pool.map(_kill_while_creating, paths, delays))
