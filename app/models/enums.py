@@ -18,6 +18,16 @@ class SessionStatus(StrEnum):
     MISSED = "missed"
 
 
+class ParticipantStatus(StrEnum):
+    """A client's place on a session. Only BOOKED rows are the session's clients (listed, charged,
+    counted for conflicts and prepayment); the others stay as its history (SPEC 3.4, 0.4)."""
+
+    BOOKED = "booked"
+    REMOVED = "removed"  # taken off the session by staff or the practitioner
+    CANCELED_BY_CLIENT = "canceled_by_client"
+    DROPPED = "dropped"  # dropped from a class (SPEC 11.1)
+
+
 class PrepaymentMode(StrEnum):
     OPEN = "open"  # SPEC 6.1
     THRESHOLD = "threshold"  # SPEC 6.2

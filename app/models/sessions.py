@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -18,20 +17,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
+from .enums import ParticipantStatus, SessionStatus
 
-STATUSES = ("open", "completed", "canceled", "missed")
-BASE_STATUSES = ("completed", "canceled", "missed")
+STATUSES = tuple(SessionStatus)
+BASE_STATUSES = (SessionStatus.COMPLETED, SessionStatus.CANCELED, SessionStatus.MISSED)
 MODIFIER_TYPES = ("percentage", "fixed")
-
-
-class ParticipantStatus(StrEnum):
-    """A client's place on a session. Only BOOKED rows are the session's clients (listed, charged,
-    counted for conflicts and prepayment); the others stay as its history (SPEC 3.4, 0.4)."""
-
-    BOOKED = "booked"
-    REMOVED = "removed"  # taken off the session by staff or the practitioner
-    CANCELED_BY_CLIENT = "canceled_by_client"
-    DROPPED = "dropped"  # dropped from a class (SPEC 11.1)
 
 
 class Series(Base):

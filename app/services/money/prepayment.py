@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import Client, LedgerEntry, Participant, PracticeSession, Service
-from ...models.enums import PrepaymentMode, WarningCode
+from ...models.enums import PrepaymentMode, SessionStatus, WarningCode
 from ..errors import Warning_
 from ..practice import Practice
 from .amounts import format_money
@@ -40,7 +40,7 @@ def open_charges(tx: Session, client_ids: Sequence[int], exclude_ids: Sequence[i
          .join(PracticeSession, PracticeSession.id == Participant.session_id)
          .join(Service, Service.id == PracticeSession.service_id)
          .where(Participant.client_id.in_(list(client_ids)), Participant.is_booked(),
-                PracticeSession.status == "open", PracticeSession.deleted_at.is_(None)))
+                PracticeSession.status == SessionStatus.OPEN, PracticeSession.deleted_at.is_(None)))
     if exclude_ids:
         q = q.where(PracticeSession.id.not_in(list(exclude_ids)))
     out: dict[int, int] = defaultdict(int)

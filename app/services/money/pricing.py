@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...models.enums import SessionStatus
 from .amounts import percent_of, prorate_hourly
 
 
@@ -37,6 +38,6 @@ def completion_amounts(outcome: Outcome, cost_cents: int, wage_cents: int) -> tu
         return percent_of(cost_cents, outcome.client_modifier), percent_of(wage_cents, outcome.practitioner_modifier)
     if outcome.modifier_type == "fixed":
         return outcome.client_modifier * 100, outcome.practitioner_modifier * 100
-    if outcome.base_status == "canceled":
+    if outcome.base_status == SessionStatus.CANCELED:
         return 0, 0
     return cost_cents, wage_cents

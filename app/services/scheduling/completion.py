@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import CompletionType, CustomWage, PracticeSession, Service
-from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES, ParticipantStatus
+from ...models.enums import ParticipantStatus, SessionStatus
+from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
 from .. import audit, validate
 from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..money.ledger import post_session_entries, reverse_session_entries
@@ -155,7 +156,7 @@ def _live_type(tx: Session, type_id: int) -> CompletionType:
 
 
 def type_by_key(practice: Practice, key: str) -> CompletionTypeView:
-    validate.choice("completion type", key, ("completed", "canceled", "missed"))
+    validate.choice("completion type", key, BASE_STATUSES)
     with practice.read() as tx:
         t = tx.scalar(select(CompletionType).where(CompletionType.key == key))
         if t is None:
@@ -224,7 +225,7 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
               override: Override | None) -> None:
     require_session_access(actor, s.practitioner_id)
     t, label, status, outcome = _resolve(tx, actor, type_id, override)
-    if s.status != "open":
+    if s.status != SessionStatus.OPEN:
         reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
     cost, wage = _price_now(tx, s)
     charges, pay = _charges(s, cost, wage, outcome, override)
@@ -245,7 +246,7 @@ def _one_or_each(charges: dict[int, int]) -> int | dict[int, int]:
 
 def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession) -> None:
     require_session_access(actor, s.practitioner_id)
-    if s.status == "open":
+    if s.status == SessionStatus.OPEN:
         return
     reverse_session_entries(tx, practice, actor, s, memo="set back to open")
     s.status, s.completion_type_id, s.completion_label = "open", None, None

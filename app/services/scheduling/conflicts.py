@@ -9,7 +9,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from ...models import Client, Location, Participant, PracticeSession, Practitioner
-from ...models.enums import WarningCode
+from ...models.enums import SessionStatus, WarningCode
 from ..errors import Warning_
 
 S = PracticeSession
@@ -37,7 +37,7 @@ def find_conflicts(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, da
     q = (select(S.id, S.start_at, S.end_at, S.practitioner_id, S.location_id, Practitioner.name, Location.name)
          .join(Practitioner, Practitioner.id == S.practitioner_id)
          .outerjoin(Location, Location.id == S.location_id)
-         .where(S.deleted_at.is_(None), S.status != "canceled", S.start_at < hi, S.end_at > lo, or_(*shares))
+         .where(S.deleted_at.is_(None), S.status != SessionStatus.CANCELED, S.start_at < hi, S.end_at > lo, or_(*shares))
          .order_by(S.start_at))
     if exclude_ids:
         q = q.where(S.id.not_in(list(exclude_ids)))

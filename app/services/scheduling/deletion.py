@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import PracticeSession
+from ...models.enums import Scope, SessionStatus
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..money.ledger import post_session_entries, reverse_session_entries
@@ -20,7 +21,7 @@ def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[Practi
     for s in rows:
         if s.deleted_at is not None:
             raise RuleViolation(f"Session #{s.id} is already deleted.")
-        if s.status != "open":
+        if s.status != SessionStatus.OPEN:
             reverse_session_entries(tx, practice, actor, s, memo="session deleted")
         s.deleted_at, s.deleted_by = now, actor.user_id
     audit.record(tx, practice, actor, "session.delete", "session", rows[0].id if rows else None,
@@ -40,9 +41,9 @@ def delete_sessions(practice: Practice, actor: Actor, session_ids: list[int]) ->
         delete_rows(tx, practice, actor, rows)
 
 
-def delete_session(practice: Practice, actor: Actor, session_id: int, scope: str = "this") -> list[int]:
+def delete_session(practice: Practice, actor: Actor, session_id: int, scope: str = Scope.THIS) -> list[int]:
     """Delete one session, it and the following ones, or its whole series (SPEC 3.4). -> deleted ids."""
-    validate.an_id("session", session_id), validate.choice("scope", scope, ("this", "following", "all"))
+    validate.an_id("session", session_id), validate.choice("scope", scope, tuple(Scope))
     require_front_desk(actor)
     with practice.uow() as tx:
         s = tx.get(PracticeSession, session_id)
@@ -67,7 +68,7 @@ def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -
             if s.deleted_at is None:
                 raise RuleViolation(f"Session #{s.id} is not deleted.")
             s.deleted_at, s.deleted_by = None, None
-            if s.status != "open":
+            if s.status != SessionStatus.OPEN:
                 post_session_entries(tx, practice, actor, s, memo=f"recovered ({s.completion_label})")
         audit.record(tx, practice, actor, "session.recover", "session", ids[0], ids=ids)
         tx.flush()

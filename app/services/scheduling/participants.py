@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Client, Participant, PracticeSession, User
-from ...models.sessions import ParticipantStatus
+from ...models.enums import ParticipantStatus, SessionStatus
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..people.permissions import require_front_desk, require_session_access
@@ -82,7 +82,7 @@ def set_participant_price(practice: Practice, actor: Actor, session_id: int, cli
         validate.cents("price", price_cents)
     with practice.uow() as tx:
         s = _live(tx, session_id)
-        if s.status != "open":
+        if s.status != SessionStatus.OPEN:
             raise RuleViolation("This session is saved. Set it back to open before changing a client's price.")
         row = next((p for p in s.booked if p.client_id == client_id), None)
         if row is None:

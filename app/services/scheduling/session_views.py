@@ -9,7 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ...models import Client, CustomWage, Location, Participant, PracticeSession, Practitioner, Service
-from ...models.sessions import ParticipantStatus
+from ...models.enums import ParticipantStatus, SessionStatus
 from ..money.pricing import session_cost, session_wage
 from ..practice import Actor
 
@@ -130,7 +130,7 @@ def _build(r, clients, actor: Actor, tz: ZoneInfo) -> SessionView:
      practitioner_name, color, location_name) = r[:23]
     minutes = int((end - start).total_seconds() // 60)
     sees_private = actor.is_front_desk or actor.practitioner_id == practitioner_id
-    saved = status != "open"
+    saved = status != SessionStatus.OPEN
     cost_now = session_cost(kind, cost, minutes)
     clients = tuple(c if c.price_cents is not None else replace(c, price_cents=cost_now) for c in clients)
     return SessionView(

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Client, Location, Participant, PracticeSession, Practitioner, Series, Service
-from ...models.sessions import STATUSES, ParticipantStatus
+from ...models.enums import ParticipantStatus, Scope, SessionStatus
+from ...models.sessions import STATUSES
 from .. import audit, validate
 from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_, for_viewer
 from ..money.prepayment import HARD_CODES, prepayment_warnings
@@ -23,7 +24,7 @@ from .recurrence import RecurrenceInput, check, occurrence_dates
 from .session_views import S, SessionView, load_views, session_query
 
 MAX_LENGTH = timedelta(hours=24)
-SCOPES = ("this", "following", "all")
+SCOPES = tuple(Scope)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def _new_session(practice: Practice, actor: Actor, data: SessionInput, start: da
                  series_id: int | None) -> PracticeSession:
     s = PracticeSession(start_at=start, end_at=end, service_id=data.service_id, location_id=data.location_id,
                         practitioner_id=data.practitioner_id, series_id=series_id, public_note=data.public_note,
-                        private_note=data.private_note, status="open", cost_override=False,
+                        private_note=data.private_note, status=SessionStatus.OPEN, cost_override=False,
                         created_at=practice.clock.now(), created_by=actor.user_id)
     s.participants = [Participant(client_id=c, status=ParticipantStatus.BOOKED.value, changed_at=s.created_at,
                                   changed_by=actor.user_id) for c in data.client_ids]
@@ -197,7 +198,7 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
 
 
 def check_session(practice: Practice, actor: Actor, data: SessionInput, recurrence: RecurrenceInput | None = None,
-                  session_id: int | None = None, scope: str = "this") -> list[Warning_]:
+                  session_id: int | None = None, scope: str = Scope.THIS) -> list[Warning_]:
     """The warnings saving would raise (conflicts, closures, prepayment), without saving: the session
     dialog shows them while the user is still typing. ``session_id`` and ``scope``: the session being
     edited and which sessions of its series the edit reaches; an edit is checked for what it changes,
@@ -282,11 +283,11 @@ def list_series(practice: Practice, actor: Actor, series_id: int) -> list[Sessio
 def scope_targets(tx: Session, s: PracticeSession, scope: str) -> list[PracticeSession]:
     """The sessions an edit or delete of ``s`` reaches (SPEC 3.4), in time order."""
     validate.choice("scope", scope, SCOPES)
-    if scope == "this" or s.series_id is None:
+    if scope == Scope.THIS or s.series_id is None:
         return [s]
     q = select(PracticeSession).where(PracticeSession.series_id == s.series_id,
                                       PracticeSession.deleted_at.is_(None)).order_by(PracticeSession.start_at)
-    if scope == "following":
+    if scope == Scope.FOLLOWING:
         q = q.where(PracticeSession.start_at >= s.start_at)
     return list(tx.scalars(q))
 
@@ -381,7 +382,7 @@ def _plan(tx: Session, actor: Actor, s: PracticeSession, data: SessionInput, sco
                              book_on, take_off)
             if not target.changes:
                 continue
-        if t.status != "open" and target.changes_charges:
+        if t.status != SessionStatus.OPEN and target.changes_charges:
             if t is s:
                 raise RuleViolation(
                     f"This session is saved ({t.completion_label}). Set it back to open before changing "
@@ -456,7 +457,7 @@ def _apply(tx: Session, practice: Practice, actor: Actor, t: _Target) -> dict:
     return changes
 
 
-def update_session(practice: Practice, actor: Actor, session_id: int, data: SessionInput, scope: str = "this",
+def update_session(practice: Practice, actor: Actor, session_id: int, data: SessionInput, scope: str = Scope.THIS,
                    confirm: bool = False) -> list[SessionView]:
     """Edit a session, or it and the following ones, or its whole series (SPEC 3.4).
 
