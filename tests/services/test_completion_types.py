@@ -212,3 +212,22 @@ def test_label_uniqueness_is_literal(practice, admin):
     completion.create_completion_type(practice, admin, late_cancel(label="Fee\\1"))
     with pytest.raises(ValidationError):
         completion.create_completion_type(practice, admin, late_cancel(label="FEE\\1"))
+
+
+@pytest.mark.parametrize(("currency", "unit"), [("USD", 100), ("JPY", 1), ("KWD", 1000)])
+def test_a_fixed_modifier_is_whole_units_of_the_practice_currency(practice, admin, make, currency, unit):
+    # SPEC 4.4 "a fixed amount in whole currency units", SPEC 0.1 "the currency's own digits"
+    from datetime import datetime
+
+    from app.services import practice_settings
+
+    practice_settings.update_settings(practice, admin, currency=currency)
+    fee = completion.create_completion_type(practice, admin, CompletionTypeInput(
+        "canceled", "Late fee", modifier_type="fixed", client_modifier=25, practitioner_modifier=10))
+    pr, client = make.practitioner(), make.client()
+    [s] = make.session(datetime(2026, 1, 5, 10), datetime(2026, 1, 5, 11), make.service(cost=8000, wage=4000),
+                       pr, [client])
+    preview = completion.preview_completion(practice, admin, s.id, fee.id)
+    assert (preview.charge_per_client_cents, preview.wage_cents) == (25 * unit, 10 * unit)
+    completion.complete_session(practice, admin, s.id, fee.id)
+    assert ledger.client_balance(practice, admin, client.id) == -25 * unit

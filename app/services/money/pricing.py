@@ -28,16 +28,17 @@ class Outcome:
     practitioner_modifier: int = 0
 
 
-def completion_amounts(outcome: Outcome, cost_cents: int, wage_cents: int) -> tuple[int, int]:
+def completion_amounts(outcome: Outcome, cost_cents: int, wage_cents: int, unit: int = 100) -> tuple[int, int]:
     """(charge per client, wage) for a session saved with ``outcome``.
 
     Defaults: completed and missed charge the full cost and pay the full wage, canceled nothing.
-    Custom types: a percentage of cost/wage (half-up), or a fixed amount in whole currency units.
+    Custom types: a percentage of cost/wage (half-up), or a fixed amount in whole currency units
+    (``unit`` minor units each: 100 for USD, 1 for JPY, 1000 for KWD; SPEC 0.1, 4.4).
     """
     if outcome.modifier_type == "percentage":
         return percent_of(cost_cents, outcome.client_modifier), percent_of(wage_cents, outcome.practitioner_modifier)
     if outcome.modifier_type == "fixed":
-        return outcome.client_modifier * 100, outcome.practitioner_modifier * 100
+        return outcome.client_modifier * unit, outcome.practitioner_modifier * unit
     if outcome.base_status == SessionStatus.CANCELED:
         return 0, 0
     return cost_cents, wage_cents

@@ -15,6 +15,7 @@ from ...models.enums import ParticipantStatus, SessionStatus
 from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
 from .. import audit, validate
 from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from ..money.amounts import currency_digits
 from ..money.ledger import post_session_entries, reverse_session_entries
 from ..money.pricing import Outcome, completion_amounts, session_cost, session_wage
 from ..people.permissions import require_front_desk, require_role, require_session_access
@@ -210,14 +211,19 @@ def _resolve(tx: Session, actor: Actor, type_id: int | None, override: Override 
     return t, t.label, t.base_status, _type_view(t).outcome()
 
 
+def _unit(practice: Practice) -> int:
+    """Minor units in one whole unit of the practice currency (fixed modifiers are whole units)."""
+    return 10 ** currency_digits(practice.settings()["currency"])
+
+
 def _charges(s: PracticeSession, cost: int, wage: int, outcome: Outcome | None,
-             override: Override | None) -> tuple[dict[int, int], int]:
+             override: Override | None, unit: int) -> tuple[dict[int, int], int]:
     """({client id: charge} for each booked client, wage): each client at their own price, else the
     session's cost (SPEC 2.6); a cost override charges every client the amount typed in."""
     if override is not None:
         return {p.client_id: override.cost_cents for p in s.booked}, override.wage_cents
-    pay = completion_amounts(outcome, cost, wage)[1]
-    return {p.client_id: completion_amounts(outcome, cost if p.price_cents is None else p.price_cents, wage)[0]
+    pay = completion_amounts(outcome, cost, wage, unit)[1]
+    return {p.client_id: completion_amounts(outcome, cost if p.price_cents is None else p.price_cents, wage, unit)[0]
             for p in s.booked}, pay
 
 
@@ -228,7 +234,7 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
     if s.status != SessionStatus.OPEN:
         reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
     cost, wage = _price_now(tx, s)
-    charges, pay = _charges(s, cost, wage, outcome, override)
+    charges, pay = _charges(s, cost, wage, outcome, override, _unit(practice))
     s.status, s.completion_type_id, s.completion_label = status, t.id if t else None, label
     s.cost_override, s.wage_cents = override is not None, pay
     s.saved_at, s.saved_by = practice.clock.now(), actor.user_id
@@ -282,8 +288,8 @@ def preview_completion(practice: Practice, actor: Actor, session_id: int, type_i
         require_session_access(actor, s.practitioner_id)
         _, label, _, outcome = _resolve(tx, actor, type_id, override)
         cost, wage = _price_now(tx, s)
-        charges, pay = _charges(s, cost, wage, outcome, override)
-        charge = override.cost_cents if override else completion_amounts(outcome, cost, wage)[0]
+        charges, pay = _charges(s, cost, wage, outcome, override, _unit(practice))
+        charge = override.cost_cents if override else completion_amounts(outcome, cost, wage, _unit(practice))[0]
         return Preview(label, charge, len(charges), pay, tuple(charges.values()))
 
 
