@@ -164,7 +164,7 @@ class CompletionDialog(QDialog):
             for field in (self.override_cost, self.override_wage):
                 field.setMaximumWidth(140)
                 field.setEnabled(False)
-                field.textChanged.connect(self._refresh_preview)
+                field.textChanged.connect(self._amount_edited)
             self._add_choice(choices, OVERRIDE, OVERRIDE_LABEL,
                              "Charge each client and pay the practitioner the amounts typed here.",
                              "completionOverride", extra=override_box, current=saved and session.cost_override)
@@ -301,6 +301,10 @@ class CompletionDialog(QDialog):
         """The typed amounts; ValueError (naming the field) when one is not an amount."""
         return Override(self.override_cost.cents(), self.override_wage.cents())
 
+    def _amount_edited(self) -> None:
+        self._set_error("")  # the refusal was about the old text
+        self._refresh_preview()
+
     def _refresh_preview(self) -> None:
         s = self.session
         if self.choice is None:
@@ -350,7 +354,9 @@ class CompletionDialog(QDialog):
             elif self.choice == OVERRIDE:
                 try:
                     override = self._override()
-                except ValueError as exc:
+                except ValueError as exc:  # said once, on the error line, not in the preview as well
+                    self._set_preview(f"<span style='{_MUTED}'>The preview shows once the amounts are "
+                                      "corrected.</span>")
                     self._set_error(str(exc))
                     return
                 result = completion.complete_session(self.practice, self.actor, self.session.id, override=override)

@@ -134,6 +134,7 @@ def test_completion_override_refuses_huge_or_malformed_amounts(qtbot, practice, 
     qtbot.mouseClick(d.findChild(QPushButton, "completionSubmit"), Qt.MouseButton.LeftButton)
     error = d.findChild(QLabel, "completionError")
     assert error.isVisible() and error.text().startswith("Cost: ") and says in error.text()
+    assert says not in html.unescape(d.preview.text())  # said once, not twice
     assert d.isVisible() and d.result_session is None
     if text == "99999999":
         qtbot.wait(50)
