@@ -26,7 +26,10 @@ class RuleViolation(ServiceError):
 
 
 class NotFound(ServiceError):
-    pass
+    @classmethod
+    def gone(cls, what: str) -> NotFound:
+        """A record the user picked is not there (deleted meanwhile, perhaps at another desk)."""
+        return cls(f"That {what} no longer exists; it may have been deleted at another workstation.")
 
 
 class LoginFailed(ServiceError):

@@ -129,7 +129,8 @@ def test_a_refused_recovery_is_shown_and_changes_nothing(qtbot, practice, admin,
     click_row(qtbot, d, row_of(d, booked["other"].id), Qt.KeyboardModifier.ControlModifier)
     qtbot.mouseClick(d.recover_button, Qt.MouseButton.LeftButton)
     assert d.error.isVisible()
-    assert d.error.text() == f"Session #{booked['other'].id} is not deleted."
+    other = booked["other"].start  # named by its time, never by an internal number
+    assert d.error.text() == f"The session of {other:%a %d %b %Y} at {other:%H:%M} is not deleted."
     assert d.recovered == []
     assert [s.id for s in deletion.list_deleted(practice, admin)] == [booked["saved"].id]  # one transaction
 

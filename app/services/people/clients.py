@@ -100,7 +100,7 @@ def update_client(practice: Practice, actor: Actor, client_id: int, data: Client
     with practice.uow() as tx:
         client = tx.get(Client, client_id)
         if client is None:
-            raise NotFound(f"client {client_id}")
+            raise NotFound.gone("client")
         changed = {k: v for k, v in values.items() if getattr(client, k) != v}
         for k, v in changed.items():
             setattr(client, k, v)
@@ -115,7 +115,7 @@ def set_archived(practice: Practice, actor: Actor, client_id: int, archived: boo
     with practice.uow() as tx:
         client = tx.get(Client, client_id)
         if client is None:
-            raise NotFound(f"client {client_id}")
+            raise NotFound.gone("client")
         client.archived_at = practice.clock.now() if archived else None
         audit.record(tx, practice, actor, "client.archive" if archived else "client.restore", "client", client.id)
         return _view(client)

@@ -59,7 +59,7 @@ def update_practitioner(practice: Practice, actor: Actor, practitioner_id: int,
     with practice.uow() as tx:
         p = tx.get(Practitioner, practitioner_id)
         if p is None:
-            raise NotFound(f"practitioner {practitioner_id}")
+            raise NotFound.gone("practitioner")
         for k, v in values.items():
             setattr(p, k, v)
         audit.record(tx, practice, actor, "practitioner.update", "practitioner", p.id)
@@ -72,7 +72,7 @@ def set_archived(practice: Practice, actor: Actor, practitioner_id: int, archive
     with practice.uow() as tx:
         p = tx.get(Practitioner, practitioner_id)
         if p is None:
-            raise NotFound(f"practitioner {practitioner_id}")
+            raise NotFound.gone("practitioner")
         p.archived_at = practice.clock.now() if archived else None
         audit.record(tx, practice, actor, "practitioner.archive" if archived else "practitioner.restore",
                      "practitioner", p.id)

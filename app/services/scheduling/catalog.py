@@ -84,7 +84,7 @@ def update_service(practice: Practice, actor: Actor, service_id: int, data: Serv
     with practice.uow() as tx:
         s = tx.get(Service, service_id)
         if s is None:
-            raise NotFound(f"service {service_id}")
+            raise NotFound.gone("service")
         for k, v in values.items():
             setattr(s, k, v)
         audit.record(tx, practice, actor, "service.update", "service", s.id)
@@ -97,7 +97,7 @@ def set_service_archived(practice: Practice, actor: Actor, service_id: int, arch
     with practice.uow() as tx:
         s = tx.get(Service, service_id)
         if s is None:
-            raise NotFound(f"service {service_id}")
+            raise NotFound.gone("service")
         s.archived_at = practice.clock.now() if archived else None
         audit.record(tx, practice, actor, "service.archive" if archived else "service.restore", "service", s.id)
         return _service_view(s)
@@ -175,7 +175,7 @@ def update_location(practice: Practice, actor: Actor, location_id: int, name: st
     with practice.uow() as tx:
         loc = tx.get(Location, location_id)
         if loc is None:
-            raise NotFound(f"location {location_id}")
+            raise NotFound.gone("location")
         loc.name, loc.client_booking = name, client_booking
         audit.record(tx, practice, actor, "location.update", "location", loc.id)
         return LocationView(loc.id, loc.name, loc.client_booking, loc.archived_at is not None)
@@ -187,7 +187,7 @@ def set_location_archived(practice: Practice, actor: Actor, location_id: int, ar
     with practice.uow() as tx:
         loc = tx.get(Location, location_id)
         if loc is None:
-            raise NotFound(f"location {location_id}")
+            raise NotFound.gone("location")
         loc.archived_at = practice.clock.now() if archived else None
         audit.record(tx, practice, actor, "location.archive" if archived else "location.restore",
                      "location", loc.id)

@@ -57,7 +57,7 @@ def remove_closure(practice: Practice, actor: Actor, closure_id: int) -> None:
     with practice.uow() as tx:
         c = tx.get(Closure, closure_id)
         if c is None or c.deleted_at is not None:
-            raise NotFound(f"closure {closure_id}")
+            raise NotFound.gone("closure")
         c.deleted_at = practice.clock.now()
         audit.record(tx, practice, actor, "closure.remove", "closure", c.id)
 

@@ -152,7 +152,7 @@ def remove_completion_type(practice: Practice, actor: Actor, type_id: int) -> No
 def _live_type(tx: Session, type_id: int) -> CompletionType:
     t = tx.get(CompletionType, type_id)
     if t is None or t.deleted_at is not None:
-        raise NotFound(f"completion type {type_id}")
+        raise NotFound.gone("completion type")
     return t
 
 
@@ -265,7 +265,7 @@ def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSessio
 def _live_session(tx: Session, session_id: int) -> PracticeSession:
     s = tx.get(PracticeSession, session_id)
     if s is None or s.deleted_at is not None:
-        raise NotFound(f"session {session_id}")
+        raise NotFound.gone("session")
     return s
 
 
@@ -332,7 +332,8 @@ def bulk_action(practice: Practice, actor: Actor, session_ids: list[int], action
         rows = {s.id: s for s in tx.scalars(select(PracticeSession).where(PracticeSession.id.in_(ids)))}
         missing = [i for i in ids if i not in rows or rows[i].deleted_at is not None]
         if missing:
-            raise NotFound(f"sessions {missing} do not exist or are deleted")
+            raise NotFound("One of the chosen sessions no longer exists; it may have been deleted at another "
+                           "workstation.")
         for i in ids:
             if action == "complete":
                 _save_one(tx, practice, actor, rows[i], type_id, None)

@@ -16,11 +16,16 @@ from .session_views import S, SessionView, load_views, session_query
 from .sessions import scope_targets
 
 
+def _when(s: PracticeSession, practice: Practice) -> str:
+    local = s.start_at.astimezone(practice.tz)
+    return f"{local:%a %d %b %Y} at {local:%H:%M}"
+
+
 def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[PracticeSession]) -> None:
     now = practice.clock.now()
     for s in rows:
         if s.deleted_at is not None:
-            raise RuleViolation(f"Session #{s.id} is already deleted.")
+            raise RuleViolation(f"The session of {_when(s, practice)} is already deleted.")
         if s.status != SessionStatus.OPEN:
             reverse_session_entries(tx, practice, actor, s, memo="session deleted")
         s.deleted_at, s.deleted_by = now, actor.user_id
@@ -48,7 +53,7 @@ def delete_session(practice: Practice, actor: Actor, session_id: int, scope: str
     with practice.uow() as tx:
         s = tx.get(PracticeSession, session_id)
         if s is None or s.deleted_at is not None:
-            raise NotFound(f"session {session_id}")
+            raise NotFound.gone("session")
         rows = scope_targets(tx, s, scope)
         delete_rows(tx, practice, actor, rows)
         return [r.id for r in rows]
@@ -66,7 +71,7 @@ def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -
             raise NotFound("one of the sessions does not exist")
         for s in rows:
             if s.deleted_at is None:
-                raise RuleViolation(f"Session #{s.id} is not deleted.")
+                raise RuleViolation(f"The session of {_when(s, practice)} is not deleted.")
             s.deleted_at, s.deleted_by = None, None
             if s.status != SessionStatus.OPEN:
                 post_session_entries(tx, practice, actor, s, memo=f"recovered ({s.completion_label})")

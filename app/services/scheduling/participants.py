@@ -57,7 +57,7 @@ def session_participants(practice: Practice, actor: Actor, session_id: int) -> l
     with practice.read() as tx:
         s = tx.get(PracticeSession, session_id)
         if s is None:
-            raise NotFound(f"session {session_id}")
+            raise NotFound.gone("session")
         require_session_access(actor, s.practitioner_id)
         rows = tx.execute(select(Participant, Client.first_name, Client.last_name, User.display_name)
                           .join(Client, Client.id == Participant.client_id)
@@ -98,5 +98,5 @@ def set_participant_price(practice: Practice, actor: Actor, session_id: int, cli
 def _live(tx: Session, session_id: int) -> PracticeSession:
     s = tx.get(PracticeSession, session_id)
     if s is None or s.deleted_at is not None:
-        raise NotFound(f"session {session_id}")
+        raise NotFound.gone("session")
     return s

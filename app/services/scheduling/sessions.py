@@ -228,7 +228,7 @@ def get_session(practice: Practice, actor: Actor, session_id: int) -> SessionVie
     with practice.read() as tx:
         views = load_views(tx, actor, practice.tz, session_query(S.id == session_id))
     if not views:
-        raise NotFound(f"session {session_id}")
+        raise NotFound.gone("session")
     require_session_access(actor, views[0].practitioner_id)
     return views[0]
 
@@ -332,7 +332,7 @@ class _Target:
 def _editable(tx: Session, actor: Actor, session_id: int) -> PracticeSession:
     s = tx.get(PracticeSession, session_id)
     if s is None or s.deleted_at is not None:
-        raise NotFound(f"session {session_id}")
+        raise NotFound.gone("session")
     require_session_access(actor, s.practitioner_id)
     return s
 
@@ -496,7 +496,7 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
     with practice.uow() as tx:
         series = tx.get(Series, series_id)
         if series is None:
-            raise NotFound(f"series {series_id}")
+            raise NotFound.gone("series")
         if series.enabled:
             raise RuleViolation("This schedule is already enabled.")
         first = tx.scalar(select(PracticeSession).where(PracticeSession.series_id == series_id,
