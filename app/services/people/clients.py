@@ -127,7 +127,7 @@ def get_client(practice: Practice, actor: Actor, client_id: int) -> ClientView:
     with practice.read() as tx:
         row = tx.execute(select(Client, _sees_details(actor)).where(Client.id == client_id)).first()
         if row is None:
-            raise NotFound("That client does not exist.")
+            raise NotFound.gone("client")
         return _view(*row)
 
 
