@@ -20,12 +20,16 @@ from PySide6.QtWidgets import (
 
 from ..services.errors import ServiceError
 from ..services.people.capabilities import capabilities
-from ..services.scheduling import closures, deletion, sessions
+from ..services.scheduling import closures, deletion, participants, sessions
 from ..services.scheduling.session_views import SessionView
 from . import style
 from .completion_dialog import CompletionDialog
 from .session_popup import CLOSED_STYLE, closure_text, status_html, when_text
 from .widgets.messages import show_error
+
+ParticipantStatus = participants.ParticipantStatus
+_HISTORY_WORDS = {ParticipantStatus.REMOVED: "taken off", ParticipantStatus.CANCELED_BY_CLIENT: "canceled by the client",
+                  ParticipantStatus.DROPPED: "dropped from the class"}
 
 _MUTED = "color: #4a5568;"
 DELETED_PLACE = "Sessions \u25b8 Deleted Sessions\u2026"  # where deleted sessions are recovered (SPEC 5.2)
@@ -170,7 +174,25 @@ class SessionViewDialog(QDialog):
             else:
                 amount = f"<span style='{_MUTED}'>{escape(self.money(s.cost_cents))} when completed</span>"
             rows.append(f"<tr><td style='padding-right: 24px'>{escape(c.name)}</td><td align='right'>{amount}</td></tr>")
+        rows += [f"<tr><td colspan='2' style='{_MUTED}'>{escape(line)}</td></tr>" for line in self._history()]
         return f"<table width='100%'>{''.join(rows)}</table>"
+
+    def _history(self) -> list[str]:
+        """Clients who were on the session and are not any more: who took them off, and when (SPEC 3.4)."""
+        try:
+            history = participants.session_participants(self.practice, self.actor, self.session_id)
+        except ServiceError:
+            return []
+        lines = []
+        for h in history:
+            if h.status == ParticipantStatus.BOOKED:
+                continue
+            what = _HISTORY_WORDS.get(h.status, "taken off")
+            by = f" by {h.changed_by_name}" if h.changed_by_name else ""
+            when = f" on {h.changed_at:%a %d %b %Y, %H:%M}" if h.changed_at else ""
+            lines.append(f"{h.client_name}: {what}{by}{when}")
+        return lines
+
 
     def reload(self) -> None:
         self.session = sessions.get_session(self.practice, self.actor, self.session_id)

@@ -171,3 +171,13 @@ def test_a_session_on_a_closure_says_so_in_red(practice, admin, make, booked, op
     assert not open_view(late.id).findChild(QLabel, "viewClosure").isVisible()
     closures.add_closure(practice, admin, date(2026, 1, 7), date(2026, 1, 7), "Boiler repair")
     assert label(open_view(late.id), "viewClosure") == "Practice closed this day: Boiler repair"
+
+
+def test_a_client_taken_off_stays_in_the_sessions_history(qtbot, practice, admin, booked, open_view, clock):
+    # SPEC 3.4: "A client taken off a session stays in its history (who, when), never erased"
+    g = booked["group"]
+    data = sessions.SessionInput(g.start, g.end, booked["service"].id, booked["ana"].id, (booked["alice"].id,))
+    sessions.update_session(practice, admin, g.id, data)
+    d = open_view(g.id)
+    text = d.clients.text()
+    assert "Alice Smith" in text and "Bob Jones: taken off by Administrator on" in text
