@@ -67,16 +67,19 @@ def _username_taken(tx, username: str) -> bool:
 
 
 def create_practice(path: str | Path, name: str, timezone: str, admin_username: str, admin_password: str,
-                    currency: str = "USD", locale: str = "en_US", clock=None) -> Practice:
+                    currency: str = "USD", locale: str = "en_US", clock=None, address: str = "",
+                    admin_display_name: str = "Administrator") -> Practice:
     """Create a new practice file with its settings and first admin (SPEC 1.5), whole or not at all
     (SPEC 0.7): it is built in a temporary file beside ``path`` and appears at ``path`` only once
     complete, so a crash part-way never leaves a practice nobody can sign in to. Refuses an
     existing ``path``. Returns the new practice, open."""
     validate.a_path("practice file", path)
     name = validate.text("practice name", name, 120)
+    address = validate.text("practice address", address, 500, required=False)
     validate.timezone("time zone", timezone)
     validate.currency("currency", currency), validate.locale("locale", locale)
     admin_username = _clean_username(admin_username)
+    admin_display_name = validate.text("display name", admin_display_name, 120)
     _check_password(admin_password)
     path = Path(path)
     if path.exists():
@@ -87,11 +90,11 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
         with new_practice_file(path) as engine:
             building = Practice(engine, clock=clock)
             with building.uow() as tx:
-                values = {**DEFAULT_SETTINGS, "practice_name": name, "timezone": timezone,
-                          "currency": currency, "locale": locale}
+                values = {**DEFAULT_SETTINGS, "practice_name": name, "practice_address": address,
+                          "timezone": timezone, "currency": currency, "locale": locale}
                 for key, value in values.items():
                     tx.merge(Setting(key=key, value=json.dumps(value)))
-                user = User(username=admin_username, display_name="Administrator", role="admin",
+                user = User(username=admin_username, display_name=admin_display_name, role="admin",
                             password_hash=hash_password(admin_password), created_at=building.clock.now(),
                             failed_logins=0, active=True)
                 tx.add(user)
