@@ -17,6 +17,7 @@ class Service(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('fixed','hourly')", name="kind"),
         CheckConstraint("cost_cents >= 0 AND wage_cents >= 0", name="money"),
+        CheckConstraint("default_minutes BETWEEN 5 AND 720", name="length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +27,7 @@ class Service(Base):
     wage_cents: Mapped[int] = mapped_column(Integer)
     visibility: Mapped[str] = mapped_column(String(8), default="all")
     client_booking: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")  # a new session's length
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

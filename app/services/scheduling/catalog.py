@@ -12,6 +12,8 @@ from ..errors import NotFound, ValidationError
 from ..people.permissions import require_role, require_session_access
 from ..practice import Actor, Practice
 
+MIN_LENGTH_MINUTES, MAX_LENGTH_MINUTES = 5, 720  # a service's default length: 5 minutes to 12 hours
+
 
 @dataclass(frozen=True)
 class ServiceInput:
@@ -21,6 +23,7 @@ class ServiceInput:
     wage_cents: int
     visibility: str = "all"
     client_booking: bool = False
+    default_minutes: int = 60  # the length a new session of this service gets
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class ServiceView:
     visibility: str
     client_booking: bool
     archived: bool
+    default_minutes: int = 60
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class LocationView:
 
 def _service_view(s: Service) -> ServiceView:
     return ServiceView(s.id, s.name, s.kind, s.cost_cents, s.wage_cents, s.visibility, s.client_booking,
-                       s.archived_at is not None)
+                       s.archived_at is not None, s.default_minutes)
 
 
 def _clean_service(data: ServiceInput) -> dict:
@@ -54,7 +58,9 @@ def _clean_service(data: ServiceInput) -> dict:
                 cost_cents=validate.cents("cost", data.cost_cents),
                 wage_cents=validate.cents("wage", data.wage_cents),
                 visibility=validate.choice("visibility", data.visibility, VISIBILITIES),
-                client_booking=validate.flag("client booking", data.client_booking))
+                client_booking=validate.flag("client booking", data.client_booking),
+                default_minutes=validate.whole("default length", data.default_minutes,
+                                               MIN_LENGTH_MINUTES, MAX_LENGTH_MINUTES))
 
 
 def _check_service_amounts(practice: Practice, data: ServiceInput) -> None:
