@@ -136,13 +136,26 @@ def upgrade(engine: Engine, db_path: Path | None = None,
         raise _newer(where, rev)
     if rev is not None and db_path is not None and db_path.exists():
         _backup(engine, _before_upgrade_path(db_path, rev, backup_to))
-    with engine.begin() as conn:
-        whole = conn.get_transaction()
-        cfg = _alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        if conn.get_transaction() is not whole or not whole.is_active:  # e.g. transaction_per_migration
-            raise RuntimeError("a migration committed part of the upgrade on its own")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Batch mode rebuilds a table (copy, DROP, rename). With foreign keys on, the DROP of a
+            # table other rows point at fails, and the switch has no effect inside a transaction:
+            # so it is switched off before the transaction and every reference is checked before
+            # the commit (SQLite's own recipe for schema changes), then switched back on.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin() as whole:
+                cfg = _alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if conn.get_transaction() is not whole or not whole.is_active:  # transaction_per_migration
+                    raise RuntimeError("a migration committed part of the upgrade on its own")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the upgrade left rows pointing at nothing (foreign_key_check)")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _before_upgrade_path(db_path: Path, rev: str, backup_to: Callable[[Path], Path] | None) -> Path:
