@@ -30,3 +30,18 @@ def test_spec_1_5_bad_address_or_display_name_creates_no_file(tmp_path, kwargs, 
         users.create_practice(path, "P", "UTC", "owner", "long enough pw", **kwargs)
     assert err.value.field == field
     assert list(tmp_path.iterdir()) == []
+
+
+def test_spec_1_5_check_new_practice_checks_only_what_it_is_given(tmp_path):
+    assert users.check_new_practice(name="  Harbour  ", timezone="Europe/Berlin") == {
+        "name": "Harbour", "timezone": "Europe/Berlin"}
+    for fields, field in (({"timezone": "Mars/Olympus"}, "time zone"), ({"admin_password": "short"}, "password"),
+                          ({"currency": "ZZZ"}, "currency"), ({"admin_username": ""}, "username")):
+        with pytest.raises(ValidationError) as err:
+            users.check_new_practice(**fields)
+        assert err.value.field == field
+    taken = tmp_path / "taken.sqlite"
+    taken.write_bytes(b"")
+    with pytest.raises(ValidationError) as err:
+        users.check_new_practice(path=taken)
+    assert err.value.field == "practice file"

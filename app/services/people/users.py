@@ -66,6 +66,32 @@ def _username_taken(tx, username: str) -> bool:
     return any(n.casefold() == folded for n in tx.scalars(select(User.username)))
 
 
+_NEW_PRACTICE_CHECKS = {  # argument of create_practice -> how it is checked (the field named in errors)
+    "path": lambda v: validate.a_path("practice file", v),
+    "name": lambda v: validate.text("practice name", v, 120),
+    "address": lambda v: validate.text("practice address", v, 500, required=False),
+    "timezone": lambda v: validate.timezone("time zone", v),
+    "currency": lambda v: validate.currency("currency", v),
+    "locale": lambda v: validate.locale("locale", v),
+    "admin_username": _clean_username,
+    "admin_display_name": lambda v: validate.text("display name", v, 120),
+    "admin_password": _check_password,
+}
+
+
+def check_new_practice(**fields) -> dict:
+    """Check some of ``create_practice``'s arguments (by their names) as it would, without
+    creating anything: a set-up form checks each page as it is filled in. Returns the cleaned
+    values; raises ``ValidationError`` for the first bad one. A ``path`` that exists is refused."""
+    unknown = set(fields) - set(_NEW_PRACTICE_CHECKS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0][:40], "is not part of a new practice")
+    cleaned = {key: _NEW_PRACTICE_CHECKS[key](fields[key]) for key in _NEW_PRACTICE_CHECKS if key in fields}
+    if "path" in cleaned and Path(cleaned["path"]).exists():
+        raise ValidationError("practice file", f"{cleaned['path']} already exists; a new practice needs a new file")
+    return cleaned
+
+
 def create_practice(path: str | Path, name: str, timezone: str, admin_username: str, admin_password: str,
                     currency: str = "USD", locale: str = "en_US", clock=None, address: str = "",
                     admin_display_name: str = "Administrator") -> Practice:
@@ -73,17 +99,12 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
     (SPEC 0.7): it is built in a temporary file beside ``path`` and appears at ``path`` only once
     complete, so a crash part-way never leaves a practice nobody can sign in to. Refuses an
     existing ``path``. Returns the new practice, open."""
-    validate.a_path("practice file", path)
-    name = validate.text("practice name", name, 120)
-    address = validate.text("practice address", address, 500, required=False)
-    validate.timezone("time zone", timezone)
-    validate.currency("currency", currency), validate.locale("locale", locale)
-    admin_username = _clean_username(admin_username)
-    admin_display_name = validate.text("display name", admin_display_name, 120)
-    _check_password(admin_password)
+    v = check_new_practice(path=path, name=name, address=address, timezone=timezone, currency=currency,
+                           locale=locale, admin_username=admin_username, admin_display_name=admin_display_name,
+                           admin_password=admin_password)
+    name, address, admin_username, admin_display_name = (v["name"], v["address"], v["admin_username"],
+                                                         v["admin_display_name"])
     path = Path(path)
-    if path.exists():
-        raise ValidationError("practice file", f"{path} already exists; a new practice needs a new file")
     from ...db import new_practice_file
 
     try:
