@@ -47,3 +47,20 @@ def practice_at(path: Path, target: str, with_user: bool = True) -> Path:
                 "created_at) VALUES ('admin', 'Administrator', 'admin', 'x', 0, 1, '2026-01-01 00:00:00.000000')")
     engine.dispose()  # the last connection closed: the WAL is folded into the file and removed
     return path
+
+
+def downgrade(path: Path, target: str) -> None:
+    """What an older release's file looks like: the real migrations run backwards on ``path``, as
+    SQLite's recipe for schema changes says (foreign keys off around one transaction)."""
+    from alembic import command
+
+    engine = make_engine(sqlite_url(path))
+    try:
+        with engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            with conn.begin():
+                cfg = app.db._alembic_config()
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, target)
+    finally:
+        engine.dispose()

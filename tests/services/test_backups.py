@@ -19,6 +19,8 @@ from app.services.errors import PermissionDenied, ValidationError
 from app.services.money import ledger
 from app.services.scheduling import completion
 
+from .practice_files import downgrade
+
 
 @pytest.fixture(autouse=True)
 def user_data(tmp_path, monkeypatch):
@@ -226,25 +228,9 @@ def test_spec_0_7_restore_brings_back_the_same_balances_and_keeps_the_current_st
     assert balances(practice, admin, world) == (15000, -3000)
 
 
-def _downgrade(path: Path, revision: str) -> None:
-    """The real migrations run backwards on ``path`` (data kept where the older schema can hold it)."""
-    from alembic import command
-    from alembic.config import Config
-
-    from app.db import MIGRATIONS_DIR, make_engine, sqlite_url
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = make_engine(sqlite_url(path))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
-    engine.dispose()
-
-
 def test_spec_0_7_restoring_an_older_backup_brings_its_schema_up_to_date(practice, admin, world):
     older = backups.backup_now(practice, admin).path
-    _downgrade(older, "0002_closures")  # as a file from an earlier release: before migration 0003
+    downgrade(older, "0002_closures")  # as a file from an earlier release: before migration 0003
     ledger.record_payment(practice, admin, world["bob"].id, 700, "cash")  # after the backup: undone
     result = backups.restore_backup(practice, admin, older)
     assert result.restored.needs_upgrade and result.restored.revision == "0002_closures"
@@ -280,7 +266,7 @@ def test_spec_0_7_opening_an_older_file_keeps_it_among_the_backups_first(practic
     # the file as the previous release left it (before migration 0003), then opened by this one
     older = practice.path.with_name("older.sqlite")
     backups.backup_now(practice, admin).path.rename(older)
-    _downgrade(older, "0002_closures")
+    downgrade(older, "0002_closures")
     ledger_before = rows(older, "SELECT * FROM ledger_entry ORDER BY id")
 
     upgraded = type(practice).open(older)

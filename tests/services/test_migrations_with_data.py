@@ -20,6 +20,8 @@ from app.services.money import ledger
 from app.services.practice import Practice
 from app.services.scheduling import completion
 
+from .practice_files import downgrade
+
 TABLES = ("service", "practitioner", "client", "practice_session", "participant", "ledger_entry", "user_account")
 
 
@@ -28,22 +30,6 @@ def _revisions() -> list[str]:
 
     script = ScriptDirectory.from_config(app.db._alembic_config())
     return [s.revision for s in script.walk_revisions() if s.revision != HEAD_REVISION]
-
-
-def _downgrade(path, target: str) -> None:
-    """What an older release's file looks like: the real downgrade, run as SQLite's recipe says."""
-    from alembic import command
-
-    engine = app.db.make_engine(app.db.sqlite_url(path))
-    try:
-        with engine.connect() as conn:
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-            with conn.begin():
-                cfg = app.db._alembic_config()
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, target)
-    finally:
-        engine.dispose()
 
 
 def _counts(path) -> dict[str, int]:
@@ -72,7 +58,7 @@ def test_spec_0_7_an_older_practice_full_of_data_upgrades_whole(full, admin, old
     if older == "0001_initial":
         pytest.skip("0001 has no downgrade below it to test from; 0002 covers its upgrade")
     before = _counts(path)
-    _downgrade(path, older)
+    downgrade(path, older)
 
     upgraded = Practice.open(path)
     try:
