@@ -3,7 +3,6 @@ and Edit… open the client form."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,25 +23,9 @@ from ..services.money import ledger
 from ..services.people import clients
 from ..services.people.clients import ClientView
 from .client_edit_dialog import ClientEditDialog, notify_label
+from .widgets.balance_text import MUTED, balance_color, balance_text
 from .widgets.messages import error_label
 from .widgets.rows_model import Column, RowsTableModel
-
-OWES = QColor("#c53030")
-CREDIT = QColor("#2f855a")
-MUTED = QColor("#8a94a6")
-
-
-def balance_text(cents: int, money) -> str:
-    """A balance as people say it: negative = the client owes, positive = credit on account."""
-    if cents < 0:
-        return f"Owes {money(-cents)}"
-    if cents > 0:
-        return f"Credit {money(cents)}"
-    return "\u2014"
-
-
-def balance_color(cents: int) -> QColor | None:
-    return OWES if cents < 0 else CREDIT if cents > 0 else None
 
 
 class ClientListDialog(QDialog):
@@ -55,6 +38,7 @@ class ClientListDialog(QDialog):
         self.setWindowTitle("Clients")
         self.practice, self.actor, self.money = practice, actor, money
         self.changed = False
+        self.booked = False  # a session was booked from a client's record: the calendar refreshes
         self._balances: dict[int, int] = {}
 
         def name(c: ClientView) -> str:
@@ -110,7 +94,9 @@ class ClientListDialog(QDialog):
         self.new_button.clicked.connect(self.new_client)
         self.edit_button = QPushButton("Edit\u2026", objectName="editClient")
         self.edit_button.clicked.connect(self.edit_selected)
-        for b in (self.new_button, self.edit_button):
+        self.record_button = QPushButton("Open record\u2026", objectName="openClientRecord")
+        self.record_button.clicked.connect(self.open_record)
+        for b in (self.new_button, self.edit_button, self.record_button):
             b.setAutoDefault(False)  # Enter in the search box must not open a form
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -125,6 +111,7 @@ class ClientListDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.new_button)
         bottom.addWidget(self.edit_button)
+        bottom.addWidget(self.record_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -192,6 +179,21 @@ class ClientListDialog(QDialog):
     def new_client(self) -> None:
         self._open(ClientEditDialog(self.practice, self.actor, None, self))
 
+    def open_record(self) -> None:
+        """The selected client's record: sessions, balance, available credit, Book session."""
+        from .client_record_dialog import ClientRecordDialog
+
+        client = self.selected_client()
+        if client is None:
+            return
+        dialog = ClientRecordDialog(self.practice, self.actor, client.id, self.money, self)
+        self.record_dialog = dialog
+        dialog.exec()
+        self.booked = self.booked or dialog.booked
+        if dialog.booked:
+            self.refresh()  # the balance column counts what was booked
+        dialog.deleteLater()
+
     def edit_selected(self) -> None:
         client = self.selected_client()
         if client is not None:
@@ -210,7 +212,9 @@ class ClientListDialog(QDialog):
         self.select_client(saved.id)
 
     def _selection_changed(self, *_args) -> None:
-        self.edit_button.setEnabled(self.selected_client() is not None)
+        chosen = self.selected_client() is not None
+        self.edit_button.setEnabled(chosen)
+        self.record_button.setEnabled(chosen)
 
     def eventFilter(self, watched, event) -> bool:
         # Enter on a row edits it, like a double-click

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
 from app.services.money import ledger
-from app.services.people import clients, practitioners, users
+from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
 from app.services.scheduling.recurrence import RecurrenceInput
@@ -192,6 +192,8 @@ CALLS = {
     "clients.list_clients": (lambda w, *a: clients.list_clients(w.p, w.admin, *a), lambda d, w: (
         arg(d, "lee"), maybe(d, False), maybe(d, 50), maybe(d, 0))),
     "clients.client_balances": (lambda w: clients.client_balances(w.p, w.admin), lambda d, w: ()),
+    "client_record.client_record": (lambda w, *a: client_record.client_record(w.p, w.admin, *a),
+                                    lambda d, w: (arg(d, w.client), maybe(d, 50))),
     "practitioners.create_practitioner": (lambda w, *a: practitioners.create_practitioner(w.p, w.admin, *a),
                                           lambda d, w: (practitioners.PractitionerInput(
                                               maybe(d, "Maya"), maybe(d, ""), maybe(d, ""), maybe(d, "#4a7fc1"))
@@ -352,7 +354,7 @@ def test_every_public_service_is_fuzzed():
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
                "deletion": deletion, "ledger": ledger, "practice_settings": practice_settings, "audit": audit,
-               "backups": backups}
+               "backups": backups, "client_record": client_record}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
         "users.check_new_practice",  # create_practice's own checks, run page by page by the set-up form

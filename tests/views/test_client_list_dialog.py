@@ -12,7 +12,8 @@ from app.services.money.amounts import format_money
 from app.services.people import clients
 from app.services.scheduling import completion
 from app.views.client_edit_dialog import ClientEditDialog
-from app.views.client_list_dialog import CREDIT, OWES, ClientListDialog
+from app.views.client_list_dialog import ClientListDialog
+from app.views.widgets.balance_text import CREDIT, OWES
 from app.views.widgets.client_picker import ClientPicker
 from tests.views.modal import answer_modal, when_modal
 
