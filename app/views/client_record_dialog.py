@@ -1,0 +1,176 @@
+"""A client's record: details, balance and available credit, upcoming and past sessions, and
+"Book session…" from here (SPEC 1.5, 2.3, 6)."""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ..services.errors import ServiceError
+from ..services.people.capabilities import capabilities
+from ..services.people.client_record import ClientRecord, client_record
+from ..services.scheduling.session_views import SessionView
+from .widgets.balance_text import balance_color, balance_text
+from .widgets.messages import error_label
+from .widgets.rows_model import Column, RowsTableModel
+
+_MUTED = "color: #4a5568;"
+
+
+def credit_text(cents: int, money) -> str:
+    """Available credit (SPEC 6): what is paid beyond saved charges and booked sessions."""
+    if cents < 0:
+        return f"Short by {money(-cents)} for the sessions booked"
+    return money(cents)
+
+
+def _when(s: SessionView) -> str:
+    return f"{s.start:%a %d %b %Y}, {s.start:%H:%M}\u2013{s.end:%H:%M}"
+
+
+class ClientRecordDialog(QDialog):
+    """``booked`` turns True once a session was booked from here (the caller refreshes the calendar)."""
+
+    def __init__(self, practice, actor, client_id: int, money, parent=None):
+        super().__init__(parent)
+        self.setObjectName("clientRecordDialog")
+        self.practice, self.actor, self.client_id, self.money = practice, actor, client_id, money
+        self.caps = capabilities(actor)
+        self.booked = False
+        self.record: ClientRecord | None = None
+
+        self.name = QLabel(objectName="recordName")
+        self.name.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.details = QLabel(objectName="recordDetails", wordWrap=True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.balance = QLabel(objectName="recordBalance")
+        self.credit = QLabel(objectName="recordCredit")
+        figures = QGridLayout()
+        for row, (title, value) in enumerate((("Balance", self.balance), ("Available credit", self.credit))):
+            label = QLabel(title)
+            label.setStyleSheet(_MUTED)
+            figures.addWidget(label, row, 0)
+            figures.addWidget(value, row, 1)
+        figures.setColumnStretch(2, 1)
+        self.figures = figures
+
+        columns = [Column("When", _when), Column("Service", lambda s: s.service_name),
+                   Column("Practitioner", lambda s: s.practitioner_name), Column("Status", lambda s: s.label)]
+        self.upcoming_model, self.past_model = RowsTableModel(columns, self), RowsTableModel(columns, self)
+        self.upcoming_title, self.past_title = QLabel(objectName="recordUpcomingTitle"), QLabel(
+            objectName="recordPastTitle")
+        self.upcoming = self._table(self.upcoming_model, "recordUpcoming")
+        self.past = self._table(self.past_model, "recordPast")
+
+        self.error = error_label("recordError")
+        self.error.hide()
+        self.book_button = QPushButton("Book session\u2026", objectName="recordBook")
+        self.book_button.clicked.connect(self.book_session)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setObjectName("recordClose")
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.book_button)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name)
+        layout.addWidget(self.details)
+        layout.addLayout(figures)
+        for title, table in ((self.upcoming_title, self.upcoming), (self.past_title, self.past)):
+            title.setStyleSheet("font-weight: bold; margin-top: 8px;")
+            layout.addWidget(title)
+            layout.addWidget(table, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        self.resize(760, 600)
+        self.reload()
+
+    def _table(self, model, name: str) -> QTableView:
+        table = QTableView(objectName=name)
+        table.setModel(model)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        for col, width in enumerate((230, 200, 160)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def reload(self) -> None:
+        try:
+            r = self.record = client_record(self.practice, self.actor, self.client_id)
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            self.book_button.setEnabled(False)
+            return
+        c = r.client
+        self.setWindowTitle(f"{c.name} \u2014 client record")
+        self.name.setText(c.name + ("  (archived)" if c.archived else ""))
+        self.details.setText(self._details_html(r))
+        shown = r.balance_cents is not None
+        for widget in (self.balance, self.credit):
+            widget.setVisible(shown)
+        for i in range(self.figures.count()):
+            self.figures.itemAt(i).widget().setVisible(shown)
+        if shown:
+            self.balance.setText(balance_text(r.balance_cents, self.money))
+            color = balance_color(r.balance_cents)
+            self.balance.setStyleSheet(f"color: {color.name()};" if color else "")
+            self.credit.setText(credit_text(r.available_credit_cents, self.money))
+        self.upcoming_model.set_rows(r.upcoming)
+        self.past_model.set_rows(r.past)
+        self.upcoming.setVisible(bool(r.upcoming))  # the heading says when there are none
+        self.past.setVisible(bool(r.past))
+        self.upcoming_title.setText(self._title("Upcoming sessions", len(r.upcoming), r.more_upcoming,
+                                                "No upcoming sessions."))
+        self.past_title.setText(self._title("Past sessions", len(r.past), r.more_past, "No past sessions yet."))
+        self.book_button.setEnabled(not c.archived)
+
+    @staticmethod
+    def _title(title: str, n: int, more: bool, empty: str) -> str:
+        if n == 0:
+            return f"{title} \u2014 {empty}"
+        return f"{title} (the {n} nearest)" if more else f"{title} ({n})"
+
+    def _details_html(self, r: ClientRecord) -> str:
+        c = r.client
+        if c.details_hidden:
+            return f"<span style='{_MUTED}'>Contact details and notes are kept by the front desk.</span>"
+        parts = [escape(x) for x in (c.email, c.phone) if x]
+        lines = [" \u00b7 ".join(parts)] if parts else []
+        if c.address:
+            lines.append(escape(c.address).replace("\n", "<br>"))
+        if c.notes:
+            lines.append(f"<i>{escape(c.notes)}</i>")
+        return "<br>".join(lines) or f"<span style='{_MUTED}'>No contact details yet.</span>"
+
+    def book_session(self) -> None:
+        """The session dialog with this client already chosen; the record refreshes once it saves."""
+        from .session_dialog import SessionDialog
+
+        dialog = SessionDialog(self.practice, self.actor, parent=self)
+        dialog.clients.set_selected([self.client_id])
+        self.session_dialog = dialog
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.booked = True
+            self.reload()
+        dialog.deleteLater()
