@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
         self.act_undo.setObjectName("actionUndo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.addAction(self.act_undo)
+        self.act_sessions_list = self._action("Sessions List…", "actionSessionsList", self.open_sessions_list)
+        self.act_open_sessions = self._action("Open Sessions…", "actionOpenSessions", self.open_open_sessions)
         self.act_deleted = self._action("Deleted Sessions…", "actionDeletedSessions", self.open_deleted)
         self.act_deleted.setEnabled(front_desk)
         self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
@@ -207,6 +209,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_today, self.act_prev, self.act_next, self.act_refresh):
             m.addAction(a)
         m.addSeparator()
+        m.addAction(self.act_sessions_list)
+        m.addAction(self.act_open_sessions)
         m.addAction(self.act_deleted)
         m.addAction(self.act_closure)
         m = bar.addMenu("&Clients")
@@ -364,6 +368,20 @@ class MainWindow(QMainWindow):
 
         dialog = DeletedSessionsDialog(self.practice, self.actor, self.money, self)
         dialog.finished.connect(lambda _r: dialog.recovered and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
+
+    def open_sessions_list(self) -> None:
+        from .sessions_list_dialog import SessionsListDialog
+
+        dialog = SessionsListDialog(self.practice, self.actor, self)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
+
+    def open_open_sessions(self) -> None:
+        from .open_sessions_dialog import OpenSessionsDialog
+
+        dialog = OpenSessionsDialog(self.practice, self.actor, self)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
 
     def open_clients(self) -> None:
