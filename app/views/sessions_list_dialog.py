@@ -47,6 +47,27 @@ def _date_of(edit: QDateEdit) -> date | None:
     return None if d == NO_DATE else date(d.year(), d.month(), d.day())
 
 
+class _LazyComboBox(QComboBox):
+    """A combo box that fills itself (``load()``) the first time it gets the focus or opens."""
+
+    def __init__(self, load, **kw):
+        super().__init__(**kw)
+        self._load = load
+
+    def ensure_loaded(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            load()
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.ensure_loaded()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:  # noqa: N802 (Qt name)
+        self.ensure_loaded()
+        super().showPopup()
+
+
 class SessionsListDialog(QDialog):
     """``changed`` turns True once sessions were saved, deleted or added here, so the caller can
     announce ``sessions_changed``."""
@@ -63,7 +84,7 @@ class SessionsListDialog(QDialog):
 
         self.first_day, self.last_day = _date_edit("filterFrom"), _date_edit("filterTo")
         self.practitioner = QComboBox(objectName="filterPractitioner")
-        self.client = QComboBox(objectName="filterClient")
+        self.client = _LazyComboBox(self._load_clients, objectName="filterClient")
         self.location = QComboBox(objectName="filterLocation")
         self.status = QComboBox(objectName="filterStatus")
         self.search = QLineEdit(objectName="filterText", placeholderText="Name, service, location or note")
@@ -141,25 +162,35 @@ class SessionsListDialog(QDialog):
             for t in completion.list_completion_types(self.practice, self.actor, enabled_only=False):
                 if not t.is_default:
                     self.status.addItem(t.label, ("type", t.id))
-            if self.caps.front_desk:
-                for c in clients.list_clients(self.practice, self.actor):
-                    self.client.addItem(f"{c.last_name}, {c.first_name}", c.id)
         except ServiceError:
             pass  # a filter without its choices still lists sessions
         self.practitioner.setVisible(self.caps.front_desk)  # a practitioner sees only their own
-        self.client.setEnabled(self.client.count() > 1)
+        self.client.setEnabled(self.caps.front_desk)  # a practitioner may not list every client
         self.client.setEditable(True)  # type a few letters of a name
         self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = self.client.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.client.lineEdit().textEdited.connect(self.client.ensure_loaded)  # typing before a click
         self.client.lineEdit().editingFinished.connect(self._client_typed)
         self.client.lineEdit().setPlaceholderText("Any client")
         for combo in (self.practitioner, self.location, self.status):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
+    def _load_clients(self) -> None:
+        """The clients, read when the Client box is first used (thousands slow the opening down)."""
+        try:
+            names = [(f"{c.last_name}, {c.first_name}", c.id) for c in clients.list_clients(self.practice, self.actor)]
+        except ServiceError:
+            return
+        self.client.blockSignals(True)
+        for name, cid in names:
+            self.client.addItem(name, cid)
+        self.client.blockSignals(False)
+
     def _client_typed(self) -> None:
         """Text that names no client means "any client" (an emptied box included)."""
+        self.client.ensure_loaded()
         text = self.client.currentText().strip()
         i = self.client.findText(text, Qt.MatchFlag.MatchFixedString) if text else 0
         self.client.setCurrentIndex(max(i, 0))
