@@ -182,6 +182,8 @@ CALLS = {
     "users.reset_password": (lambda w, *a: users.reset_password(w.p, w.admin, *a),
                              lambda d, w: (arg(d, w.staff.user_id), arg(d, "new-password"))),
     "users.list_users": (lambda w: users.list_users(w.p, w.admin), lambda d, w: ()),
+    "users.set_user_active": (lambda w, *a: users.set_user_active(w.p, w.admin, *a),
+                              lambda d, w: (arg(d, w.staff.user_id), maybe(d, False))),
     "clients.create_client": (lambda w, *a: clients.create_client(w.p, w.admin, *a),
                               lambda d, w: (whole_or_junk(d, None, client_input),)),
     "clients.update_client": (lambda w, *a: clients.update_client(w.p, w.admin, *a),

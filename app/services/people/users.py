@@ -316,6 +316,30 @@ def reset_password(practice: Practice, actor: Actor, user_id: int, new_password:
         return _view(user, practice.clock.now())
 
 
+def set_user_active(practice: Practice, actor: Actor, user_id: int, active: bool) -> UserView:
+    """Admin: switch a user's account off (they can no longer sign in; their name stays on what they
+    did) or on again. Users are never deleted. An admin cannot switch off their own account, and the
+    last active admin cannot be switched off, so the practice always keeps someone who can manage it."""
+    _require_user_manager(actor)
+    validate.whole("user", user_id, 1, 2**63 - 1)
+    validate.flag("active", active)
+    with practice.uow() as tx:
+        user = tx.get(User, user_id)
+        if user is None:
+            raise NotFound("That user does not exist.")
+        if not active and user.active:
+            if user.id == actor.user_id:
+                raise RuleViolation("You cannot switch off your own account while you are signed in with it.")
+            if user.role == "admin" and not tx.scalar(select(User.id).where(
+                    User.role == "admin", User.active.is_(True), User.id != user.id).limit(1)):
+                raise RuleViolation("This is the practice's only active administrator; add another "
+                                    "administrator before switching this one off.")
+        if user.active != active:
+            user.active = active
+            audit.record(tx, practice, actor, "user.activate" if active else "user.deactivate", "user", user.id)
+        return _view(user, practice.clock.now())
+
+
 def list_users(practice: Practice, actor: Actor) -> list[UserView]:
     require_role(actor, "admin")
     with practice.read() as tx:

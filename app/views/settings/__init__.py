@@ -1,0 +1,2 @@
+"""Settings panels (admin): users, practitioners, services, locations, custom session status and
+session control, held by ``settings_dialog.SettingsDialog`` as pages (SPEC 1.5)."""
