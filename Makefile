@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint screenshot clean
+.PHONY: run test lint screenshot clean installer installer-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Practice Desk needs Python 3.11 or newer")'
@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(PY) installer/check_qt_libs.py  # Qt's xcb libraries: installs them as root, else prints the command
 	$(PY) -m app --demo
 
 test: $(STAMP)
@@ -26,5 +27,21 @@ lint: $(STAMP)
 screenshot: $(STAMP)
 	$(PY) -m app --demo --screenshot docs/screenshots/month.png
 
+# The PyInstaller bundle (installer/README.md): dist/practice-desk/practice-desk.
+INSTALLER_STAMP := $(VENV)/.installed-installer
+
+$(INSTALLER_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,installer]'
+	@touch $(INSTALLER_STAMP)
+
+installer: $(INSTALLER_STAMP)
+	$(PY) installer/check_qt_libs.py --always  # the bundle carries the xcb libraries of this machine
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/practice-desk.spec
+	@du -sh dist/practice-desk
+
+# slow (~10 s after the build): starts the bundle offscreen on a demo in a temporary home
+installer-check: installer
+	PRACTICE_INSTALLER=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m installer tests/installer
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,5 +1,9 @@
 """Start Practice Desk: ``python -m app --demo`` or ``practice-desk --db FILE``.
 
+Without either, the practice opened last on this computer opens again; on a first start (none yet)
+the new-practice wizard asks for one, with the demo one click away (SPEC 1.5). ``--db`` on a file
+that is not there offers to create the practice there.
+
 ``--screenshot PATH`` renders the main window offscreen to a PNG and exits (no login: it signs
 in as the practice's first admin, for documentation and checks).
 """
@@ -22,8 +26,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--view", choices=["month", "week", "day"], help="calendar view to open (default: the last one used)")
     ap.add_argument("--date", type=date.fromisoformat, help="date to show (YYYY-MM-DD); default today")
     args = ap.parse_args(argv)
-    if args.db is None and not args.demo:
-        args.demo = True
+    if args.screenshot and args.db is None and not args.demo:
+        args.demo = True  # nobody to ask: render the demo
     return args
 
 
@@ -91,11 +95,27 @@ def main(argv=None) -> int:
     if not args.screenshot:
         install_crash_dialog()  # before the file is opened: whatever goes wrong from here shows
     from .db import PracticeFileError
+    from .views.recent_practices import RecentPractices
 
-    try:
-        practice, is_demo = open_practice(args)
-    except PracticeFileError as exc:
-        return refuse(exc, show_dialog=not args.screenshot)
+    recent = RecentPractices()
+    user = None  # signed in already: the administrator of a practice just made in the wizard
+    if not args.screenshot and not args.demo and (args.db is None or not args.db.exists()):
+        from .views import first_start
+
+        if args.db is None and recent.last() is not None:
+            args.db = recent.last()
+        else:
+            chosen = first_start.ask(args.db)
+            if chosen is None:
+                return 0
+            args.db, args.demo, practice, user = chosen.path, chosen.demo, chosen.practice, chosen.user
+    if user is None:
+        try:
+            practice, is_demo = open_practice(args)
+        except PracticeFileError as exc:
+            return refuse(exc, show_dialog=not args.screenshot)
+    else:
+        is_demo = False
     today = args.date or date.today()
     from .services.people import users
     from .views.main_window import MainWindow
@@ -115,6 +135,9 @@ def main(argv=None) -> int:
         print(f"wrote {args.screenshot}" if ok else f"could not write {args.screenshot}")
         return 0 if ok else 1
 
+    recent.add(practice.path)
+    if user is not None:
+        return show_main_window(app, MainWindow(practice, user, args.date, view=args.view))
     from .views.login_dialog import LoginDialog
 
     hint = ""
@@ -128,7 +151,10 @@ def main(argv=None) -> int:
         login.password.setFocus()
     if login.exec() != QDialog.DialogCode.Accepted:
         return 0
-    window = MainWindow(practice, login.user, args.date, view=args.view)
+    return show_main_window(app, MainWindow(practice, login.user, args.date, view=args.view))
+
+
+def show_main_window(app, window) -> int:
     follow_successors(window)
     window.show()
     return app.exec()

@@ -26,6 +26,7 @@ from .closure_dialog import ClosureDialog
 from .day_agenda import DayAgenda
 from .events import Events
 from .move_command import MoveSessionCommand
+from .open_practice import recent_menu
 from .wages_dialog import WagesDialog
 from .widgets.messages import confirm_warnings, error_text, show_error
 
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
         self.act_undo.setObjectName("actionUndo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.addAction(self.act_undo)
+        self.act_sessions_list = self._action("Sessions List…", "actionSessionsList", self.open_sessions_list)
+        self.act_open_sessions = self._action("Open Sessions…", "actionOpenSessions", self.open_open_sessions)
         self.act_deleted = self._action("Deleted Sessions…", "actionDeletedSessions", self.open_deleted)
         self.act_deleted.setEnabled(front_desk)
         self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
@@ -189,11 +192,18 @@ class MainWindow(QMainWindow):
         self.act_unlock_users = self._action("Unlock or Reset a User…", "actionUnlockUsers", self.open_unlock_users)
         self.act_unlock_users.setEnabled(caps.manage_users)
         self.act_quit = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_new_practice = self._action("New Practice…", "actionNewPractice", self.new_practice)
+        self.act_open_practice = self._action("Open Practice…", "actionOpenPractice", lambda: self.open_practice(),
+                                              QKeySequence.StandardKey.Open)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("&File")
         m.setObjectName("menuFile")
+        m.addAction(self.act_new_practice)
+        m.addAction(self.act_open_practice)
+        m.addMenu(recent_menu(self))
+        m.addSeparator()
         m.addAction(self.act_back_up)
         m.addAction(self.act_restore)
         m.addSeparator()
@@ -209,6 +219,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_today, self.act_prev, self.act_next, self.act_refresh):
             m.addAction(a)
         m.addSeparator()
+        m.addAction(self.act_sessions_list)
+        m.addAction(self.act_open_sessions)
         m.addAction(self.act_deleted)
         m.addAction(self.act_closure)
         m = bar.addMenu("&Clients")
@@ -369,6 +381,20 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: dialog.recovered and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
 
+    def open_sessions_list(self) -> None:
+        from .sessions_list_dialog import SessionsListDialog
+
+        dialog = SessionsListDialog(self.practice, self.actor, self)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
+
+    def open_open_sessions(self) -> None:
+        from .open_sessions_dialog import OpenSessionsDialog
+
+        dialog = OpenSessionsDialog(self.practice, self.actor, self)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
+
     def open_clients(self) -> None:
         dialog = ClientListDialog(self.practice, self.actor, self.money, self)
         dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
@@ -476,6 +502,17 @@ class MainWindow(QMainWindow):
         box.exec()
         self.sign_in_again("The practice now holds what the backup held.")
 
+    # other practices (SPEC 1.5) --------------------------------------------------------------------
+    def new_practice(self) -> None:
+        from . import open_practice
+
+        open_practice.new_practice(self)
+
+    def open_practice(self, path=None) -> None:
+        from . import open_practice
+
+        open_practice.open_practice(self, path)
+
     # signing out and in (SPEC 1.2) ---------------------------------------------------------------
     def sign_out(self) -> None:
         """File ▸ Sign Out: this user's window goes (nothing of theirs stays on screen) and the
@@ -505,14 +542,25 @@ class MainWindow(QMainWindow):
             self.close()
             self.replaced.emit(None)
             return
+        self.hand_over(login.user)
+
+    def hand_over(self, user, practice=None) -> None:
+        """A new window for ``user`` replaces this one (``successor``, announced by ``replaced``).
+        ``practice``: another practice (File ▸ Open/New Practice): its window makes its own backups
+        and this window's practice file is closed."""
+        other = practice is not None and practice is not self.practice
+        self._pause_backups()
         self._save_ui_state()
-        self.successor = MainWindow(self.practice, login.user, self._fixed_today, settings=self.settings,
-                                    view=self.calendar.view, auto_backup=False)  # this window made them
-        if self.backup_timer_was_on:
+        self.successor = MainWindow(practice if other else self.practice, user, self._fixed_today,
+                                    settings=self.settings, view=self.calendar.view,
+                                    auto_backup=other)  # this window made the backups of its own practice
+        if self.backup_timer_was_on and not other:
             self.successor.backup_timer.start()
         self.successor.show()
         self.replaced.emit(self.successor)
         self.close()
+        if other:
+            self.practice.close()
 
     def _pause_backups(self) -> None:
         """The automatic backups stop with this window; its successor takes them over."""

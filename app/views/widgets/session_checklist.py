@@ -1,0 +1,297 @@
+"""The table both session lists share (SPEC 4.2, 5.1): a check box per row and "Check all shown",
+an action drop-down and Submit, enabled only once an action is chosen. The action applies to
+every checked session in one transaction (``completion.bulk_action``); the rows then show their
+new statuses (deleted ones leave the list). Refusals from the services are shown in words."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services.errors import ServiceError
+from ...services.scheduling import completion, session_lists
+from ...services.scheduling.session_lists import ListAction
+from ...services.scheduling.session_views import SessionView
+from .messages import error_label, error_text
+from .rows_model import Column
+from .session_page_model import SessionPageModel
+
+DATE_COLUMN, CLIENT_COLUMN = 1, 2  # in the table, after the check box
+STATUS_COLORS = {"completed": QColor("#2f855a"), "missed": QColor("#c05621"), "canceled": QColor("#718096")}
+_MUTED = "color: #718096;"
+
+
+def when_text(s: SessionView) -> str:
+    return f"{s.start:%a %d %b %Y}  {s.start:%H:%M}\u2013{s.end:%H:%M}"
+
+
+def clients_text(s: SessionView) -> str:
+    return s.client_names or "No clients"
+
+
+def sessions_word(n: int) -> str:
+    return "1 session" if n == 1 else f"{n:,} sessions"
+
+
+def columns(custom_labels: bool = True) -> list[Column]:
+    """``custom_labels``: False in the open-sessions list (SPEC 4.5 shows only the base status)."""
+    def status(s: SessionView) -> str:
+        return s.label if custom_labels else s.status.capitalize()
+
+    return [
+        Column("Date and time", when_text),
+        Column("Client(s)", clients_text),
+        Column("Service", lambda s: s.service_name),
+        Column("Practitioner", lambda s: s.practitioner_name),
+        Column("Location", lambda s: s.location_name or "\u2014"),
+        Column("Status", status, color=lambda s: STATUS_COLORS.get(s.status)),
+    ]
+
+
+class SessionChecklist(QWidget):
+    """``changed``: sessions were saved or deleted here; ``sort_changed(key, descending)``: a header
+    click asks the owner to reload in that order ("date" or "client")."""
+
+    changed = Signal()
+    sort_changed = Signal(str, bool)
+
+    def __init__(self, practice, actor, open_list: bool, empty_text: str, parent=None):
+        super().__init__(parent)
+        self.practice, self.actor, self.open_list = practice, actor, open_list
+        self.empty_text = empty_text
+        self.model = SessionPageModel(columns(custom_labels=not open_list), sortable=(0, 1), parent=self)
+        self.model.checked_changed.connect(self._checks_changed)
+        self.model.failed.connect(self.show_error)
+        self.model.sort_requested.connect(self._sort_requested)
+        self._sort = (DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+
+        self.table = QTableView(objectName="sessionTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((34, 210, 230, 150, 140, 120, 110)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(CLIENT_COLUMN, QHeaderView.ResizeMode.Stretch)  # names vary most
+        header.setSortIndicator(*self._sort)
+        header.setSortIndicatorShown(True)
+        header.sectionClicked.connect(self._header_clicked)
+
+        self.empty = QLabel(objectName="sessionListEmpty", wordWrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet(_MUTED + " border: 1px solid #d5d9e0; background: #fafbfc; font-size: 14px;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        self.check_all = QCheckBox("Check all shown", objectName="checkAll")
+        self.check_all.setToolTip("Check every session loaded in the list (scroll down to load more)")
+        self.check_all.clicked.connect(self.model.set_all_checked)
+        self.action = QComboBox(objectName="bulkAction")
+        self.action.setMinimumWidth(200)
+        self.action.currentIndexChanged.connect(self._action_changed)
+        self.submit = QPushButton("Submit", objectName="bulkSubmit")
+        self.submit.setAutoDefault(False)
+        self.submit.clicked.connect(self.apply)
+        self.checked_label = QLabel(objectName="checkedCount")
+        self.checked_label.setStyleSheet(_MUTED)
+        self.count = QLabel(objectName="sessionCount")
+        self.count.setStyleSheet(_MUTED)
+        self.error = error_label("sessionListError")
+        self.error.hide()
+        self.note = QLabel(objectName="sessionListDone", wordWrap=True)
+        self.note.setStyleSheet("color: #2f855a;")
+        self.note.hide()
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.check_all)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("With the checked sessions:"))
+        bar.addWidget(self.action)
+        bar.addWidget(self.submit)
+        bar.addWidget(self.checked_label)
+        bar.addStretch(1)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(bar)
+        layout.addWidget(self.error)
+        layout.addWidget(self.note)
+        self._fill_actions()
+
+    # --- loading ------------------------------------------------------------------------------
+    @property
+    def sort(self) -> tuple[str, bool]:
+        column, order = self._sort
+        return ("client" if column == CLIENT_COLUMN else "date"), order == Qt.SortOrder.DescendingOrder
+
+    def load(self, fetch: Callable, total: int | None, empty_text: str | None = None) -> None:
+        """Show the first page of ``fetch``; ``total``: how many sessions match (None: unknown)."""
+        self.error.hide()
+        self.model.load(fetch)
+        self.check_all.setChecked(False)
+        shown = bool(self.model.rows)
+        self.stack.setCurrentWidget(self.table if shown else self.empty)
+        self.empty.setText(empty_text or self.empty_text)
+        self.total = total
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self.total is None:
+            self.count.setText("")
+        elif self.total == 0:
+            self.count.setText("No sessions")
+        else:
+            self.count.setText(sessions_word(self.total))
+
+    def _header_clicked(self, column: int) -> None:
+        header = self.table.horizontalHeader()
+        if column not in (DATE_COLUMN, CLIENT_COLUMN):  # only date and client sort: keep the indicator
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sort)
+            header.blockSignals(False)
+            return
+        if column == self._sort[0]:
+            order = (Qt.SortOrder.AscendingOrder if self._sort[1] == Qt.SortOrder.DescendingOrder
+                     else Qt.SortOrder.DescendingOrder)
+        else:
+            order = Qt.SortOrder.AscendingOrder
+        self._set_sort(column, order)
+
+    def _sort_requested(self, column: int, descending: bool) -> None:
+        self._set_sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def _set_sort(self, column: int, order) -> None:
+        self._sort = (column, order)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        self.sort_changed.emit(*self.sort)
+
+    # --- actions ------------------------------------------------------------------------------
+    def _fill_actions(self) -> None:
+        try:
+            actions = session_lists.list_actions(self.practice, self.actor, open_list=self.open_list)
+        except ServiceError as exc:
+            actions = []
+            self.show_error(exc)
+        self.action.blockSignals(True)
+        self.action.clear()
+        self.action.addItem("Choose an action\u2026", None)
+        for a in actions:
+            label = a.label if a.key != "complete" else f"Save as {a.label}"
+            self.action.addItem(label, a)
+        self.action.blockSignals(False)
+        bulk = bool(actions)
+        for w in (self.check_all, self.action, self.submit):
+            w.setVisible(bulk)
+        self.table.setColumnHidden(0, not bulk)  # no check boxes without an action to apply
+        self._action_changed()
+
+    def chosen_action(self) -> ListAction | None:
+        return self.action.currentData()
+
+    def _action_changed(self, *_args) -> None:
+        self.submit.setEnabled(self.chosen_action() is not None)
+
+    def _checks_changed(self) -> None:
+        n = len(self.model.checked)
+        self.checked_label.setText(f"{sessions_word(n)} checked" if n else "")
+        loaded = len(self.model.rows)
+        self.check_all.blockSignals(True)
+        self.check_all.setChecked(bool(loaded) and n >= len({s.id for s in self.model.rows}))
+        self.check_all.blockSignals(False)
+
+    def apply(self) -> None:
+        action, ids = self.chosen_action(), self.model.checked_ids()
+        if action is None:
+            return
+        self.error.hide()
+        self.note.hide()
+        if not ids:
+            self._say_error("Nothing is checked: tick the sessions first, then Submit.")
+            return
+        try:
+            early = session_lists.not_ended(self.practice, self.actor, ids, action)
+            if early and not self._confirm_early(early, action):
+                return
+            views = completion.bulk_action(self.practice, self.actor, ids, action.key, action.type_id)
+        except ServiceError as exc:
+            self.show_error(exc)
+            return
+        n = len(ids)
+        if action.key == "delete":
+            self.model.remove_ids(ids)
+            done = (f"{sessions_word(n)} deleted. Sessions \u25b8 Deleted Sessions\u2026 brings "
+                    f"{'it' if n == 1 else 'them'} back.")
+        elif self.open_list:
+            self.model.remove_ids(ids)  # saved: no longer open sessions
+            done = f"{sessions_word(n)} saved as {action.label}."
+        else:
+            self.model.update_rows(views)
+            self.model.set_all_checked(False)
+            done = (f"{sessions_word(n)} saved as {action.label}." if action.key == "complete"
+                    else f"{sessions_word(n)} set back to open; {'its' if n == 1 else 'their'} charges were undone.")
+        if self.total is not None and (action.key == "delete" or self.open_list):
+            self.total = max(0, self.total - n)
+            self._show_count()
+        if not self.model.rows:
+            self.stack.setCurrentWidget(self.empty)
+        self.note.setText(done)
+        self.note.show()
+        self.action.setCurrentIndex(0)
+        self.changed.emit()
+
+    def _confirm_early(self, early: list[SessionView], action: ListAction) -> bool:
+        """SPEC 4.7: marking completed or missed before the session has ended asks first."""
+        n = len(early)
+        box = QMessageBox(QMessageBox.Icon.Question, "Not ended yet",
+                          f"{sessions_word(n)} of the checked {'has' if n == 1 else 'have'} not ended yet.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmEarly")
+        listed = [f"\u2022 {when_text(s)}  {clients_text(s)}" for s in early[:10]]
+        if n > 10:
+            listed.append(f"\u2026 and {n - 10} more")
+        box.setInformativeText("\n".join(listed) + f"\n\nSave {'it' if n == 1 else 'them'} as {action.label} anyway?")
+        box.button(QMessageBox.StandardButton.Yes).setText(f"Save as {action.label}")
+        box.button(QMessageBox.StandardButton.Yes).setObjectName("confirmYes")
+        box.button(QMessageBox.StandardButton.Cancel).setObjectName("confirmCancel")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        yes = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+        box.deleteLater()
+        return yes
+
+    def show_error(self, exc: ServiceError) -> None:
+        self._say_error(error_text(exc))
+
+    def _say_error(self, text: str) -> None:
+        self.note.hide()
+        self.error.setText(text)
+        self.error.show()
