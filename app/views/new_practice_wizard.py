@@ -195,7 +195,7 @@ class NewPracticeWizard(QWizard):
         self.setPage(self.ZONE_MONEY, self._zone_money_page(now))
         self.setPage(self.ADMIN, self._admin_page())
         self.setPage(self.FILE, self._file_page(path))
-        self.setMinimumSize(700, 600)
+        self.setMinimumSize(680, 560)
 
     # building ------------------------------------------------------------------------------------
     def _field(self, form: QFormLayout, page: int, label: str, widget: QWidget, field: str) -> None:
@@ -261,6 +261,7 @@ class NewPracticeWizard(QWizard):
         self._field(form, self.ZONE_MONEY, "Currency", self.currency, "currency")
         form.addRow("Amounts look like", self.sample)
         lay.addLayout(form)
+        lay.addStretch(1)
         self.currency.currentTextChanged.connect(self._currency_typed)
         self.locale.currentTextChanged.connect(self._locale_changed)
         self._show_sample()

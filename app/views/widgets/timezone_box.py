@@ -97,11 +97,12 @@ class TimeZoneBox(QWidget):
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
         self.list.setMinimumHeight(130)
+        self.list.setMaximumHeight(220)  # about ten zones: enough to choose from, no empty expanse
         self.chosen = QLabel(objectName="timezoneChosen", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list)
         layout.addWidget(self.chosen)
         self.search.textEdited.connect(self._typed)
         self.search.installEventFilter(self)
