@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,15 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.errors import NeedsConfirmation, ServiceError, ValidationError, Warning_
+from ..services.money.amounts import format_money
 from ..services.people import clients, practitioners
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, sessions
+from ..services.scheduling.price_quote import quote
 from ..services.scheduling.session_views import SessionView
 from .widgets.client_picker import ClientPicker
 from .widgets.messages import confirm_warnings, error_text
 from .widgets.recurrence_panel import RecurrencePanel
 
-DEFAULT_LENGTH = timedelta(minutes=50)
+DEFAULT_LENGTH = timedelta(minutes=50)  # when there is no service to take a length from
 CHECK_DELAY_MS = 300
 STEP_MINUTES = 15
 MAX_LISTED = 6  # warnings listed in the form; the rest are counted
@@ -46,15 +48,79 @@ ERROR_STYLE = ("QLabel { background: #fff5f5; border: 1px solid #feb2b2; border-
 MUTED_STYLE = "color: #4a5568;"
 
 
+def typed_time(digits: str) -> QTime | None:
+    """The time a run of typed digits means: "9" 09:00, "10" 10:00, "930" 09:30, "1030" 10:30,
+    "103" 10:30 (the minutes' first digit); None when the digits make no time."""
+    if not digits.isdigit() or not 1 <= len(digits) <= 4:
+        return None
+    if len(digits) <= 2:
+        candidates = [(digits, "0")] + ([(digits[0], digits[1] + "0")] if len(digits) == 2 else [])
+    elif len(digits) == 3:
+        candidates = [(digits[:2], digits[2] + "0"), (digits[0], digits[1:])]
+    else:
+        candidates = [(digits[:2], digits[2:])]
+    for h, m in candidates:
+        if int(h) < 24 and int(m) < 60:
+            return QTime(int(h), int(m))
+    return None
+
+
 class QuarterTimeEdit(QTimeEdit):
     """A time field whose arrows, wheel and Up/Down keys move the minutes in 15-minute steps
-    (to the next quarter hour first); the hours still step by one, and any time can be typed."""
+    (to the next quarter hour first); the hours still step by one. Digits typed after a click or
+    Tab into the field replace the whole time ("1030" or "930"), wherever the cursor stood."""
 
     def __init__(self, value: QTime, object_name: str, parent: QWidget | None = None):
         super().__init__(value, parent)
         self.setObjectName(object_name)
         self.setDisplayFormat("HH:mm")
         self.setCurrentSection(QDateTimeEdit.Section.MinuteSection)
+        self._typed = ""
+        self.lineEdit().installEventFilter(self)  # keys sent to the text itself come here too
+
+    def focusInEvent(self, event) -> None:
+        self._typed = ""
+        super().focusInEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        self._typed = ""
+        super().mousePressEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.lineEdit() and event.type() == QEvent.Type.KeyPress and self._typing_key(event):
+            return True
+        if watched is self.lineEdit() and event.type() == QEvent.Type.MouseButtonPress:
+            self._typed = ""
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event) -> None:
+        if not self._typing_key(event):
+            super().keyPressEvent(event)
+
+    def _typing_key(self, event) -> bool:
+        """Digits, ':' and Backspace while typing a time; True when handled here."""
+        text = event.text()
+        if event.key() == Qt.Key.Key_Backspace and self._typed:
+            self._typed = self._typed[:-1]
+            t = typed_time(self._typed) if self._typed else None
+            if t is not None:
+                self.setTime(t)
+            return True
+        if text == ":" and self._typed:
+            return True
+        if len(text) != 1 or not text.isdigit():
+            self._typed = ""
+            return False
+        typed = self._typed + text if len(self._typed) < 4 else text
+        t = typed_time(typed)
+        if t is None:
+            t, typed = typed_time(text), text  # start again with this digit
+        if t is not None:
+            self._typed = typed
+            self.setTime(t)
+            self.setSelectedSection(QDateTimeEdit.Section.MinuteSection if len(typed) > 2
+                                    else QDateTimeEdit.Section.HourSection)
+        return True
 
     def stepBy(self, steps: int) -> None:
         if self.currentSection() != QDateTimeEdit.Section.MinuteSection:
@@ -68,6 +134,16 @@ class QuarterTimeEdit(QTimeEdit):
             target = (-(-minutes // STEP_MINUTES) + steps) * STEP_MINUTES
         target = max(0, min(target, 24 * 60 - STEP_MINUTES))
         self.setTime(QTime(target // 60, target % 60))
+
+
+def proposed_start(now: datetime, length: timedelta, day_start_hour: int) -> datetime:
+    """Where Add Session starts: the next quarter hour, or the next day's first working hour when
+    a session of ``length`` would not end before midnight (a session cannot pass midnight)."""
+    start = next_quarter_hour(now)
+    if (start + length).date() != start.date() and start + length != datetime.combine(
+            start.date() + timedelta(days=1), time()):
+        return datetime.combine(start.date() + timedelta(days=1), time(day_start_hour))
+    return start
 
 
 def next_quarter_hour(now: datetime) -> datetime:
@@ -100,13 +176,20 @@ class SessionDialog(QDialog):
         self.session, self.scope = session, scope
         self.saved: list[SessionView] = []
         tz = practice.tz
+        conf = practice.settings()
+        self._money = lambda cents: format_money(cents, conf["currency"], conf["locale"])
+        self._services = {s.id: s for s in catalog.list_services(practice, actor)}
+        first_service = next(iter(self._services.values()), None)
+        length = timedelta(minutes=first_service.default_minutes) if first_service else DEFAULT_LENGTH
         if session is not None:
             start, end = session.start.astimezone(tz), session.end.astimezone(tz)
             practitioner_id = session.practitioner_id
         if start is None:
-            start = next_quarter_hour(sessions.to_local_naive(practice.clock.now(), tz))
+            start = proposed_start(sessions.to_local_naive(practice.clock.now(), tz), length,
+                                   int(conf.get("day_start_hour", 8)))
         start = sessions.to_local_naive(start, tz)
-        end = sessions.to_local_naive(end, tz) if end is not None else start + DEFAULT_LENGTH
+        end = sessions.to_local_naive(end, tz) if end is not None else min(
+            start + length, datetime.combine(start.date(), time(23, 59)))
         self.setWindowTitle("Edit session" if session else "Add session")
 
         # --- fields ---------------------------------------------------------------------------
@@ -119,8 +202,10 @@ class SessionDialog(QDialog):
         self.length.setStyleSheet(MUTED_STYLE)
 
         self.service = QComboBox(objectName="sessionService")
-        for s in catalog.list_services(practice, actor):
+        for s in self._services.values():
             self.service.addItem(s.name, s.id)
+        self.price = QLabel(objectName="sessionPrice")
+        self.price.setStyleSheet(MUTED_STYLE)
         self.location = QComboBox(objectName="sessionLocation")
         self.location.addItem("— none —", None)
         for loc in catalog.list_locations(practice, actor):
@@ -174,6 +259,7 @@ class SessionDialog(QDialog):
         form.addRow("Date", self.date)
         form.addRow("Time", times)
         form.addRow("Service", self.service)
+        form.addRow("", self.price)
         form.addRow("Practitioner", self.practitioner)
         form.addRow("Location", self.location)
         form.addRow("Public note", self.public_note)
@@ -213,6 +299,7 @@ class SessionDialog(QDialog):
         elif practitioner_id is not None:
             self._select(self.practitioner, practitioner_id, "")
         self._update_length()
+        self._update_price()
 
         # --- live checks ----------------------------------------------------------------------
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
@@ -222,7 +309,15 @@ class SessionDialog(QDialog):
         self.end.timeChanged.connect(self._end_changed)
         for combo in (self.service, self.location, self.practitioner):
             combo.currentIndexChanged.connect(self._schedule_check)
+        self.service.currentIndexChanged.connect(self._service_changed)
+        self.practitioner.currentIndexChanged.connect(self._update_price)
         self.clients.selection_changed.connect(self._schedule_check)
+        self.clients.selection_changed.connect(lambda: self._clear_error("clients"))
+        self.date.dateChanged.connect(lambda: self._clear_error("date"))
+        self.practitioner.currentIndexChanged.connect(lambda: self._clear_error("practitioner"))
+        self.location.currentIndexChanged.connect(lambda: self._clear_error("location"))
+        self.public_note.textChanged.connect(lambda: self._clear_error("public note"))
+        self.private_note.textChanged.connect(lambda: self._clear_error("private note"))
         self.repeat.changed.connect(self._schedule_check)
         self.repeat.toggled.connect(lambda _on: QTimer.singleShot(0, self.adjustSize))
         self._schedule_check()
@@ -294,11 +389,44 @@ class SessionDialog(QDialog):
 
     def _end_changed(self, *_args) -> None:
         self._update_length()
+        self._update_price()
+        self._clear_error("start", "end")
         self._schedule_check()
 
     def _update_length(self) -> None:
         self.length.setText(length_text(self.start.time(), self.end.time()))
 
+    def _service_changed(self, *_args) -> None:
+        """A service brings its own length: the end moves (kept before midnight)."""
+        service = self._services.get(self.service.currentData())
+        if service is not None:
+            start = self.start.time()
+            minutes = min(service.default_minutes, start.secsTo(QTime(23, 59)) // 60)
+            if minutes > 0:
+                self.end.setTime(start.addSecs(minutes * 60))  # -> _end_changed -> price
+        self._clear_error("service")
+        self._update_price()
+
+    def _update_price(self, *_args) -> None:
+        """Cost per client and the practitioner's wage for this service and length, before saving."""
+        service_id = self.service.currentData()
+        minutes = self.start.time().secsTo(self.end.time()) // 60
+        if service_id is None or minutes <= 0:
+            self.price.setText("")
+            return
+        try:
+            q = quote(self.practice, self.actor, service_id, self.practitioner.currentData(), minutes)
+        except ServiceError:
+            self.price.setText("")
+            return
+        self.price.setText(f"Cost {self._money(q.cost_cents)} per client \u00b7 practitioner's wage "
+                           f"{self._money(q.wage_cents)}" + (" (hourly, for this length)" if q.hourly else ""))
+
+    def _clear_error(self, *fields: str) -> None:
+        """An error line goes once the field it named is changed."""
+        if self.error.isVisible() and getattr(self, "_error_field", None) in fields:
+            self.error.hide()
+            self.error.clear()
     def _schedule_check(self, *_args) -> None:
         self._check_timer.start()
 
@@ -357,6 +485,7 @@ class SessionDialog(QDialog):
     def _show_error(self, exc: ServiceError) -> None:
         self.error.setText(error_text(exc))
         self.error.show()
+        self._error_field = exc.field if isinstance(exc, ValidationError) else None
         if isinstance(exc, ValidationError):
             target = self.field_widget(exc.field)
             if target is not None and target.isEnabled():

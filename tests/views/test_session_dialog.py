@@ -24,7 +24,7 @@ MON = datetime(2026, 1, 5, 9, 0)  # Monday 5 January 2026, 09:00 practice time
 def setup(make):
     """One service, one practitioner, three clients."""
     class S:
-        service = make.service("Therapy 50 min")
+        service = make.service("Therapy 50 min", default_minutes=50)
         pract = make.practitioner("Dr. Ana Ruiz")
         alice = make.client("Alice", "Smith")
         bob = make.client("Bob", "Jones")
