@@ -157,6 +157,7 @@ class SessionChecklist(QWidget):
         self.check_all.setChecked(False)
         shown = bool(self.model.rows)
         self.stack.setCurrentWidget(self.table if shown else self.empty)
+        self.check_all.setEnabled(shown)  # nothing to check in an empty list
         self.empty.setText(empty_text or self.empty_text)
         self.total = total
         self._show_count()
@@ -263,6 +264,7 @@ class SessionChecklist(QWidget):
             self._show_count()
         if not self.model.rows:
             self.stack.setCurrentWidget(self.empty)
+            self.check_all.setEnabled(False)
         self.note.setText(done)
         self.note.show()
         self.action.setCurrentIndex(0)
