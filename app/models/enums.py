@@ -49,3 +49,4 @@ class WarningCode(StrEnum):
     CLOSURE = "closure"
     PREPAYMENT_THRESHOLD = "prepayment.threshold"
     PREPAYMENT_CREDIT = "prepayment.credit"
+    NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended

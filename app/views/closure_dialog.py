@@ -51,6 +51,13 @@ class ClosureDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
+        for edit in (self.first, self.last):  # the error line is about what was there before
+            edit.dateChanged.connect(self._clear_error)
+        self.label.textEdited.connect(self._clear_error)
+
+    def _clear_error(self, *_args) -> None:
+        self.error.clear()
+        self.error.hide()
 
     def _submit(self) -> None:
         try:
@@ -58,5 +65,6 @@ class ClosureDialog(QDialog):
                                                 self.last.date().toPython(), self.label.text())
         except ServiceError as exc:
             self.error.setText(error_text(exc))
+            self.error.show()
             return
         self.accept()

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from ..services.errors import ServiceError
+from ..services.errors import NeedsConfirmation, ServiceError
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import completion
 from ..services.scheduling.completion import CompletionTypeView, Override
@@ -359,14 +360,38 @@ class CompletionDialog(QDialog):
                                       "corrected.</span>")
                     self._set_error(str(exc))
                     return
-                result = completion.complete_session(self.practice, self.actor, self.session.id, override=override)
+                result = self._complete(None, override)
             else:
-                result = completion.complete_session(self.practice, self.actor, self.session.id, self.choice)
+                result = self._complete(self.choice, None)
         except ServiceError as exc:
             self._set_error(error_text(exc))
             return
+        if result is None:  # not saved before its end, as the user chose
+            return
         self.result_session = result
         self.accept()
+
+
+    def _complete(self, type_id, override):
+        """Save; a session that has not ended yet is saved only once the user says so (SPEC 4.7).
+        -> the saved session, or None when the user said no."""
+        try:
+            return completion.complete_session(self.practice, self.actor, self.session.id, type_id, override,
+                                               confirm=False)
+        except NeedsConfirmation as need:
+            box = QMessageBox(QMessageBox.Icon.Question, "Session not ended yet",
+                              "\n".join(w.message for w in need.warnings), parent=self)
+            box.setObjectName("confirmEarlyCompletion")
+            yes = box.addButton("Save anyway", QMessageBox.ButtonRole.AcceptRole)
+            yes.setObjectName("confirmYes")
+            no = box.addButton("Not yet", QMessageBox.ButtonRole.RejectRole)
+            no.setObjectName("confirmNo")
+            box.setDefaultButton(no)
+            box.exec()
+            if box.clickedButton() is not yes:
+                return None
+            return completion.complete_session(self.practice, self.actor, self.session.id, type_id, override,
+                                               confirm=True)
 
 
 def _table(title: str, rows: list[tuple]) -> str:

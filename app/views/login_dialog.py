@@ -1,7 +1,18 @@
 """Sign-in dialog: user name and password, checked by users.login (with its lockout)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+)
 
 from ..services.errors import ServiceError
 from ..services.people import users
@@ -15,7 +26,10 @@ class LoginDialog(QDialog):
         self.setWindowTitle("Sign in — Practice Desk")
         self.practice = practice
         self.user: users.UserView | None = None
-        title = QLabel(f"<h2>{practice_name}</h2>Sign in to continue.")
+        title = QLabel(f"<h2>{escape(practice_name)}</h2><p>Sign in to continue.</p>", objectName="loginTitle",
+                       wordWrap=True)
+        title.setTextFormat(Qt.TextFormat.RichText)
+        title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)  # never squeezed
         self.username = QLineEdit(objectName="loginUsername")
         self.password = QLineEdit(objectName="loginPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

@@ -20,6 +20,7 @@ from . import style
 from .calendar.calendar_panel import VIEWS, CalendarPanel
 from .calendar.filter_bar import FilterBar
 from .calendar.month_view import day_bounds
+from .calendar.week_picker import WeekPractitionerPicker
 from .change_password_dialog import ChangePasswordDialog
 from .client_list_dialog import ClientListDialog
 from .closure_dialog import ClosureDialog
@@ -258,6 +259,8 @@ class MainWindow(QMainWindow):
         self.by_practitioner = QCheckBox("Day: one column per practitioner", objectName="byPractitioner")
         self.by_practitioner.toggled.connect(self.calendar.set_by_practitioner)
         self.by_practitioner_action = tb.addWidget(self.by_practitioner)
+        self.week_picker = WeekPractitionerPicker(pract, self.calendar, self.settings)
+        self.week_picker_action = tb.addWidget(self.week_picker)
         self.addToolBar(tb)
         self.addToolBarBreak()
         fb = QToolBar("Filters", objectName="filterToolbar")
@@ -281,6 +284,7 @@ class MainWindow(QMainWindow):
             a.setChecked(a.objectName() == f"actionView{cal.view.capitalize()}")
         self.agenda.setVisible(cal.view == "month")
         self.by_practitioner_action.setVisible(cal.view == "day" and self.caps.front_desk)
+        self.week_picker_action.setVisible(cal.view == "week" and self.caps.front_desk)
         n = len(cal.sessions)
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
@@ -296,7 +300,7 @@ class MainWindow(QMainWindow):
         from .session_dialog import SessionDialog
 
         if isinstance(start, date) and not isinstance(start, datetime):
-            start, end = datetime.combine(start, time(9, 0)), datetime.combine(start, time(9, 50))
+            start, end = datetime.combine(start, time(9, 0)), None  # the service's own length
         self._open(SessionDialog(self.practice, self.actor, start=start, end=end, practitioner_id=practitioner_id,
                                  parent=self))
 

@@ -1,4 +1,5 @@
-"""Undoable move/resize of a session (drag in the week or day view)."""
+"""Undoable move/resize of a session (drag in the week or day view); the Undo menu names it by
+what it did and the session's time ("Undo Resize session Tue 24 Nov 11:00")."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,7 +20,8 @@ class MoveSessionCommand(QUndoCommand):
     obsolete (dropped: the block goes back where it was)."""
 
     def __init__(self, window, session_id: int, new: When, old: When):
-        super().__init__(f"Move session #{session_id}")
+        verb = "Resize" if (new[0], new[2]) == (old[0], old[2]) else "Move"  # same start and practitioner
+        super().__init__(f"{verb} session {old[0]:%a %d %b %H:%M}")  # named by its time, not a number
         self.window, self.session_id, self.new, self.old = window, session_id, new, old
         self.scope: str | None = None  # asked on the first redo
         self.before: list[tuple[int, When]] = []  # every session the move changed, as it was

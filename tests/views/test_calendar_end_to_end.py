@@ -1,10 +1,21 @@
 """From a click on the calendar to the database and back (SPEC 4.2: complete from the pop-up)."""
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from app.services.money import ledger
 from app.services.scheduling import completion, sessions
+
+
+@pytest.fixture(autouse=True)
+def _after_the_sessions(clock):
+    """Stand after the sessions these tests complete: completing one before its end asks first
+    (SPEC 4.7, tested in test_calendar_fixes.py)."""
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+    clock.at = _dt(2027, 1, 1, tzinfo=_UTC)
+
 
 
 def _open_popup_on(window, qtbot, hour: int, day: date):
@@ -41,6 +52,7 @@ def test_popup_of_a_saved_session_has_no_complete_link(window, qtbot):
     grid = window.calendar.week.grid
     b = next(b for b in grid.blocks if b.session.start.date() == date(2026, 11, 3))
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=b.rect.center().toPoint())
+    qtbot.waitUntil(lambda: getattr(window, "popup", None) is not None and window.popup.isVisible())
     assert window.popup.complete_link is None
     window.popup.close()
 

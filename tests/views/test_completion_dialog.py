@@ -15,6 +15,16 @@ from app.views.completion_dialog import CompletionDialog
 from app.views.widgets.money_field import MoneyField
 
 
+@pytest.fixture(autouse=True)
+def _after_the_sessions(clock):
+    """Stand after the sessions these tests complete: completing one before its end asks first
+    (SPEC 4.7, tested in test_calendar_fixes.py)."""
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+    clock.at = _dt(2027, 1, 1, tzinfo=_UTC)
+
+
+
 @pytest.fixture
 def booked(practice, make):
     """A $120 / $60 fixed service; Alice's single session and a group of three, on Mon 5 Jan."""

@@ -18,6 +18,16 @@ from app.views.session_view_dialog import SessionViewDialog
 from tests.views.modal import when_modal
 
 
+@pytest.fixture(autouse=True)
+def _after_the_sessions(clock):
+    """Stand after the sessions these tests complete: completing one before its end asks first
+    (SPEC 4.7, tested in test_calendar_fixes.py)."""
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+    clock.at = _dt(2027, 1, 1, tzinfo=_UTC)
+
+
+
 @pytest.fixture
 def booked(practice, make):
     sv = make.service("Therapy 50 min", cost=12000, wage=6000)

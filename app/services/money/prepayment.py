@@ -68,8 +68,10 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
         for cid in client_ids:
             if bal[cid] < floor:
                 out.append(Warning_(WarningCode.PREPAYMENT_THRESHOLD,
-                                    f"{names[cid]} cannot be booked: their balance is {money(bal[cid])}, "
-                                    f"below the minimum of {money(floor)}.",
+                                    f"{names[cid]} cannot be booked: "
+                                    + (f"they owe {money(-bal[cid])}; the minimum balance is {money(floor)}."
+                                       if bal[cid] < 0 else  # said as the client list says it ("Owes $5.00")
+                                       f"their balance is {money(bal[cid])}, below the minimum of {money(floor)}."),
                                     redacted=f"{names[cid]} cannot be booked: their balance is below the "
                                              "practice's minimum. The front desk can help.",
                                     hard=True))
@@ -81,8 +83,10 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
         available = bal[cid] - pending[cid]
         if available < needed:
             out.append(Warning_(WarningCode.PREPAYMENT_CREDIT,
-                                f"Insufficient funds: {names[cid]} has {money(available)} of available credit; "
-                                f"this booking costs {money(needed)}.",
+                                f"Insufficient funds: {names[cid]} "
+                                + (f"owes {money(-available)} (no available credit)" if available < 0
+                                   else f"has {money(available)} of available credit")
+                                + f"; this booking costs {money(needed)}.",
                                 redacted=f"Insufficient funds: {names[cid]} does not have enough credit for "
                                          "this booking. The front desk can help."))
     return out

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import CompletionType, CustomWage, PracticeSession, Service
-from ...models.enums import ParticipantStatus, SessionStatus
+from ...models.enums import ParticipantStatus, SessionStatus, WarningCode
 from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
 from .. import audit, validate
-from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from ..errors import NeedsConfirmation, NotFound, PermissionDenied, RuleViolation, ValidationError, Warning_
 from ..money.amounts import currency_digits
 from ..money.ledger import post_session_entries, reverse_session_entries
 from ..money.pricing import Outcome, completion_amounts, session_cost, session_wage
@@ -293,12 +293,34 @@ def preview_completion(practice: Practice, actor: Actor, session_id: int, type_i
         return Preview(label, charge, len(charges), pay, tuple(charges.values()))
 
 
+def _not_ended(tx: Session, practice: Practice, actor: Actor, s: PracticeSession, type_id: int | None,
+               override: Override | None) -> Warning_ | None:
+    """SPEC 4.7: marking a session completed or missed before it has ended asks for confirmation."""
+    _, label, status, _ = _resolve(tx, actor, type_id, override)
+    if status not in (SessionStatus.COMPLETED, SessionStatus.MISSED) or s.end_at <= practice.clock.now():
+        return None
+    end = s.end_at.astimezone(practice.tz)
+    return Warning_(WarningCode.NOT_ENDED, f"This session has not ended yet: it ends on {end:%a %d %b %Y} at "
+                                           f"{end:%H:%M}. Mark it {label} anyway?")
+
+
 def complete_session(practice: Practice, actor: Actor, session_id: int, type_id: int | None = None,
-                     override: Override | None = None) -> SessionView:
-    """Save a session with a completion type, or with a cost override. Re-saving replaces (SPEC 4.6)."""
+                     override: Override | None = None, confirm: bool = True) -> SessionView:
+    """Save a session with a completion type, or with a cost override. Re-saving replaces (SPEC 4.6).
+    SPEC 4.7: with ``confirm=False`` (what a person's click passes), completed or missed before the
+    session has ended raises NeedsConfirmation; the call repeated with ``confirm=True`` saves and
+    the early save is audited. The default (True) keeps scripted callers (demo, imports) as they were."""
     _check_completion_input(practice, session_id, type_id, override)
+    validate.flag("confirm", confirm)
     with practice.uow() as tx:
-        _save_one(tx, practice, actor, _live_session(tx, session_id), type_id, override)
+        s = _live_session(tx, session_id)
+        require_session_access(actor, s.practitioner_id)
+        early = _not_ended(tx, practice, actor, s, type_id, override)
+        if early is not None and not confirm:
+            raise NeedsConfirmation([early])
+        if early is not None:
+            audit.record(tx, practice, actor, "session.saved_before_end", "session", s.id)
+        _save_one(tx, practice, actor, s, type_id, override)
         tx.flush()
         return load_views(tx, actor, practice.tz, session_query(S.id == session_id))[0]
 

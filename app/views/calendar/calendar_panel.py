@@ -37,6 +37,7 @@ class CalendarPanel(QWidget):
         self.view = "month"
         self.anchor = self.today()
         self.by_practitioner = False
+        self.week_practitioner: int | None = None  # the week view shows one practitioner, or everyone (None)
         self.sessions = []
         self.month = MonthView(fetch, self.today())
         self.week = TimeGridPanel(now_fn, "weekView")
@@ -91,6 +92,12 @@ class CalendarPanel(QWidget):
         if self.view == "day":
             self.reload()
 
+    def set_week_practitioner(self, practitioner_id: int | None) -> None:
+        """One practitioner's week (readable with 20 practitioners), or everyone's (None)."""
+        self.week_practitioner = practitioner_id
+        if self.view == "week":
+            self.reload()
+
     def visible_days(self) -> tuple[date, date]:
         if self.view == "week":
             first = week_start(self.anchor)
@@ -112,6 +119,10 @@ class CalendarPanel(QWidget):
             days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
             if self.view == "day" and self.by_practitioner and self.practitioners:
                 columns = [GridColumn(first, p.id, p.name) for p in self.practitioners]
+            elif self.view == "week" and self.week_practitioner is not None:
+                pid = self.week_practitioner  # a drag here books this practitioner
+                self.sessions = [s for s in self.sessions if s.practitioner_id == pid]
+                columns = [GridColumn(d, pid) for d in days]
             else:
                 columns = [GridColumn(d) for d in days]
             self.stack.setCurrentWidget(panel)

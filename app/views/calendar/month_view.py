@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ...services.scheduling.session_views import SessionView
 from .. import style
 from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
+from .status_look import status_look
 
 HEADER_H = 26
 DAY_LABEL_H = 20
@@ -119,11 +120,12 @@ class MonthView(QWidget):
                            f"+{hidden} more")
                 continue
             p.fillRect(QRectF(rect.x(), rect.y() + 2, 3, rect.height() - 4), style.practitioner_color(s.practitioner_color))
-            p.setPen(style.STATUS_COLORS.get(s.status, style.TEXT) if c.in_month else style.MUTED_TEXT)
+            look = status_look(s)  # a charged cancellation is not struck out like a free one
+            p.setPen(look.color if c.in_month else style.MUTED_TEXT)
             f = QFont(small)
-            f.setStrikeOut(s.status == "canceled")
+            f.setStrikeOut(look.strike)
             p.setFont(f)
-            text = f"{style.STATUS_SYMBOLS[s.status]} {s.start:%H:%M} {s.title}"
+            text = f"{look.symbol} {s.start:%H:%M} {s.title}"
             if s.start.date() in self.closed:
                 text = f"\u26a0 {text}"
             p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

@@ -6,18 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ...services.scheduling.session_views import SessionView
 from .. import style
+from .status_look import status_look
 from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
 
 GUTTER = 56
 PX_PER_HOUR = 48
 EDGE = 6  # px at a block's bottom that grab its end for resizing
 DRAG_THRESHOLD = 4
+MIN_BLOCK_W = 56  # narrowest block: "10:00" and initials; more overlaps widen the grid (it scrolls sideways)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,59 @@ def block_tooltip(s: SessionView, closed: bool) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class BlockLook:
+    symbol: str
+    strike: bool  # the name crossed out: a free cancellation
+    fill: str  # colour name
+    status_color: str
+
+
+def block_look(s: SessionView) -> BlockLook:
+    """Fill, symbol and strike-through of a block; a charged cancellation is not drawn as a free one."""
+    look = status_look(s)
+    base = style.practitioner_color(s.practitioner_color)
+    if look.key == "open":
+        fill = style.tint(base, 0.28)
+    elif look.key == "canceled":
+        fill = QColor("#e9ecf1")
+    elif look.key == "charged_cancel":
+        fill = QColor("#fdf3dc")
+    else:
+        fill = style.tint(base, 0.12)
+    return BlockLook(look.symbol, look.strike, fill.name(), look.color.name())
+
+
+def initials(s: SessionView) -> str:
+    """'AS' for Alice Smith; a group: the first client's initials and how many more ('AS+2')."""
+    if not s.clients:
+        return "".join(w[0] for w in s.title.split()[:2])
+    first = "".join(w[0] for w in s.clients[0].name.split()[:2] if w)
+    return first + (f"+{len(s.clients) - 1}" if len(s.clients) > 1 else "")
+
+
+def block_lines(s: SessionView, width: int, room: int, metrics: QFontMetrics, closed: bool) -> list[str]:
+    """The lines a block of ``width`` px with ``room`` lines shows. When the usual text does not fit
+    the width, a compact form: the start time and the client's initials (the tooltip has the rest)."""
+    symbol = block_look(s).symbol
+    full_time = f"{symbol} {s.start:%H:%M}\u2013{s.end:%H:%M}"
+    if metrics.horizontalAdvance(full_time) > width or (room < 2 and width < 120):
+        compact = [f"{s.start:%H:%M}", initials(s)]
+        if room >= 2 and metrics.horizontalAdvance(compact[0]) <= width:
+            return compact
+        one = f"{s.start:%H:%M} {initials(s)}"
+        if metrics.horizontalAdvance(one) <= width:
+            return [one]
+        return [initials(s)] if metrics.horizontalAdvance(initials(s)) <= width else [s.start.strftime("%H")]
+    if room < 2:
+        return [f"{symbol} {s.start:%H:%M} {s.title}"]
+    badge = s.label + ("  \u26a0 closed" if closed else "")
+    title = s.title
+    if width > 300:  # a wide column (day view) has room for what the agenda would say
+        title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
+    return [full_time, title, s.service_name, badge]
+
+
 def minutes_of(dt: datetime) -> int:
     return dt.hour * 60 + dt.minute
 
@@ -89,6 +144,12 @@ class TimeGridView(QWidget):
         self._drag: dict | None = None  # the interaction in progress
         self.selection: tuple[int, int, int] | None = None  # column, start minute, end minute
         self.ghost: tuple[int, QRectF] | None = None  # session id, where it would land
+        # a click shows the pop-up only once it is not the first half of a double-click (a pop-up
+        # open between the two clicks would swallow the second one)
+        self._click_timer = QTimer(self, singleShot=True)
+        self._click_timer.setInterval(QGuiApplication.styleHints().mouseDoubleClickInterval())
+        self._click_timer.timeout.connect(self._emit_click)
+        self._pending_click: tuple[int, QPoint] | None = None
 
     # data -------------------------------------------------------------------
     def set_content(self, columns: list[GridColumn], sessions: list[SessionView], closed: dict[date, str]) -> None:
@@ -113,11 +174,18 @@ class TimeGridView(QWidget):
             col = self.column_of(s)
             if col is not None:
                 per_column.setdefault(col, []).append(s)
-        self.blocks = []
+        packed = {}
         for col, items in per_column.items():
-            by_id = {s.id: s for s in items}
             spans = [(s.id, minutes_of(s.start), min(DAY_MINUTES, minutes_of(s.start) + s.minutes)) for s in items]
-            for p in pack_day(spans):
+            packed[col] = ({s.id: s for s in items}, pack_day(spans))
+        side_by_side = max((p.columns for _, placed in packed.values() for p in placed), default=1)
+        needed = int(GUTTER + max(1, len(self.columns)) * side_by_side * MIN_BLOCK_W)  # never slivers
+        if self.minimumWidth() != needed:
+            self.setMinimumWidth(needed)
+            g = self.grid()
+        self.blocks = []
+        for col, (by_id, placed) in packed.items():
+            for p in placed:
                 self.blocks.append(Block(col, p, by_id[p.key], QRectF(*g.block_rect(col, p))))
 
     def resizeEvent(self, event) -> None:
@@ -173,6 +241,7 @@ class TimeGridView(QWidget):
             r = QRectF(g.gutter + col * g.column_width + 2, g.y(a), g.column_width - 4, g.y(z) - g.y(a))
             p.fillRect(r, style.SELECTION_FILL)
             p.setPen(QPen(style.SELECTED_OUTLINE, 1.5))
+            p.setBrush(Qt.BrushStyle.NoBrush)  # an outline only: the fill above stays light
             p.drawRect(r)
             p.drawText(r.adjusted(4, 2, -2, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                        f"{a // 60:02d}:{a % 60:02d}\u2013{z // 60:02d}:{z % 60:02d}")
@@ -185,36 +254,42 @@ class TimeGridView(QWidget):
     def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts) -> None:
         s, r = b.session, b.rect
         base = style.practitioner_color(s.practitioner_color)
-        fill = {"open": style.tint(base, 0.28), "canceled": QColor("#e9ecf1")}.get(s.status, style.tint(base, 0.12))
-        p.fillRect(r, fill)
-        p.fillRect(QRectF(r.x(), r.y(), 4, r.height()), base)
-        status_color = style.STATUS_COLORS.get(s.status, style.TEXT)
+        look = block_look(s)
+        p.fillRect(r, QColor(look.fill))
+        p.fillRect(QRectF(r.x(), r.y(), 4 if r.width() > 16 else 2, r.height()), base)
+        status_color = QColor(look.status_color)
         closed = s.start.date() in self.closed
         p.setPen(QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine) if closed else QPen(base.darker(120), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(r)
         line_h = fonts.line_height
-        width = int(r.width() - 10)
-        symbol = style.STATUS_SYMBOLS[s.status]
+        left = 7 if r.width() > 24 else 3
+        width = int(r.width() - left - 3)
         room = int((r.height() - 2) // line_h)
-        if room < 2:
-            lines = [f"{s.title} {s.start:%H:%M}" if width < 120 else f"{symbol} {s.start:%H:%M} {s.title}"]
-        else:
-            badge = s.label + ("  \u26a0 closed" if closed else "")
-            title = s.title
-            if width > 300:  # a wide column (day view) has room for what the agenda would say
-                title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
-            lines = [f"{symbol} {s.start:%H:%M}\u2013{s.end:%H:%M}", title, s.service_name, badge]
-        canceled = s.status == "canceled"
         y = r.y() + 2
-        for i, text in enumerate(lines[:max(1, room)]):
-            name_line = i == 1 or len(lines) == 1
-            font, metrics = fonts.pick(bold=name_line, strike=name_line and canceled)
+        for i, text in enumerate(self.block_texts(b, fonts)):
+            name_line = i == 1 or room < 2
+            font, metrics = fonts.pick(bold=name_line, strike=name_line and look.strike)
             p.setFont(font)
             p.setPen(status_color if i in (0, 3) else style.TEXT)
-            p.drawText(QRectF(r.x() + 7, y, width, line_h), Qt.AlignmentFlag.AlignLeft,
-                       metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+            p.drawText(QRectF(r.x() + left, y, width, line_h), Qt.AlignmentFlag.AlignLeft, text)
             y += line_h
+
+    def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
+        """The text lines a block shows, as painted (elided to its width)."""
+        fonts = fonts or BlockFonts(self._small_font())
+        r = b.rect
+        left = 7 if r.width() > 24 else 3
+        width = int(r.width() - left - 3)
+        room = max(1, int((r.height() - 2) // fonts.line_height))
+        _, bold = fonts.pick(bold=True, strike=False)
+        lines = block_lines(b.session, width, room, bold, b.session.start.date() in self.closed)
+        return [bold.elidedText(t, Qt.TextElideMode.ElideRight, width) for t in lines[:room]]
+
+    def _small_font(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+        return small
 
     def _paint_now(self, p: QPainter, g: Grid) -> None:
         now: datetime = self._now()
@@ -222,10 +297,12 @@ class TimeGridView(QWidget):
             if c.day == now.date():
                 y = g.y(minutes_of(now))
                 x = g.gutter + i * g.column_width
+                p.save()  # the red brush must not reach what is drawn after (the drag selection)
                 p.setPen(QPen(style.NOW_LINE, 2))
                 p.drawLine(int(x), int(y), int(x + g.column_width), int(y))
                 p.setBrush(style.NOW_LINE)
                 p.drawEllipse(QRectF(x - 4, y - 4, 8, 8))
+                p.restore()
 
     # interaction ------------------------------------------------------------
     def _minute_at(self, y: float) -> float:
@@ -300,7 +377,8 @@ class TimeGridView(QWidget):
         self.ghost = None
         self.update()
         if not d["moved"]:
-            self.session_clicked.emit(b.session.id, event.globalPosition().toPoint())
+            self._pending_click = (b.session.id, event.globalPosition().toPoint())
+            self._click_timer.start()
             return
         col, start, end = d["target"]
         if (col, start, end) == (b.column, b.placed.start, b.placed.end):
@@ -309,6 +387,11 @@ class TimeGridView(QWidget):
         day = datetime.combine(c.day, time())
         self.move_requested.emit(b.session.id, day + timedelta(minutes=start), day + timedelta(minutes=end),
                                  c.practitioner_id)
+
+    def _emit_click(self) -> None:
+        pending, self._pending_click = self._pending_click, None
+        if pending is not None:
+            self.session_clicked.emit(*pending)
 
     def event(self, e) -> bool:
         if e.type() == QEvent.Type.ToolTip:
@@ -325,4 +408,6 @@ class TimeGridView(QWidget):
         b = self.block_at(pos.x(), pos.y())
         if b is not None:
             self._drag = None
+            self._click_timer.stop()
+            self._pending_click = None
             self.session_activated.emit(b.session.id)

@@ -18,6 +18,7 @@ class GridHeader(QWidget):
         self.setFixedHeight(HEADER_H)
         self._grid = grid
         self.today = None
+        self.x_offset = 0
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
@@ -27,6 +28,7 @@ class GridHeader(QWidget):
             p.end()
             return
         w = (self._grid.width() - GUTTER) / len(cols)
+        p.translate(-self.x_offset, 0)  # the grid scrolled sideways (many overlapping sessions)
         bold = QFont(self.font())
         bold.setBold(True)
         small = QFont(self.font())
@@ -66,7 +68,8 @@ class TimeGridPanel(QWidget):
         self.scroll = QScrollArea(objectName=f"{name}Scroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.horizontalScrollBar().valueChanged.connect(self._scrolled_sideways)
         self.scroll.setWidget(self.grid)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -74,6 +77,10 @@ class TimeGridPanel(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.scroll, 1)
         self._scrolled = False
+
+    def _scrolled_sideways(self, value: int) -> None:
+        self.header.x_offset = value
+        self.header.update()
 
     def set_content(self, columns, sessions, closed, today) -> None:
         self.header.today = today

@@ -1,0 +1,34 @@
+"""How a session's status is drawn on the calendar: symbol, colour, struck out or not.
+
+A cancellation that charged the client (a "Late Cancel" at 50%, SPEC 4.4) is drawn apart from a
+free one: no strike-through and its own symbol and colour, since the client still pays."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor
+
+from ...services.scheduling.session_views import SessionView
+from .. import style
+
+CHARGED_CANCEL_SYMBOL = "\u2298"  # ⊘: canceled, but charged
+CHARGED_CANCEL_COLOR = QColor("#b7791f")
+
+
+@dataclass(frozen=True)
+class StatusLook:
+    key: str  # open | completed | missed | canceled | charged_cancel
+    symbol: str
+    color: QColor
+    strike: bool  # a free cancellation is crossed out
+
+
+def charged(s: SessionView) -> bool:
+    return any((c.charge_cents or 0) > 0 for c in s.clients)
+
+
+def status_look(s: SessionView) -> StatusLook:
+    if s.status == "canceled" and charged(s):
+        return StatusLook("charged_cancel", CHARGED_CANCEL_SYMBOL, CHARGED_CANCEL_COLOR, False)
+    return StatusLook(s.status, style.STATUS_SYMBOLS[s.status], style.STATUS_COLORS.get(s.status, style.TEXT),
+                      s.status == "canceled")
