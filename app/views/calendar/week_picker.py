@@ -18,7 +18,7 @@ class WeekPractitionerPicker(QComboBox):
         self.setObjectName("weekPractitioner")
         self.setToolTip("Whose sessions the week view shows")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(14)
+        self.setMinimumContentsLength(20)
         # not the window's first focus: the calendar's one-key shortcuts (W, M, D, T) must reach it
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._calendar, self._settings = calendar, settings
