@@ -402,6 +402,7 @@ class MainWindow(QMainWindow):
     def open_clients(self) -> None:
         dialog = ClientListDialog(self.practice, self.actor, self.money, self)
         dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
+        dialog.finished.connect(lambda _r: dialog.booked and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
 
     def open_wages(self) -> None:
