@@ -44,7 +44,7 @@ INTRO = ("Completion types are the choices offered when a session is saved. Comp
          "Late Cancel that charges half.")
 MAP_STATUSES = (("canceled", "Canceled"), ("missed", "Missed"), ("completed", "Completed"))
 MODIFIERS = (("percentage", "Percentage of the cost and wage"), ("fixed", "Fixed amount"))
-CHECK, EDIT, SHOW, REMOVE = "\u2713", "Edit", "Description", "Remove"
+CHECK, EDIT, SHOW, REMOVE = "\u2713", "Edit", "About", "Remove"
 COL_ON, COL_LABEL, COL_EDIT, COL_SHOW, COL_REMOVE = 0, 1, 5, 6, 7
 MAX_PERCENT, MAX_FIXED = 1000, 100_000
 
@@ -110,11 +110,11 @@ class CustomStatusPanel(QWidget):
             RichColumn("On", lambda t: CHECK if t.enabled else "", color=lambda t: _GREEN,
                        tooltip=lambda t: "Offered: click to switch off" if t.enabled else "Not offered: click to "
                                                                                            "switch on"),
-            RichColumn("Label", lambda t: t.label, stretch=True,
+            RichColumn("Label", lambda t: t.label,  # whole: a label is at most 15 characters
                        tooltip=lambda t: "Click to switch on or off" if t.is_default else t.label),
             RichColumn("Map status", lambda t: t.base_status.capitalize()),
-            RichColumn("Client", lambda t: self._modifier_text(t, t.client_modifier), align_right=True),
-            RichColumn("Practitioner", lambda t: self._modifier_text(t, t.practitioner_modifier), align_right=True),
+            RichColumn("Charge", lambda t: self._modifier_text(t, t.client_modifier), align_right=True),
+            RichColumn("Wage", lambda t: self._modifier_text(t, t.practitioner_modifier), align_right=True),
             RichColumn("", lambda t: "" if t.is_default else EDIT,
                        tooltip=lambda t: "" if t.is_default else "Edit in the form on the left", color=lambda t: _BLUE),
             RichColumn("", lambda t: SHOW if t.description else "",
