@@ -337,12 +337,29 @@ def reopen_session(practice: Practice, actor: Actor, session_id: int) -> Session
 BULK_ACTIONS = ("complete", "reopen", "delete")
 
 
+def _bulk_early_warning(tx: Session, actor: Actor, practice: Practice, early: list[PracticeSession],
+                        label: str) -> Warning_:
+    """One warning naming the checked sessions that have not ended yet (at most five, then "and N more")."""
+    views = load_views(tx, actor, practice.tz, session_query(S.id.in_([s.id for s in early])))
+    named = [f"{v.start:%a %d %b %Y %H:%M} ({', '.join(c.name for c in v.clients) or v.service_name})"
+             for v in views[:5]]
+    more = f" and {len(views) - 5} more" if len(views) > 5 else ""
+    what = "This session has" if len(views) == 1 else f"These {len(views)} sessions have"
+    return Warning_(WarningCode.NOT_ENDED, f"{what} not ended yet: {'; '.join(named)}{more}. "
+                                           f"Mark {'it' if len(views) == 1 else 'them'} {label} anyway?")
+
+
 def bulk_action(practice: Practice, actor: Actor, session_ids: list[int], action: str,
-                type_id: int | None = None) -> list[SessionView]:
+                type_id: int | None = None, confirm: bool = True) -> list[SessionView]:
     """Apply one action to every checked session in one transaction: all or nothing (SPEC 4.2, 5.1).
-    Returns the sessions as they are afterwards (deleted ones included, marked)."""
+    Returns the sessions as they are afterwards (deleted ones included, marked).
+
+    SPEC 4.7, as in ``complete_session``: with ``confirm=False`` (a person's Submit), marking any
+    checked session completed or missed before it has ended raises NeedsConfirmation naming each
+    such session, and nothing is saved; repeated with ``confirm=True`` every early save is audited."""
     session_ids = validate.ids("sessions", session_ids)
     validate.optional_id("status", type_id)
+    validate.flag("confirm", confirm)
     require_front_desk(actor)
     validate.choice("action", action, BULK_ACTIONS)
     ids = list(dict.fromkeys(session_ids or []))
@@ -356,6 +373,13 @@ def bulk_action(practice: Practice, actor: Actor, session_ids: list[int], action
         if missing:
             raise NotFound("One of the chosen sessions no longer exists; it may have been deleted at another "
                            "workstation.")
+        if action == "complete":
+            early = {i: w for i in ids if (w := _not_ended(tx, practice, actor, rows[i], type_id, None))}
+            if early and not confirm:
+                label = _resolve(tx, actor, type_id, None)[1]
+                raise NeedsConfirmation([_bulk_early_warning(tx, actor, practice, [rows[i] for i in early], label)])
+            for i in early:
+                audit.record(tx, practice, actor, "session.saved_before_end", "session", i)
         for i in ids:
             if action == "complete":
                 _save_one(tx, practice, actor, rows[i], type_id, None)

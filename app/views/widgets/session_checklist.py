@@ -242,7 +242,8 @@ class SessionChecklist(QWidget):
             early = session_lists.not_ended(self.practice, self.actor, ids, action)
             if early and not self._confirm_early(early, action):
                 return
-            views = completion.bulk_action(self.practice, self.actor, ids, action.key, action.type_id)
+            views = completion.bulk_action(self.practice, self.actor, ids, action.key, action.type_id,
+                                           confirm=bool(early))  # the service asks too (SPEC 4.7)
         except ServiceError as exc:
             self.show_error(exc)
             return
