@@ -38,8 +38,7 @@ from ..services.people.capabilities import capabilities
 from ..services.scheduling import completion
 from ..services.scheduling.completion import CompletionTypeView, Override
 from ..services.scheduling.session_views import SessionView
-from . import style
-from .session_popup import names_text
+from .session_popup import names_text, status_html
 from .widgets.messages import error_text
 from .widgets.money_field import MoneyField
 
@@ -227,9 +226,7 @@ class CompletionDialog(QDialog):
             lines.append(escape(names_text(s)))  # the preview lists every client
         lines.append(f"{s.start:%a %d %b %Y}, {s.start:%H:%M}\u2013{s.end:%H:%M}")
         lines.append(escape(f"{s.service_name} \u00b7 {s.practitioner_name}"))
-        color = style.STATUS_COLORS.get(s.status, style.TEXT).name()
-        lines.append(f"Current status: <span style='color: {color}; font-weight: bold'>"
-                     f"{style.STATUS_SYMBOLS.get(s.status, '')} {escape(s.label)}</span>")
+        lines.append(f"Current status: {status_html(s)}")
         header = QLabel("<br>".join(lines), objectName="completionHeader", wordWrap=True)
         header.setTextFormat(Qt.TextFormat.RichText)
         return header

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from . import style
+from .calendar.status_look import status_text
 
 
 class DayAgenda(QWidget):
@@ -57,7 +58,7 @@ class DayAgenda(QWidget):
         for s in sessions:
             lines = [f"{s.start:%H:%M}\u2013{s.end:%H:%M}  {s.title}",
                      f"{s.service_name} · {s.practitioner_name}" + (f" · {s.location_name}" if s.location_name else ""),
-                     f"{style.STATUS_SYMBOLS[s.status]} {s.label}"]
+                     status_text(s)]
             if s.kind == "group":
                 lines.append(s.client_names)
             if s.public_note:

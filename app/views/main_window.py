@@ -20,6 +20,7 @@ from . import style
 from .calendar.calendar_panel import VIEWS, CalendarPanel
 from .calendar.filter_bar import FilterBar
 from .calendar.month_view import day_bounds
+from .calendar.status_look import legend_html
 from .calendar.week_picker import WeekPractitionerPicker
 from .change_password_dialog import ChangePasswordDialog
 from .client_list_dialog import ClientListDialog
@@ -593,7 +594,6 @@ def backup_problem(exc: ServiceError) -> str:
 
 def status_legend() -> str:
     """Rich text naming each status with its symbol and colour, as the calendar draws them."""
-    parts = [f'<span style="color:{style.STATUS_COLORS[k].name()}">{style.STATUS_SYMBOLS[k]} {k.capitalize()}</span>'
-             for k in ("open", "completed", "missed", "canceled")]
+    parts = [legend_html()]
     parts.append(f'<span style="color:{style.CLOSED_HATCH.name()}">\u26a0 practice closed</span>')
     return "&nbsp;&nbsp;".join(parts) + "&nbsp;&nbsp;&nbsp;"

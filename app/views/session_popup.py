@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from ..services.scheduling.session_views import SessionView
 from . import style
+from .calendar.status_look import status_html as look_html
 
 MAX_NAMES = 8  # a large group lists this many names, then "and n more"
 CLOSED_STYLE = "color: #c53030; font-weight: bold;"  # a session on a closure stands out (SPEC 7.3)
@@ -38,10 +39,8 @@ def closure_text(label: str) -> str:
 
 def status_html(s: SessionView) -> str:
     """The status as people read it, in the calendar's colour and symbol (e.g. '✓ Completed')."""
-    color = style.STATUS_COLORS.get(s.status, style.TEXT).name()
     override = " (cost override)" if s.cost_override and s.completion_label != "Cost override" else ""
-    return (f"<span style='color: {color}; font-weight: bold'>{style.STATUS_SYMBOLS.get(s.status, '')} "
-            f"{escape(s.label)}{override}</span>")
+    return look_html(s) + override
 
 
 def note_label(text: str, name: str, private: bool = False) -> QLabel:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from app.services.people import users
 from app.services.scheduling import completion, sessions
@@ -175,3 +175,25 @@ def test_the_sign_in_dialog_shows_its_whole_first_line(qtbot, practice):
     qtbot.keyClick(d.password, Qt.Key.Key_Return)
     assert d.user is not None and d.user.id == users.first_admin(practice).id
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_charged_cancellation_has_its_own_symbol_in_the_legend_agenda_and_popup(window, qtbot, admin):
+    """SPEC 4.4: a Late Cancel that charged the client reads apart from a free cancellation wherever
+    a status is shown, and the status bar's legend explains its symbol."""
+    from app.views.calendar.status_look import CHARGED_CANCEL_SYMBOL
+    from app.views.session_popup import status_html
+
+    p = window.practice
+    late = _late_cancel(p, admin)
+    grid = _week(window, qtbot)
+    charged_id, free_id = _block(grid, 9, TUE).session.id, _block(grid, 11, TUE).session.id
+    completion.complete_session(p, admin, charged_id, late.id, confirm=True)
+    completion.complete_session(p, admin, free_id, completion.type_by_key(p, "canceled").id)
+    legend = window.findChild(QLabel, "statusLegend").text()
+    assert CHARGED_CANCEL_SYMBOL in legend and "charged" in legend.lower()
+    charged, free = sessions.get_session(p, admin, charged_id), sessions.get_session(p, admin, free_id)
+    assert CHARGED_CANCEL_SYMBOL in status_html(charged) and CHARGED_CANCEL_SYMBOL not in status_html(free)
+    window.agenda.show_day(TUE, [charged, free])
+    texts = [window.agenda.list.item(i).text() for i in range(window.agenda.list.count())]
+    assert f"{CHARGED_CANCEL_SYMBOL} Late Cancel" in texts[0]
+    assert f"{style.STATUS_SYMBOLS['canceled']} Canceled" in texts[1]

@@ -5,6 +5,7 @@ free one: no strike-through and its own symbol and colour, since the client stil
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtGui import QColor
 
@@ -32,3 +33,22 @@ def status_look(s: SessionView) -> StatusLook:
         return StatusLook("charged_cancel", CHARGED_CANCEL_SYMBOL, CHARGED_CANCEL_COLOR, False)
     return StatusLook(s.status, style.STATUS_SYMBOLS[s.status], style.STATUS_COLORS.get(s.status, style.TEXT),
                       s.status == "canceled")
+
+
+def status_text(s: SessionView) -> str:
+    """The status as people read it, symbol first: '✓ Completed', '⊘ Late Cancel'."""
+    return f"{status_look(s).symbol} {s.label}"
+
+
+def status_html(s: SessionView, bold: bool = True) -> str:
+    """``status_text`` in the calendar's colour for that status."""
+    weight = "; font-weight: bold" if bold else ""
+    return f"<span style='color: {status_look(s).color.name()}{weight}'>{escape(status_text(s))}</span>"
+
+
+def legend_html() -> str:
+    """Each status with its symbol and colour as the calendar draws them, charged cancellations too."""
+    looks = [(style.STATUS_COLORS[k], style.STATUS_SYMBOLS[k], k.capitalize())
+             for k in ("open", "completed", "missed", "canceled")]
+    looks.append((CHARGED_CANCEL_COLOR, CHARGED_CANCEL_SYMBOL, "Canceled, charged"))
+    return "&nbsp;&nbsp;".join(f'<span style="color:{c.name()}">{sym} {escape(name)}</span>' for c, sym, name in looks)
