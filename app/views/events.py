@@ -9,3 +9,4 @@ class Events(QObject):
     sessions_changed = Signal()
     clients_changed = Signal()
     ledger_changed = Signal()
+    catalog_changed = Signal()  # practitioners, services, locations or completion types

@@ -53,8 +53,7 @@ class MainWindow(QMainWindow):
         self._fixed_today = today
         self.filter = SessionFilter()
 
-        pract = practitioners.list_practitioners(practice, self.actor)
-        pract = [p for p in pract if self.caps.works_on(p.id)]
+        pract = self._practitioners()
         self.calendar = CalendarPanel(self._fetch, self.now, pract)
         self.calendar.set_day_hours(conf["day_start_hour"], conf["day_end_hour"])
         self.agenda = DayAgenda()
@@ -87,6 +86,7 @@ class MainWindow(QMainWindow):
         self.calendar.session_activated.connect(self.open_session)
         self.events.sessions_changed.connect(self.calendar.reload)
         self.events.clients_changed.connect(self.calendar.reload)  # names on the calendar
+        self.events.catalog_changed.connect(self._reload_choices)
 
         geometry = self.settings.value("main/geometry")
         if geometry is not None:
@@ -302,8 +302,13 @@ class MainWindow(QMainWindow):
 
         if isinstance(start, date) and not isinstance(start, datetime):
             start, end = datetime.combine(start, time(9, 0)), None  # the service's own length
-        self._open(SessionDialog(self.practice, self.actor, start=start, end=end, practitioner_id=practitioner_id,
-                                 parent=self))
+        self._open_session_form(SessionDialog(self.practice, self.actor, start=start, end=end,
+                                              practitioner_id=practitioner_id, parent=self))
+
+    def _open_session_form(self, dialog) -> None:
+        """Like ``_open``; a client made with the form's New client… is announced at once."""
+        dialog.client_created.connect(lambda _client: self.events.clients_changed.emit())
+        self._open(dialog)
 
     def move_session(self, session_id: int, start: datetime, end: datetime, practitioner_id) -> None:
         try:
@@ -351,7 +356,7 @@ class MainWindow(QMainWindow):
             scope = ask_scope(self, "Edit")
             if scope is None:
                 return
-        self._open(SessionDialog(self.practice, self.actor, session=s, scope=scope, parent=self))
+        self._open_session_form(SessionDialog(self.practice, self.actor, session=s, scope=scope, parent=self))
 
     def delete_session(self, session_id: int) -> None:
         from ..services.scheduling import deletion
@@ -421,8 +426,22 @@ class MainWindow(QMainWindow):
         from .settings.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.practice, self.actor, self)
+        dialog.finished.connect(lambda _result: self.events.catalog_changed.emit())
         dialog.finished.connect(lambda _result: self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
+
+    def _practitioners(self) -> list:
+        """The practitioners whose calendars this user works on (a practitioner: only themself)."""
+        return [p for p in practitioners.list_practitioners(self.practice, self.actor) if self.caps.works_on(p.id)]
+
+    def _reload_choices(self) -> None:
+        """The filter bar's and week picker's lists after settings changed practitioners, services or
+        locations: no need to sign in again."""
+        pract = self._practitioners()
+        self.filter_bar.set_choices(pract, catalog.list_locations(self.practice, self.actor),
+                                    catalog.list_services(self.practice, self.actor))
+        self.week_picker.set_practitioners(pract)
+        self.calendar.practitioners = pract  # the day view's columns, one per practitioner
 
     def _apply_settings(self) -> None:
         conf = self.practice.settings()

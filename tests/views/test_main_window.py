@@ -126,3 +126,28 @@ def test_agenda_items_open_the_popup_and_the_empty_day_offers_to_add(window, qtb
     with qtbot.waitSignal(agenda.add_requested) as sig:
         qtbot.mouseClick(agenda.add_button, Qt.MouseButton.LeftButton)
     assert sig.args == [date(2026, 11, 25)]
+
+
+def test_closing_settings_refreshes_the_filter_lists_without_signing_in_again(window, qtbot):
+    """SPEC 1.3: a practitioner added (or archived) in Settings is offered (or no longer offered) in the
+    calendar's practitioner filter and week picker as soon as the settings window closes."""
+    from app.services.people import practitioners
+    from app.services.people.practitioners import PractitionerInput
+
+    p, admin = window.practice, window.actor
+    names = lambda combo: [combo.itemText(i) for i in range(combo.count())]  # noqa: E731
+    chosen = window.filter_bar.practitioner.findText(names(window.filter_bar.practitioner)[1])
+    window.filter_bar.practitioner.setCurrentIndex(chosen)  # a practitioner chosen stays chosen
+    kept = window.filter_bar.practitioner.currentText()
+    gone = next(x for x in practitioners.list_practitioners(p, admin) if x.name != kept)
+    window.open_settings_panels()
+    dialog = window.active_dialog
+    new = practitioners.create_practitioner(p, admin, PractitionerInput("Zora Quill", color="#aa3377"))
+    practitioners.set_archived(p, admin, gone.id, True)
+    assert "Zora Quill" not in names(window.filter_bar.practitioner)
+    dialog.reject()
+    assert "Zora Quill" in names(window.filter_bar.practitioner)
+    assert gone.name not in names(window.filter_bar.practitioner)
+    assert window.filter_bar.practitioner.currentText() == kept
+    assert "Week: Zora Quill" in names(window.week_picker)
+    assert new.id in [x.id for x in window.calendar.practitioners]

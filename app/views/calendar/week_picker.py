@@ -3,10 +3,10 @@ week is a row of slivers, so one practitioner is shown by default; the choice is
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox
 
 from ..style import practitioner_color
+from .filter_bar import fill
 
 KEY = "calendar/week_practitioner"
 MANY = 6  # more practitioners than this: the week opens on one of them
@@ -23,10 +23,7 @@ class WeekPractitionerPicker(QComboBox):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._calendar, self._settings = calendar, settings
         self.addItem("Week: everyone", None)
-        for p in practitioners:
-            swatch = QPixmap(12, 12)
-            swatch.fill(practitioner_color(p.color))
-            self.addItem(QIcon(swatch), f"Week: {p.name}", p.id)
+        fill(self, self._items(practitioners))
         saved = settings.value(KEY)
         index = 0
         if saved not in (None, "", "everyone"):
@@ -44,3 +41,14 @@ class WeekPractitionerPicker(QComboBox):
         pid = self.currentData()
         self._settings.setValue(KEY, "everyone" if pid is None else pid)
         self._calendar.set_week_practitioner(pid)
+
+    @staticmethod
+    def _items(practitioners) -> list:
+        return [(p.id, f"Week: {p.name}", practitioner_color(p.color)) for p in practitioners]
+
+    def set_practitioners(self, practitioners) -> None:
+        """Refill after settings changed the practitioners; the one shown stays while it exists."""
+        before = self.currentData()
+        fill(self, self._items(practitioners))
+        if self.currentData() != before:
+            self._changed(self.currentIndex())
