@@ -33,9 +33,11 @@ def notify_label(value: str) -> str:
 
 
 class ClientEditDialog(QDialog):
-    """``saved`` is the client as stored after Save, Archive or Restore (None until then)."""
+    """``saved`` is the client as stored after Save, Archive or Restore (None until then).
+    ``name`` pre-fills a new client's (first, last) name, e.g. what was typed in a search box."""
 
-    def __init__(self, practice, actor, client: ClientView | None = None, parent=None):
+    def __init__(self, practice, actor, client: ClientView | None = None, parent=None, *,
+                 name: tuple[str, str] = ("", "")):
         super().__init__(parent)
         self.setObjectName("clientEditDialog")
         self.practice, self.actor, self.client = practice, actor, client
@@ -117,8 +119,13 @@ class ClientEditDialog(QDialog):
             self.notes.setPlainText(client.notes)
         else:
             self.notify_by.setCurrentIndex(self.notify_by.findData("none"))
+            self.first_name.setText(name[0])
+            self.last_name.setText(name[1])
         self._loaded = self.form_input()
-        self.first_name.setFocus()
+        if client is None:  # the first field still to fill: with a whole name offered, the e-mail
+            next((f for f in (self.first_name, self.last_name) if not f.text()), self.email).setFocus()
+        else:
+            self.first_name.setFocus()
 
     def form_input(self) -> ClientInput:
         return ClientInput(

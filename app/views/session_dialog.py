@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,7 +32,8 @@ from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, sessions
 from ..services.scheduling.price_quote import quote
 from ..services.scheduling.session_views import SessionView
-from .widgets.client_picker import ClientPicker
+from .client_edit_dialog import ClientEditDialog
+from .widgets.client_picker import ClientPicker, name_from_search
 from .widgets.messages import confirm_warnings, error_text
 from .widgets.recurrence_panel import RecurrencePanel
 
@@ -165,7 +166,12 @@ def length_text(start: QTime, end: QTime) -> str:
 
 
 class SessionDialog(QDialog):
-    """``saved`` holds the sessions the service returned once the dialog is accepted."""
+    """``saved`` holds the sessions the service returned once the dialog is accepted.
+
+    ``client_created`` (a ClientView) is emitted as soon as New client… in the picker has created
+    a client, whether or not the session is then saved; the opener announces ``clients_changed``."""
+
+    client_created = Signal(object)
 
     def __init__(self, practice, actor, *, start: datetime | None = None, end: datetime | None = None,
                  practitioner_id: int | None = None, session: SessionView | None = None, scope: str = "this",
@@ -219,7 +225,9 @@ class SessionDialog(QDialog):
         if session is not None:  # an archived client of this session still shows (saving will say so)
             known = {c.id for c in client_list}
             client_list += [clients.get_client(practice, actor, c.id) for c in session.clients if c.id not in known]
-        self.clients = ClientPicker(client_list)
+        self.clients = ClientPicker(client_list, can_add=capabilities(actor).create_clients)
+        self.clients.new_client_requested.connect(self._new_client)
+        self.client_editor: ClientEditDialog | None = None  # while New client… is open
 
         self.public_note = self._note("sessionPublicNote", "Seen by everyone involved; printed on client documents")
         self.private_note = self._note("sessionPrivateNote", "Admin, staff and the practitioner only")
@@ -421,6 +429,20 @@ class SessionDialog(QDialog):
             return
         self.price.setText(f"Cost {self._money(q.cost_cents)} per client \u00b7 practitioner's wage "
                            f"{self._money(q.wage_cents)}" + (" (hourly, for this length)" if q.hourly else ""))
+
+    def _new_client(self) -> None:
+        """The client editor over this form, the search box's text offered as the name; the client
+        it creates comes back ticked in the picker. Cancel changes nothing."""
+        editor = ClientEditDialog(self.practice, self.actor, parent=self,
+                                  name=name_from_search(self.clients.search.text()) or ("", ""))
+        self.client_editor = editor
+        try:
+            if editor.exec() == QDialog.DialogCode.Accepted and editor.saved is not None:
+                self.clients.add_client(editor.saved)  # -> selection_changed: summary, checks
+                self.client_created.emit(editor.saved)
+        finally:
+            self.client_editor = None
+            editor.deleteLater()
 
     def _clear_error(self, *fields: str) -> None:
         """An error line goes once the field it named is changed."""

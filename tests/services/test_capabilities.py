@@ -6,6 +6,7 @@ import pytest
 
 from app.services import backups
 from app.services.errors import PermissionDenied
+from app.services.people import clients
 from app.services.people.capabilities import capabilities
 from app.services.practice import Actor
 
@@ -36,3 +37,15 @@ def test_spec_1_1_the_read_agrees_with_the_backup_service(practice, make, role):
         else:
             with pytest.raises(PermissionDenied):
                 call()
+
+
+@pytest.mark.parametrize(("role", "may"), [("admin", True), ("staff", True), ("practitioner", False)])
+def test_spec_1_1_create_clients_agrees_with_the_client_service(practice, make, role, may):
+    pr = make.practitioner()
+    actor = make.user(role, practitioner_id=pr.id if role == "practitioner" else None)
+    assert capabilities(actor).create_clients is may
+    if may:
+        clients.create_client(practice, actor, clients.ClientInput("Jane", "Doe"))
+    else:
+        with pytest.raises(PermissionDenied):
+            clients.create_client(practice, actor, clients.ClientInput("Jane", "Doe"))

@@ -18,6 +18,7 @@ class Capabilities:
     back_up: bool  # File > Back Up Now (admin, staff)
     restore: bool  # File > Restore From Backup (admin)
     manage_users: bool  # unlock a user, reset a password (admin)
+    create_clients: bool  # New client… in the session form; clients.create_client's rule (admin, staff)
     practitioner_id: int | None  # a practitioner works on their own sessions only; None = everyone's
 
     def works_on(self, practitioner_id: int | None) -> bool:
@@ -29,4 +30,4 @@ def capabilities(actor: Actor) -> Capabilities:
     admin, desk = actor.role == Role.ADMIN, actor.is_front_desk
     return Capabilities(front_desk=desk, settings=admin, override_cost=desk, confirm_warnings=desk,
                         see_balances=desk, back_up=desk, restore=admin, manage_users=admin,
-                        practitioner_id=None if desk else actor.practitioner_id)
+                        create_clients=desk, practitioner_id=None if desk else actor.practitioner_id)
