@@ -18,6 +18,7 @@ class Service(Base):
         CheckConstraint("kind IN ('fixed','hourly')", name="kind"),
         CheckConstraint("cost_cents >= 0 AND wage_cents >= 0", name="money"),
         CheckConstraint("default_minutes BETWEEN 5 AND 720", name="length"),
+        CheckConstraint("tax_rate_bp BETWEEN 0 AND 10000", name="tax"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,7 @@ class Service(Base):
     visibility: Mapped[str] = mapped_column(String(8), default="all")
     client_booking: Mapped[bool] = mapped_column(Boolean, default=False)
     default_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")  # a new session's length
+    tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # SPEC 9.3: 2000 = 20 %
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

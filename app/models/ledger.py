@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
 
-KINDS = ("charge", "wage", "payment", "refund")
-PAYMENT_METHODS = ("cash", "cheque", "card", "stripe")
+KINDS = ("charge", "wage", "payment", "refund", "writeoff")
+PAYMENT_METHODS = ("cash", "cheque", "card", "transfer", "stripe")
 
 
 class LedgerEntry(Base):
@@ -22,7 +22,7 @@ class LedgerEntry(Base):
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
-        CheckConstraint("kind IN ('charge','wage','payment','refund')", name="kind"),
+        CheckConstraint("kind IN ('charge','wage','payment','refund','writeoff')", name="kind"),
         CheckConstraint("(client_id IS NULL) <> (practitioner_id IS NULL)", name="one_party"),
         Index("ix_ledger_client", "client_id", "amount_cents"),
         Index("ix_ledger_practitioner", "practitioner_id", "effective_at", "amount_cents"),
@@ -36,7 +36,10 @@ class LedgerEntry(Base):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("practice_session.id"))
     amount_cents: Mapped[int] = mapped_column(Integer)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
-    method: Mapped[str | None] = mapped_column(String(10))  # payments: cash, cheque, card, stripe
+    method: Mapped[str | None] = mapped_column(String(10))  # payments: cash, cheque, card, transfer, stripe
+    reference: Mapped[str] = mapped_column(Text, default="", server_default="")  # a payment's cheque or transfer ref.
+    refund_of_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))  # a refund: of which payment
+    invoice_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"))  # an invoice's own line, tax
     memo: Mapped[str] = mapped_column(Text, default="")
     effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

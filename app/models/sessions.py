@@ -115,6 +115,7 @@ class Participant(Base):
 
     __tablename__ = "participant"
     __table_args__ = (UniqueConstraint("session_id", "client_id"),
+                      UniqueConstraint("package_sale_id", "package_slot"),
                       Index("ix_participant_client", "client_id", "session_id"),
                       CheckConstraint("status IN ('booked','removed','canceled_by_client','dropped')",
                                       name="status"))
@@ -128,6 +129,8 @@ class Participant(Base):
     price_cents: Mapped[int | None] = mapped_column(Integer)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    package_sale_id: Mapped[int | None] = mapped_column(ForeignKey("package_sale.id"))  # package mode (SPEC 6.3)
+    package_slot: Mapped[int | None] = mapped_column(Integer)  # which share of the sale's price
 
     session: Mapped[PracticeSession] = relationship(back_populates="participants")
 

@@ -45,6 +45,29 @@ def test_database_refuses_update_and_delete_of_ledger_rows(practice, admin, nove
     assert ledger.client_entries(practice, admin, client.id) == before
 
 
+def test_allocations_are_append_only_and_a_write_off_is_a_ledger_kind(practice, admin, november_session):
+    """SPEC 0.4, 9.3: allocations of payments to invoices are never edited either; migration 0006
+    kept the ledger's triggers when it rebuilt the table for write-offs."""
+    _, client, _ = november_session
+    with practice.engine.begin() as conn:
+        conn.execute(text("INSERT INTO invoice (client_id, status, note, total_cents, created_at) "
+                          "VALUES (:c, 'draft', '', 0, '2025-11-20 18:00:00')"), {"c": client.id})
+        conn.execute(text("INSERT INTO ledger_entry (kind, client_id, amount_cents, memo, reference, effective_at, "
+                          "created_at) VALUES ('writeoff', :c, 100, '', '', '2025-11-20', '2025-11-20')"),
+                     {"c": client.id})
+        conn.execute(text("INSERT INTO allocation (payment_id, invoice_id, amount_cents, created_at) "
+                          "SELECT max(l.id), max(i.id), 100, '2025-11-20' FROM ledger_entry l, invoice i"))
+    for sql in ("UPDATE allocation SET amount_cents = 0", "DELETE FROM allocation"):
+        with pytest.raises(DatabaseError, match="append-only"), practice.engine.begin() as conn:
+            conn.execute(text(sql))
+    with pytest.raises(DatabaseError, match="append-only"), practice.engine.begin() as conn:
+        conn.execute(text("DELETE FROM ledger_entry WHERE kind = 'writeoff'"))
+    with pytest.raises(DatabaseError), practice.engine.begin() as conn:
+        conn.execute(text("INSERT INTO ledger_entry (kind, client_id, amount_cents, memo, reference, effective_at, "
+                          "created_at) VALUES ('gift', :c, 100, '', '', '2025-11-20', '2025-11-20')"),
+                     {"c": client.id})
+
+
 def test_resave_next_month_leaves_last_months_wages_unchanged(practice, admin, november_session, clock):  # SPEC 0.4
     pr, client, s = november_session
     assert wages(practice, admin, pr.id, NOVEMBER) == 4000
