@@ -184,6 +184,9 @@ CALLS = {
     "users.list_users": (lambda w: users.list_users(w.p, w.admin), lambda d, w: ()),
     "users.set_user_active": (lambda w, *a: users.set_user_active(w.p, w.admin, *a),
                               lambda d, w: (arg(d, w.staff.user_id), maybe(d, False))),
+    "users.update_user": (lambda w, *a: users.update_user(w.p, w.admin, a[0], display_name=a[1], role=a[2],
+                                                          practitioner_id=a[3]), lambda d, w: (
+        arg(d, w.staff.user_id), maybe(d, "Desk"), maybe(d, "staff"), maybe(d, None, nullable=True))),
     "clients.create_client": (lambda w, *a: clients.create_client(w.p, w.admin, *a),
                               lambda d, w: (whole_or_junk(d, None, client_input),)),
     "clients.update_client": (lambda w, *a: clients.update_client(w.p, w.admin, *a),

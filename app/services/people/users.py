@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...models import Practitioner, Setting, User
+from ...models.enums import Role
 from ...models.people import ROLES
 from .. import audit, validate
 from ..errors import LoginFailed, NotFound, PermissionDenied, RuleViolation, ValidationError
@@ -209,22 +211,57 @@ def login(practice: Practice, username: str, password: str) -> UserView:
         return _view(user)
 
 
+def _check_role_link(role: str, practitioner_id: int | None) -> None:
+    """A practitioner login is linked to exactly one practitioner; an admin or front desk login to none
+    (SPEC 1.1). ``role`` and ``practitioner_id`` are already checked for type."""
+    if role == Role.PRACTITIONER and practitioner_id is None:
+        raise ValidationError("practitioner", "a practitioner login must be linked to a practitioner")
+    if role != Role.PRACTITIONER and practitioner_id is not None:
+        raise ValidationError("practitioner", "only a practitioner login is linked to a practitioner; "
+                                              "choose None, or make the role Practitioner")
+
+
+def _check_practitioner_free(tx, practitioner_id: int, user_id: int | None = None) -> None:
+    """The practitioner a login is being linked to exists, is not archived, and no other active user
+    (than ``user_id``) signs in as them. Read inside the write transaction, so two desks cannot both
+    link the same practitioner."""
+    pract = tx.get(Practitioner, practitioner_id)
+    if pract is None:
+        raise ValidationError("practitioner", "does not exist (it may have been removed at another "
+                                              "workstation); choose one from the list")
+    if pract.archived_at is not None:
+        raise ValidationError("practitioner", f"{pract.name} is archived; restore them under Practitioners "
+                                              "first, or choose another practitioner")
+    other = tx.scalar(select(User).where(User.practitioner_id == practitioner_id, User.active.is_(True),
+                                         User.id != (user_id or 0)).order_by(User.id).limit(1))
+    if other is not None:
+        raise ValidationError("practitioner", f"{pract.name} already signs in as {other.username!r}; "
+                                              "switch that login off first, or choose another practitioner")
+
+
+def _another_active_admin(tx, user_id: int) -> bool:
+    """Whether an active admin other than ``user_id`` exists (the practice must keep one)."""
+    return tx.scalar(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True),
+                                           User.id != user_id).limit(1)) is not None
+
+
 def create_user(practice: Practice, actor: Actor, username: str, display_name: str, role: str,
                 password: str, practitioner_id: int | None = None) -> UserView:
+    """Admin: add a login (SPEC 1.1). A practitioner login is linked to a practitioner who is not archived
+    and has no other active login; an admin or front desk login to none. Audited (``user.create``)."""
     require_role(actor, "admin")
     username = _clean_username(username)
     display_name = validate.text("display name", display_name, 120)
     validate.choice("role", role, ROLES)
     _check_password(password)
     validate.optional_id("practitioner", practitioner_id)
-    if role == "practitioner" and practitioner_id is None:
-        raise ValidationError("practitioner", "a practitioner login must be linked to a practitioner")
+    _check_role_link(role, practitioner_id)
     password_hash = hash_password(password)  # the slow part, before the write lock is taken
     with practice.uow() as tx:
         if _username_taken(tx, username):
             raise ValidationError("username", f"{username!r} is already taken (names are compared ignoring case)")
-        if practitioner_id is not None and tx.get(Practitioner, practitioner_id) is None:
-            raise ValidationError("practitioner", "no such practitioner")
+        if practitioner_id is not None:
+            _check_practitioner_free(tx, practitioner_id)
         user = User(username=username, display_name=display_name, role=role,
                     password_hash=password_hash, practitioner_id=practitioner_id,
                     created_at=practice.clock.now(), failed_logins=0, active=True)
@@ -278,7 +315,7 @@ def can_manage_users(actor: Actor) -> bool:
 
 def _require_user_manager(actor: Actor) -> None:
     if not can_manage_users(actor):
-        raise PermissionDenied("Only an administrator can unlock a user or reset a password.")
+        raise PermissionDenied("Only an administrator can manage users.")
 
 
 def unlock_user(practice: Practice, actor: Actor, user_id: int) -> UserView:
@@ -330,13 +367,80 @@ def set_user_active(practice: Practice, actor: Actor, user_id: int, active: bool
         if not active and user.active:
             if user.id == actor.user_id:
                 raise RuleViolation("You cannot switch off your own account while you are signed in with it.")
-            if user.role == "admin" and not tx.scalar(select(User.id).where(
-                    User.role == "admin", User.active.is_(True), User.id != user.id).limit(1)):
+            if user.role == Role.ADMIN and not _another_active_admin(tx, user.id):
                 raise RuleViolation("This is the practice's only active administrator; add another "
                                     "administrator before switching this one off.")
         if user.active != active:
             user.active = active
             audit.record(tx, practice, actor, "user.activate" if active else "user.deactivate", "user", user.id)
+        return _view(user, practice.clock.now())
+
+
+class Keep(Enum):
+    """The default of ``update_user``'s fields: leave this one as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+def _practitioner_name(tx, practitioner_id: int | None) -> str | None:
+    """How the audit log names a linked practitioner: by name, as the session audit names clients."""
+    return None if practitioner_id is None else tx.get(Practitioner, practitioner_id).name
+
+
+def update_user(practice: Practice, actor: Actor, user_id: int, *, display_name: str | Keep = KEEP,
+                role: str | Keep = KEEP, practitioner_id: int | None | Keep = KEEP) -> UserView:
+    """Admin: change a user's display name, role or linked practitioner (SPEC 1.1); a field not given
+    stays as it is. The user name and the password are not changed here (``reset_password``).
+
+    A practitioner login is linked to a practitioner who exists, is not archived and has no other active
+    login (checked when the link or the role changes, so a user whose practitioner was archived later can
+    still be renamed); an admin or front desk login has no link: changing the role away from practitioner
+    without naming a practitioner drops the link. The practice's last active administrator keeps the
+    administrator role (``RuleViolation``), as ``set_user_active`` keeps them switched on. One
+    transaction, audited as ``user.update`` with each changed field's value before and after; nothing
+    changes, and nothing is audited, when the values are the ones stored. A demoted admin who is signed
+    in keeps the role they signed in with until they sign out."""
+    _require_user_manager(actor)
+    validate.whole("user", user_id, 1, 2**63 - 1)
+    if display_name is not KEEP:
+        display_name = validate.text("display name", display_name, 120)
+    if role is not KEEP:
+        role = Role(validate.choice("role", role, ROLES))
+    if practitioner_id is not KEEP:
+        practitioner_id = validate.optional_id("practitioner", practitioner_id)
+    with practice.uow() as tx:
+        user = tx.get(User, user_id)
+        if user is None:
+            raise NotFound("That user does not exist.")
+        new_role = user.role if role is KEEP else role
+        if practitioner_id is KEEP:  # the link stays while the role does; another role has none
+            practitioner_id = user.practitioner_id if new_role == Role.PRACTITIONER else None
+        _check_role_link(new_role, practitioner_id)
+        if new_role == Role.PRACTITIONER and (user.role, user.practitioner_id) != (new_role, practitioner_id):
+            _check_practitioner_free(tx, practitioner_id, user.id)
+        if user.role == Role.ADMIN and new_role != Role.ADMIN and user.active \
+                and not _another_active_admin(tx, user.id):
+            if user.id == actor.user_id:
+                raise RuleViolation("You are the practice's only active administrator, so your role stays "
+                                    "Administrator. Make another user an administrator first.")
+            raise RuleViolation(f"{user.display_name} is the practice's only active administrator, so their "
+                                "role stays Administrator. Make another user an administrator first.")
+        changes = {}
+        if display_name is not KEEP and display_name != user.display_name:
+            changes["name"] = {"before": user.display_name, "after": display_name}
+            user.display_name = display_name
+        if new_role != user.role:
+            changes["role"] = {"before": user.role, "after": str(new_role)}
+            user.role = str(new_role)
+        if practitioner_id != user.practitioner_id:
+            changes["practitioner"] = {"before": _practitioner_name(tx, user.practitioner_id),
+                                       "after": _practitioner_name(tx, practitioner_id)}
+            user.practitioner_id = practitioner_id
+        if changes:
+            audit.record(tx, practice, actor, "user.update", "user", user.id, changes=changes)
         return _view(user, practice.clock.now())
 
 
