@@ -4,6 +4,10 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+# Formatting lives in the neutral app.money_format so that app/documents (which imports no
+# services) prints amounts exactly as the app shows them; re-exported here for services and views.
+from ...money_format import currency_digits, format_money
+
 
 def div_half_up(numerator: int, denominator: int) -> int:
     """numerator / denominator rounded half away from zero, in integers only."""
@@ -34,13 +38,6 @@ def split_exact(total: int, parts: int) -> list[int]:
 
 
 MAX_MAJOR_UNITS = 10_000_000  # SPEC 0.1: one amount is at most 10,000,000.00 in major units
-
-
-def currency_digits(currency: str = "USD") -> int:
-    """How many minor-unit digits the currency has (babel): USD 2, JPY 0, KWD 3."""
-    from babel.numbers import get_currency_precision
-
-    return get_currency_precision(currency)
 
 
 def max_amount(currency: str = "USD") -> int:
@@ -101,10 +98,3 @@ def parse_amount(text: str, locale: str = "en_US", currency: str = "USD") -> int
         raise ValueError(f"{shown} is more than the largest amount allowed, "
                          f"{format_money(max_amount(currency), currency, locale)}")
     return int(value.scaleb(digits).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def format_money(cents: int, currency: str = "USD", locale: str = "en_US") -> str:
-    """Minor units of ``currency`` shown in ``locale`` (babel): 12000 USD -> '$120.00'; 1200 JPY -> '¥1,200'."""
-    from babel.numbers import format_currency
-
-    return format_currency(Decimal(cents).scaleb(-currency_digits(currency)), currency, locale=locale)
