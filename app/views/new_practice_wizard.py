@@ -9,13 +9,10 @@ At first start (no practice yet) the first page also offers the demo practice an
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -31,38 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.errors import ServiceError, ValidationError
-from ..services.money.amounts import currency_digits, format_money
 from ..services.people import users
 from .widgets.messages import error_label, error_text
+from .widgets.money_locale import CodeBox, currency_choices, locale_choices, sample_html
 from .widgets.timezone_box import TimeZoneBox
 
 SUFFIX = ".sqlite"  # the practice file's ending, as the demo's and the README's
 OPEN_DEMO, OPEN_FILE = 2, 3  # exec() results besides Accepted / Rejected
-SAMPLE_MAJOR_HUNDREDTHS = 123450  # the sample amount: 1,234.50
 
 
 # the choices -----------------------------------------------------------------------------------------------
-@cache
-def currency_choices() -> list[tuple[str, str]]:
-    """Currencies in use today (legal tender somewhere), as (code, "EUR — Euro")."""
-    from babel import Locale
-    from babel.numbers import get_currency_name, get_territory_currencies
-
-    codes = {c for t in Locale("en").territories for c in get_territory_currencies(t, tender=True)}
-    return [(c, f"{c} \u2014 {get_currency_name(c, locale='en')}") for c in sorted(codes)]
-
-
-@cache
-def locale_choices() -> list[tuple[str, str]]:
-    """Languages with a region (how amounts and dates are written), as ("de_DE", "German (Germany) — de_DE")."""
-    from babel import Locale
-    from babel.localedata import locale_identifiers
-
-    ids = [i for i in locale_identifiers() if re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", i)]
-    shown = [(i, f"{Locale.parse(i).get_display_name('en')} \u2014 {i}") for i in ids]
-    return sorted(shown, key=lambda pair: pair[1].casefold())
-
-
 def computer_locale() -> str:
     """The computer's language and region if babel knows it, else en_US."""
     from PySide6.QtCore import QLocale
@@ -89,50 +64,6 @@ def file_name_for(practice_name: str) -> str:
     """A file name made from the practice's name: letters, digits, spaces, dashes."""
     stem = " ".join(re.sub(r"[^\w\- ]+", " ", practice_name).split())[:60]
     return (stem or "My Practice") + SUFFIX
-
-
-def sample_amount(currency: str, locale: str) -> str | None:
-    """1,234.50 in ``currency`` written as ``locale`` writes it; None if either is not known."""
-    try:
-        users.check_new_practice(currency=currency, locale=locale)
-    except ValidationError:
-        return None
-    digits = currency_digits(currency)
-    minor = SAMPLE_MAJOR_HUNDREDTHS * 10 ** digits // 100
-    return format_money(minor, currency, locale)
-
-
-class CodeBox(QComboBox):
-    """An editable list of codes with their names; typing any part of either finds it. ``code()`` is
-    the chosen code, or what was typed (the check then says what is wrong with it)."""
-
-    def __init__(self, choices: list[tuple[str, str]], upper: bool, objectName: str):
-        super().__init__(objectName=objectName)
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMaxVisibleItems(12)
-        self._upper = upper
-        for code, text in choices:
-            self.addItem(text, code)
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
-
-    def code(self) -> str:
-        text = self.currentText().strip()
-        found = self.findText(text)
-        if found >= 0:
-            return self.itemData(found)
-        typed = text.partition("\u2014")[0].strip()
-        return typed.upper() if self._upper else typed
-
-    def set_code(self, code: str) -> None:
-        found = self.findData(code)
-        if found >= 0:
-            self.setCurrentIndex(found)
-        else:
-            self.setEditText(code)
 
 
 # the pages ---------------------------------------------------------------------------------------------
@@ -336,9 +267,7 @@ class NewPracticeWizard(QWizard):
         self._show_sample()
 
     def _show_sample(self) -> None:
-        shown = sample_amount(self.currency.code(), self.locale.code())
-        self.sample.setText(f"<b style='font-size: 13pt'>{shown}</b>" if shown
-                            else "<span style='color:#4a5568'>(choose a currency and a language)</span>")
+        self.sample.setText(sample_html(self.currency.code(), self.locale.code()))
 
     def _show_summary(self) -> None:
         path = Path(self.path.text().strip() or ".")
