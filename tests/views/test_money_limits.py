@@ -21,7 +21,7 @@ from app.services.money import ledger
 from app.services.money.amounts import format_money
 from app.services.scheduling import sessions
 from app.views.completion_dialog import CompletionDialog
-from app.views.practice_settings_dialog import PracticeSettingsDialog
+from app.views.settings.settings_dialog import SettingsDialog
 from app.views.widgets.money_field import MoneyField
 
 SHOTS = Path(os.environ.get("PRACTICE_SHOTS", "/tmp/work/shots"))
@@ -49,50 +49,58 @@ def shoot(widget, name: str) -> None:
         widget.grab().save(str(SHOTS / name))
 
 
-@pytest.fixture
-def settings_dialog(qtbot, practice, admin):
-    d = PracticeSettingsDialog(practice, admin)
+def session_control(qtbot, practice, admin):
+    """Settings > Session control with the minimum threshold chosen: (the window, the panel)."""
+    d = SettingsDialog(practice, admin, page="control")
     qtbot.addWidget(d)
     d.show()
     qtbot.waitExposed(d)
-    d.prepayment.setCurrentIndex(d.prepayment.findData("threshold"))
-    return d
+    panel = d.panels["control"]
+    panel.radios["threshold"].setChecked(True)
+    return d, panel
 
 
-# SPEC 0.1, 0.5: the practice settings threshold
+@pytest.fixture
+def settings_dialog(qtbot, practice, admin):
+    return session_control(qtbot, practice, admin)
+
+
+# SPEC 0.1, 0.5: the session control threshold
 @pytest.mark.parametrize(("text", "says"), HUGE_AND_MALFORMED)
 def test_settings_threshold_refuses_huge_or_malformed_amounts(qtbot, practice, admin, settings_dialog, text, says):
-    d = settings_dialog
+    window, panel = settings_dialog
     before = practice_settings.get_settings(practice, admin)
-    retype(qtbot, d.threshold, text)
-    message = d.findChild(QLabel, "settingsThresholdMessage")
-    assert message is d.threshold.message
+    retype(qtbot, panel.threshold, text)
+    message = panel.findChild(QLabel, "sessionControlThresholdMessage")
+    assert message is panel.threshold.message
     assert message.isVisible() and message.text().startswith("Minimum threshold: ") and says in message.text()
-    assert d.threshold.shows_invalid
-    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
-    assert d.isVisible() and message.isVisible() and says in message.text()
+    assert panel.threshold.shows_invalid
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert window.isVisible() and message.isVisible() and says in message.text()
     assert practice_settings.get_settings(practice, admin) == before
     if text == "99999999":
         qtbot.wait(50)  # let the layout take the wrapped message in
-        shoot(d, "money-field-settings-huge.png")
-    retype(qtbot, d.threshold, "200")  # a good amount clears the message and saves
-    assert not message.isVisible() and not d.threshold.shows_invalid
-    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+        shoot(window, "money-field-settings-huge.png")
+    retype(qtbot, panel.threshold, "200")  # a good amount clears the message and saves
+    assert not message.isVisible() and not panel.threshold.shows_invalid
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     assert practice_settings.get_settings(practice, admin)["threshold_cents"] == 20000
 
 
 def test_an_empty_threshold_is_named_under_the_field(qtbot, practice, admin, settings_dialog):
-    settings_dialog.threshold.clear()
-    qtbot.mouseClick(settings_dialog.save_button, Qt.MouseButton.LeftButton)
-    assert settings_dialog.threshold.message.text() == "Minimum threshold: enter an amount"
-    assert settings_dialog.threshold.message.isVisible() and settings_dialog.isVisible()
+    window, panel = settings_dialog
+    panel.threshold.clear()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert panel.threshold.message.text() == "Minimum threshold: enter an amount"
+    assert panel.threshold.message.isVisible() and window.isVisible()
     assert practice.settings()["prepayment_mode"] == "open"
 
 
 def test_the_largest_amount_itself_is_taken(qtbot, practice, admin, settings_dialog):
-    retype(qtbot, settings_dialog.threshold, "10,000,000.00")
-    assert not settings_dialog.threshold.message.isVisible()
-    qtbot.mouseClick(settings_dialog.save_button, Qt.MouseButton.LeftButton)
+    _window, panel = settings_dialog
+    retype(qtbot, panel.threshold, "10,000,000.00")
+    assert not panel.threshold.message.isVisible()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     assert practice_settings.get_settings(practice, admin)["threshold_cents"] == 10_000_000 * 100
 
 
@@ -103,10 +111,7 @@ def test_the_largest_amount_itself_is_taken(qtbot, practice, admin, settings_dia
 ])
 def test_the_threshold_uses_the_currency_digits(qtbot, practice, admin, currency, locale, good, cents, bad):
     practice_settings.update_settings(practice, admin, currency=currency, locale=locale)
-    d = PracticeSettingsDialog(practice, admin)
-    qtbot.addWidget(d)
-    d.show()
-    d.prepayment.setCurrentIndex(d.prepayment.findData("threshold"))
+    _window, d = session_control(qtbot, practice, admin)
     retype(qtbot, d.threshold, bad)
     assert d.threshold.message.isVisible()
     qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)

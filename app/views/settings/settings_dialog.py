@@ -1,7 +1,9 @@
 """Settings (admin, SPEC 1.5): one window holding the settings panels as pages, chosen from a list
-on the left: users and roles, practitioners, services, locations, custom session status and session
-control. Each panel saves through its services on its own Save; ``changed`` is True once anything
-was saved, so the main window refreshes what it shows when the window closes."""
+on the left: the practice (name, address, time zone, money, working hours), users and roles,
+practitioners, services, locations, custom session status and session control. Each panel saves
+through its services on its own Save; ``changed`` is True once anything was saved and
+``practice_changed`` once the Practice page was, so the main window refreshes what it shows when the
+window closes."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -15,12 +17,14 @@ from PySide6.QtWidgets import (
 
 from .custom_status_panel import CustomStatusPanel
 from .locations_panel import LocationsPanel
+from .practice_panel import PracticePanel
 from .practitioners_panel import PractitionersPanel
 from .services_panel import ServicesPanel
 from .session_control_panel import SessionControlPanel
 from .users_panel import UsersPanel
 
 PAGES = (
+    ("practice", "Practice", PracticePanel),
     ("users", "Users and roles", UsersPanel),
     ("practitioners", "Practitioners", PractitionersPanel),
     ("services", "Services", ServicesPanel),
@@ -35,17 +39,18 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
+        self.practice, self.actor = practice, actor
         self.changed = False
+        self.practice_changed = False
         self.nav = QListWidget(objectName="settingsPages")
         self.stack = QStackedWidget(objectName="settingsStack")
         self.panels = {}
         for key, title, cls in PAGES:
-            panel = cls(practice, actor)
-            panel.changed.connect(self._mark_changed)
-            panel.changed.connect(self._refresh_others)
-            self.panels[key] = panel
+            self.panels[key] = self._make(cls)
             self.nav.addItem(title)
-            self.stack.addWidget(panel)
+            self.stack.addWidget(self.panels[key])
+        self.panels["practice"].changed.connect(self._mark_practice_changed)
+        self.panels["practice"].money_changed.connect(self._remake_pages)
         self.nav.setStyleSheet("QListWidget::item { padding: 7px 10px; }")
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -64,8 +69,29 @@ class SettingsDialog(QDialog):
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
 
+    def _make(self, cls):
+        panel = cls(self.practice, self.actor)
+        panel.changed.connect(self._mark_changed)
+        panel.changed.connect(self._refresh_others)
+        return panel
+
     def _mark_changed(self) -> None:
         self.changed = True
+
+    def _mark_practice_changed(self) -> None:
+        self.practice_changed = True
+
+    def _remake_pages(self) -> None:
+        """A new currency or locale: the other pages are made again, so their amounts are read and
+        written in it (a money field typed in the old currency would store the wrong minor units)."""
+        for key, _title, cls in PAGES:
+            if key == "practice":
+                continue
+            old, index = self.panels[key], self.stack.indexOf(self.panels[key])
+            self.panels[key] = self._make(cls)
+            self.stack.insertWidget(index, self.panels[key])
+            self.stack.removeWidget(old)
+            old.deleteLater()
 
     def _refresh_others(self) -> None:
         """A new practitioner or service shows on the other pages at once (user links, custom wages)."""
