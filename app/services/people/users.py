@@ -215,10 +215,9 @@ def _check_role_link(role: str, practitioner_id: int | None) -> None:
     """A practitioner login is linked to exactly one practitioner; an admin or front desk login to none
     (SPEC 1.1). ``role`` and ``practitioner_id`` are already checked for type."""
     if role == Role.PRACTITIONER and practitioner_id is None:
-        raise ValidationError("practitioner", "a practitioner login must be linked to a practitioner")
+        raise ValidationError("practitioner", "must be chosen for a practitioner login")
     if role != Role.PRACTITIONER and practitioner_id is not None:
-        raise ValidationError("practitioner", "only a practitioner login is linked to a practitioner; "
-                                              "choose None, or make the role Practitioner")
+        raise ValidationError("practitioner", "must be None unless the role is Practitioner")
 
 
 def _check_practitioner_free(tx, practitioner_id: int, user_id: int | None = None) -> None:
