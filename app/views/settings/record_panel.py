@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.errors import ServiceError
-from ..widgets.record_table import (
+from ..widgets.record_table import (  # Stack: re-exported for the panels that import it from here
     FieldErrors,
     RecordsModel,
+    Stack,  # noqa: F401
     done_label,
     heading,
     muted,
@@ -189,15 +190,3 @@ def name_text(row) -> str:
 
 def yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
-
-
-class Stack(QWidget):
-    """A plain vertical box widget (for a form row holding more than one widget)."""
-
-    def __init__(self, *widgets, parent=None):
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        for w in widgets:
-            layout.addWidget(w)

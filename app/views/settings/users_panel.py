@@ -1,12 +1,12 @@
 """Settings > Users and roles (SPEC 1.1, 1.2): who can sign in, with which role (administrator,
-front desk, practitioner linked to their practitioner record). Add a user; switch an account off
-(never deleted: their name stays on what they did) or on; unlock a user after too many wrong
-passwords; reset a forgotten password. The services check that the actor is an admin."""
+front desk, practitioner linked to their practitioner record). Add a user; edit one's name, role and
+linked practitioner (Edit… or a double-click: ``UserEditDialog``); switch an account off (never
+deleted: their name stays on what they did) or on; unlock a user after too many wrong passwords;
+reset a forgotten password. The services check that the actor is an admin."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -24,6 +24,7 @@ from ..widgets.record_table import (
     FieldErrors,
     RecordsModel,
     RichColumn,
+    Stack,
     done_label,
     heading,
     muted,
@@ -31,13 +32,14 @@ from ..widgets.record_table import (
     select_where,
     selected_row,
 )
-from .record_panel import Stack, button
+from ..widgets.user_fields import UserFields
+from .record_panel import button
+from .user_edit_dialog import UserEditDialog
 
 INTRO = ("Administrators manage everything including these settings; front desk staff handle sessions, "
          "clients and payments; a practitioner sees and saves their own sessions. "
          f"After {users.MAX_FAILED_LOGINS} wrong passwords in a row a user is locked out for "
          f"{int(users.LOCKOUT.total_seconds() // 60)} minutes: Unlock lets them try again now.")
-ROLES = (("staff", "Front desk"), ("practitioner", "Practitioner"), ("admin", "Administrator"))
 
 
 class UsersPanel(QWidget):
@@ -58,12 +60,15 @@ class UsersPanel(QWidget):
         ], self)
         self.table = records_table(self.model, "usersTable")
         self.table.selectionModel().selectionChanged.connect(self._picked)
+        self.table.doubleClicked.connect(lambda _index: self.edit_user())
+        self.edit_button = button("Edit\u2026", "userEdit", self.edit_user)
         self.unlock_button = button("Unlock", "userUnlock", self.unlock)
         self.reset_button = button("Reset Password\u2026", "userResetPassword", self.reset_password)
         self.active_button = button("Switch Off", "userActive", self.toggle_active)
         self.errors = FieldErrors("users")
         self.done = done_label("usersDone")
         actions = QHBoxLayout()
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.unlock_button)
         actions.addWidget(self.reset_button)
         actions.addWidget(self.active_button)
@@ -76,23 +81,16 @@ class UsersPanel(QWidget):
 
         self.add_errors = FieldErrors("newUser")
         self.username = QLineEdit(objectName="newUserName", maxLength=64)
-        self.display_name = QLineEdit(objectName="newUserDisplayName", maxLength=120)
-        self.role = QComboBox(objectName="newUserRole")
-        for value, text in ROLES:
-            self.role.addItem(text, value)
-        self.practitioner = QComboBox(objectName="newUserPractitioner")
+        username_error = self.add_errors.line("Username", "username")  # first, as the first field
+        self.fields = UserFields("newUser", self.add_errors)
+        self.display_name, self.role, self.practitioner = (self.fields.display_name, self.fields.role,
+                                                           self.fields.practitioner)
         self.password = QLineEdit(objectName="newUserPassword", echoMode=QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(f"at least {users.MIN_PASSWORD} characters")
         self.add_button = button("Add User", "newUserAdd", self.add_user)
-        self.role.currentIndexChanged.connect(self._role_changed)
         form = QFormLayout()
-        form.addRow("User name", Stack(self.username, self.add_errors.line("Username", "username")))
-        form.addRow("Name", Stack(self.display_name, self.add_errors.line("Display", "display name")))
-        form.addRow("Role", Stack(self.role, self.add_errors.line("Role", "role")))
-        self.practitioner_hint = muted("A practitioner login sees that practitioner's sessions.",
-                                       "newUserPractitionerHint")
-        form.addRow("Practitioner", Stack(self.practitioner, self.practitioner_hint,
-                                          self.add_errors.line("Practitioner", "practitioner")))
+        form.addRow("User name", Stack(self.username, username_error))
+        self.fields.add_rows(form)
         form.addRow("Password", Stack(self.password, self.add_errors.line("Password", "password")))
         box = QGroupBox("Add a user", objectName="newUserBox")
         inner = QVBoxLayout(box)
@@ -131,14 +129,7 @@ class UsersPanel(QWidget):
             pract, rows = [], []
             self.errors.show(exc)
         self.practitioner_names = {p.id: p.name for p in pract}
-        current = self.practitioner.currentData()
-        self.practitioner.clear()
-        self.practitioner.addItem("None", None)
-        for p in pract:
-            if not p.archived:
-                self.practitioner.addItem(p.name, p.id)
-        self.practitioner.setCurrentIndex(max(0, self.practitioner.findData(current)))
-        self._role_changed()
+        self.fields.set_practitioners(pract)
         self.model.set_rows(rows)
         if select_id is not None:
             select_where(self.table, lambda u: u.id == select_id)
@@ -149,17 +140,11 @@ class UsersPanel(QWidget):
 
     def _picked(self, *_args) -> None:
         u = self.selected()
+        self.edit_button.setEnabled(u is not None)
         self.unlock_button.setEnabled(u is not None and u.locked_until is not None)
         self.reset_button.setEnabled(u is not None)
         self.active_button.setEnabled(u is not None and u.id != self.actor.user_id)
         self.active_button.setText("Switch On" if u is not None and not u.active else "Switch Off")
-
-    def _role_changed(self) -> None:
-        linked = self.role.currentData() == "practitioner"
-        self.practitioner.setEnabled(linked)
-        self.practitioner_hint.setVisible(linked)
-        if not linked:
-            self.practitioner.setCurrentIndex(0)
 
     # --- actions ------------------------------------------------------------------------------
     def add_user(self) -> None:
@@ -175,6 +160,25 @@ class UsersPanel(QWidget):
             field.clear()
         self.reload(made.id)
         self._say(f"{made.display_name} can now sign in as {made.username}.")
+        self.changed.emit()
+
+    def edit_user(self) -> None:
+        u = self.selected()
+        if u is None:
+            return
+        self.errors.clear()
+        self.done.hide()
+        dialog = UserEditDialog(self.practice, self.actor, u, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        saved = dialog.saved
+        dialog.deleteLater()
+        if not accepted or saved is None:
+            return
+        self.reload(saved.id)
+        said = f"{saved.display_name} is saved."
+        if saved.id == self.actor.user_id and saved.role != self.actor.role:
+            said += " Your new role applies from your next sign-in."
+        self._say(said)
         self.changed.emit()
 
     def unlock(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ...services.errors import ServiceError, ValidationError
 from .messages import error_label, error_text
@@ -130,3 +130,15 @@ def done_label(name: str) -> QLabel:
     label.setStyleSheet("color: #276749;")
     label.hide()
     return label
+
+
+class Stack(QWidget):
+    """A plain vertical box widget (for a form row holding more than one widget)."""
+
+    def __init__(self, *widgets, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for w in widgets:
+            layout.addWidget(w)
