@@ -96,7 +96,17 @@ def guess_passwords(practice, _actor, guesses, username, barrier, tally):
         _call(tally, users.login, practice, username, guess)
 
 
-WORKERS = {f.__name__: f for f in (complete_each, delete_each, book_each, create_users, guess_passwords)}
+def allocate_each(practice, actor, allocations, _unused, barrier, tally):
+    """``allocations`` = (payment id, invoice id, cents) for each try."""
+    from app.services.money import payments
+
+    for payment_id, invoice_id, cents in allocations:
+        barrier.wait()
+        _call(tally, payments.allocate, practice, actor, payment_id, invoice_id, cents)
+
+
+WORKERS = {f.__name__: f for f in (complete_each, delete_each, book_each, create_users, guess_passwords,
+                                   allocate_each)}
 
 
 def _worker(index, path, busy_timeout_ms, actor, job, items, extra, barrier, out):
@@ -143,6 +153,18 @@ def other_desk_saving(path):
     finally:
         conn.execute("ROLLBACK")
         conn.close()
+
+
+def issue_each(practice, actor, invoice_ids, _unused, barrier, tally):
+    """Issues each draft invoice in turn (SPEC 9.1: two desks never share or skip a number)."""
+    from app.services.money import invoices
+
+    for invoice_id in invoice_ids:
+        barrier.wait()
+        _call(tally, invoices.issue_invoice, practice, actor, invoice_id)
+
+
+WORKERS[issue_each.__name__] = issue_each  # defined apart from the others, with the invoices
 
 
 # -- a workstation killed in the middle of its work ---------------------------------------------

@@ -11,12 +11,11 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ...models import Client, LedgerEntry, PracticeSession, Practitioner
-from ...models.ledger import PAYMENT_METHODS
-from .. import audit, validate
-from ..errors import ValidationError
+from ...models import LedgerEntry, PracticeSession, Practitioner
+from .. import validate
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
+from . import payments
 
 
 def live_entries_for_sessions(tx: Session, session_ids: list[int]) -> list[LedgerEntry]:
@@ -76,25 +75,11 @@ class EntryView:
 
 def record_payment(practice: Practice, actor: Actor, client_id: int, amount_cents: int, method: str,
                    memo: str = "") -> EntryView:
-    """A client's payment raises their balance (SPEC 9.3)."""
-    validate.an_id("client", client_id), validate.practice_amount("amount", amount_cents, practice)
-    require_front_desk(actor)
-    validate.cents("amount", amount_cents)
-    if amount_cents == 0:
-        raise ValidationError("amount", "must be more than zero")
-    validate.choice("method", method, PAYMENT_METHODS)
-    memo = validate.text("memo", memo, 500, required=False)
-    with practice.uow() as tx:
-        if tx.get(Client, client_id) is None:
-            raise ValidationError("client", "no such client")
-        now = practice.clock.now()
-        e = LedgerEntry(kind="payment", client_id=client_id, amount_cents=amount_cents, method=method, memo=memo,
-                        effective_at=now, created_at=now, created_by=actor.user_id)
-        tx.add(e)
-        tx.flush()
-        audit.record(tx, practice, actor, "payment.record", "client", client_id, amount_cents=amount_cents,
-                     method=method)
-        return _entry_view(e)
+    """A client's payment raises their balance (SPEC 9.3). The first entry point, kept for its callers:
+    ``payments.record_payment`` received today and allocated oldest due first; gives back the entry."""
+    p = payments.record_payment(practice, actor, client_id, amount_cents, method, memo=memo).payment
+    return EntryView(p.id, p.kind, p.amount_cents, None, None, p.method, p.memo, p.effective_at, p.created_at,
+                     p.created_by)
 
 
 def _entry_view(e: LedgerEntry) -> EntryView:
