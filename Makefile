@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint screenshot clean installer installer-check
+.PHONY: run test lint screenshot clean installer installer-check pdf-tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Practice Desk needs Python 3.11 or newer")'
@@ -18,8 +18,21 @@ run: $(STAMP)
 	@$(PY) installer/check_qt_libs.py  # Qt's xcb libraries: installs them as root, else prints the command
 	$(PY) -m app --demo
 
-test: $(STAMP)
+test: $(STAMP) pdf-tools
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# pdftoppm (poppler-utils) draws PDF pages as PNGs for tests/documents. Installed when missing and
+# we are root with apt-get (as CI is); otherwise say how, and those tests skip saying why.
+PDFTOPPM_HINT := pdftoppm (poppler-utils) is missing, so the PDF page pictures of tests/documents are skipped; install it with: sudo apt-get install -y poppler-utils
+pdf-tools:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing poppler-utils (pdftoppm) for the PDF tests"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq poppler-utils >/dev/null 2>&1 \
+	      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq poppler-utils >/dev/null 2>&1; } \
+	      || echo "$(PDFTOPPM_HINT)"; \
+	  else echo "$(PDFTOPPM_HINT)"; fi; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests benchmarks
