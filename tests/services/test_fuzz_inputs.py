@@ -26,12 +26,13 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.money import ledger
+from app.services.money import ledger, payments
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
 from app.services.scheduling.recurrence import RecurrenceInput
 from tests.services.fingerprint import fingerprint
+from tests.services.invoice_rows import issued
 
 EXAMPLES = int(os.environ.get("PRACTICE_FUZZ_EXAMPLES", "30"))
 NY = ZoneInfo("America/New_York")
@@ -134,6 +135,17 @@ def world(practice, admin, make):
 
 
 # -- the calls ------------------------------------------------------------------------------------
+def money(w):
+    """(invoice, payment, allocation) of the world's client, made once per world, before the first
+    example that needs them takes its fingerprint: an issued $80.00 invoice with $50.00 allocated
+    from a $70.00 Stripe payment (so $30.00 due, $20.00 left)."""
+    if not hasattr(w, "money"):
+        inv = issued(w.p, w.client, 8000, date(2025, 12, 1))
+        paid = payments.record_payment(w.p, w.admin, w.client, 7000, "stripe", allocate=[(inv, 5000)])
+        w.money = (inv, paid.payment.id, paid.allocations[0].id)
+    return w.money
+
+
 def session_input(d, w):
     return sessions.SessionInput(
         start=maybe(d, datetime(2026, 3, 2, 10)), end=maybe(d, datetime(2026, 3, 2, 11)),
@@ -300,6 +312,26 @@ CALLS = {
         maybe(d, w.client), arg(d, 5000), maybe(d, "cash"), maybe(d, ""))),
     "ledger.client_balance": (lambda w, *a: ledger.client_balance(w.p, w.admin, *a), lambda d, w: (arg(d, w.client),)),
     "ledger.client_entries": (lambda w, *a: ledger.client_entries(w.p, w.admin, *a), lambda d, w: (arg(d, w.client),)),
+    "payments.record_payment": (lambda w, *a: payments.record_payment(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, w.client), arg(d, 500), maybe(d, "cash"), arg(d, date(2025, 12, 30), nullable=True), maybe(d, ""),
+        maybe(d, ""), arg(d, "none"))),
+    "payments.record_payment[chosen]": (lambda w, *a: payments.record_payment(
+        w.p, w.staff, a[0], a[1], "card", allocate=[(a[2], a[3])]), lambda d, w: (
+        maybe(d, w.client), arg(d, 500), maybe(d, money(w)[0]), arg(d, 100))),
+    "payments.allocate": (lambda w, *a: payments.allocate(w.p, w.staff, *a), lambda d, w: (
+        maybe(d, money(w)[1]), maybe(d, money(w)[0]), arg(d, 100))),
+    "payments.take_back_allocation": (lambda w, *a: payments.take_back_allocation(w.p, w.admin, *a),
+                                      lambda d, w: (arg(d, money(w)[2]), arg(d, "wrong invoice"))),
+    "payments.refund_payment": (lambda w, *a: payments.refund_payment(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, money(w)[1]), arg(d, 100), arg(d, "overpaid"))),
+    "payments.write_off": (lambda w, *a: payments.write_off(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, w.client), arg(d, 100), arg(d, "goodwill"), arg(d, money(w)[0], nullable=True))),
+    "payments.client_credit": (lambda w, *a: payments.client_credit(w.p, w.admin, *a),
+                               lambda d, w: (arg(d, w.client),)),
+    "payments.payment_history": (lambda w, *a: payments.payment_history(w.p, w.admin, *a),
+                                 lambda d, w: (arg(d, w.client), arg(d, False))),
+    "payments.payment_detail": (lambda w, *a: payments.payment_detail(w.p, w.admin, *a),
+                                lambda d, w: (arg(d, money(w)[1]),)),
     "ledger.practitioner_wages": (lambda w, *a: ledger.practitioner_wages(w.p, w.pract, *a), lambda d, w: (
         arg(d, datetime(2026, 1, 1, tzinfo=UTC)), arg(d, datetime(2026, 3, 1)))),
     # settings, audit, backups
@@ -358,7 +390,7 @@ def test_every_public_service_is_fuzzed():
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
-               "deletion": deletion, "ledger": ledger, "practice_settings": practice_settings, "audit": audit,
+               "deletion": deletion, "ledger": ledger, "payments": payments, "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
@@ -366,6 +398,8 @@ def test_every_public_service_is_fuzzed():
         "sessions.local_to_utc", "sessions.local_span", "sessions.scope_targets", "participants.book",
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",
         "ledger.live_entries_for_sessions", "ledger.reverse_session_entries", "ledger.post_session_entries",
+        "payments.allocated_to_invoice", "payments.amount_due_sql", "payments.amounts_due",  # take a tx
+        "payments.money_left", "payments.credit_of", "payments.take_back_invoice_allocations",
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",
         "backups.before_upgrade_path", "backups.parse_name", "backups.list_backups", "backups.backup_now",
         "backups.auto_backup", "backups.daily_backup_due", "backups.auto_backup_if_due",
