@@ -32,6 +32,7 @@ class PrepaymentMode(StrEnum):
     OPEN = "open"  # SPEC 6.1
     THRESHOLD = "threshold"  # SPEC 6.2
     CREDIT = "credit"  # SPEC 6.4
+    PACKAGE = "package"  # SPEC 6.3
 
 
 class Scope(StrEnum):
@@ -49,4 +50,5 @@ class WarningCode(StrEnum):
     CLOSURE = "closure"
     PREPAYMENT_THRESHOLD = "prepayment.threshold"
     PREPAYMENT_CREDIT = "prepayment.credit"
+    PREPAYMENT_PACKAGE = "prepayment.package"  # SPEC 6.3: nothing left of the client's packages
     NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended
