@@ -35,6 +35,17 @@ class PrepaymentMode(StrEnum):
     PACKAGE = "package"  # SPEC 6.3
 
 
+class InvoiceStatus(StrEnum):
+    """An invoice's status as shown (SPEC 9.1). Stored: draft, issued, cancelled; partly paid and paid
+    are an issued invoice's allocations covering part or all of its total."""
+
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PARTLY_PAID = "partly paid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
 class Scope(StrEnum):
     """Which sessions of a series an edit, move or delete reaches (SPEC 3.4)."""
 
@@ -50,5 +61,4 @@ class WarningCode(StrEnum):
     CLOSURE = "closure"
     PREPAYMENT_THRESHOLD = "prepayment.threshold"
     PREPAYMENT_CREDIT = "prepayment.credit"
-    PREPAYMENT_PACKAGE = "prepayment.package"  # SPEC 6.3: nothing left of the client's packages
     NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended

@@ -28,6 +28,12 @@ DEFAULT_SETTINGS = {
     "day_end_hour": 20,
     "prepayment_mode": "open",  # SPEC 6: open | threshold | credit
     "threshold_cents": 0,
+    # invoices and credit notes (SPEC 9.1, 9.2): numbers, terms and what every invoice prints
+    "invoice_number_format": "{year}-{seq:04d}",  # 2026-0001
+    "credit_note_number_format": "CN-{year}-{seq:04d}",  # CN-2026-0001
+    "payment_terms_days": 14,  # due date = issue date + this
+    "payment_instructions": "",  # e.g. the bank account to pay into
+    "tax_note": "",  # the practice's tax id, or its tax exemption note
 }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from ..models import Setting
-from ..models.enums import PrepaymentMode
 from . import audit, validate
 from .errors import ValidationError
+from .money import numbering
 from .people.permissions import require_role
 from .practice import DEFAULT_SETTINGS, Actor, Practice
 
@@ -26,9 +26,19 @@ def _check(key: str, value, currency: str = "USD"):
     if key in ("day_start_hour", "day_end_hour"):
         return validate.whole(key.replace("_", " "), value, 0, 24)
     if key == "prepayment_mode":
-        return validate.choice("prepayment mode", value, tuple(PrepaymentMode))
+        return validate.choice("prepayment mode", value, ("open", "threshold", "credit"))
     if key == "threshold_cents":
         return validate.amount("minimum threshold", value, currency)
+    if key == "invoice_number_format":  # SPEC 9.1: {year} and {seq}, e.g. {year}-{seq:04d}
+        return numbering.check_format("invoice number format", value)
+    if key == "credit_note_number_format":
+        return numbering.check_format("credit note number format", value)
+    if key == "payment_terms_days":
+        return validate.whole("payment terms", value, 0, 365)
+    if key == "payment_instructions":
+        return validate.text("payment instructions", value, 1000, required=False)
+    if key == "tax_note":
+        return validate.text("tax id or exemption note", value, 300, required=False)
     raise ValidationError(key[:40], "is not a practice setting")
 
 
@@ -44,6 +54,10 @@ def update_settings(practice: Practice, actor: Actor, **changes) -> dict:
     merged = {**practice.settings(), **clean}
     if merged["day_start_hour"] >= merged["day_end_hour"]:
         raise ValidationError("day end hour", "must be after the day start hour")
+    if (numbering.format_number(merged["invoice_number_format"], 2026, 1)
+            == numbering.format_number(merged["credit_note_number_format"], 2026, 1)):
+        raise ValidationError("credit note number format", "must differ from the invoice number format "
+                                                           "(e.g. CN-{year}-{seq:04d})")
     with practice.uow() as tx:
         for k, v in clean.items():
             tx.merge(Setting(key=k, value=json.dumps(v)))
