@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.money import ledger, payments
+from app.services.money import ledger, payments, reports
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
@@ -332,6 +332,18 @@ CALLS = {
                                  lambda d, w: (arg(d, w.client), arg(d, False))),
     "payments.payment_detail": (lambda w, *a: payments.payment_detail(w.p, w.admin, *a),
                                 lambda d, w: (arg(d, money(w)[1]),)),
+    "reports.balances": (lambda w, *a: reports.balances(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
+    "reports.ageing": (lambda w, *a: reports.ageing(w.p, w.staff, *a), lambda d, w: (arg(d, date(2026, 1, 31)),)),
+    "reports.wages": (lambda w, *a: reports.wages(w.p, w.pract, *a), lambda d, w: (
+        arg(d, date(2026, 1, 1)), arg(d, date(2026, 3, 31)))),
+    "reports.wage_sessions": (lambda w, *a: reports.wage_sessions(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, w.practitioner), arg(d, date(2026, 1, 1)), arg(d, date(2026, 3, 31)))),
+    "reports.revenue": (lambda w, *a: reports.revenue(w.p, w.admin, *a), lambda d, w: (
+        arg(d, date(2026, 1, 1)), arg(d, date(2026, 3, 31)), maybe(d, "service"))),
+    "reports.figure_entries": (lambda w, *a: reports.figure_entries(w.p, w.admin, *a), lambda d, w: (
+        reports.Figure(maybe(d, "revenue"), client_id=maybe(d, w.client), practitioner_id=maybe(d, w.practitioner),
+                       first_day=arg(d, date(2026, 1, 1)), last_day=arg(d, date(2026, 3, 31)),
+                       by=maybe(d, "month"), key=maybe(d, "2026-02")), arg(d, 100))),
     "ledger.practitioner_wages": (lambda w, *a: ledger.practitioner_wages(w.p, w.pract, *a), lambda d, w: (
         arg(d, datetime(2026, 1, 1, tzinfo=UTC)), arg(d, datetime(2026, 3, 1)))),
     # settings, audit, backups

@@ -1,0 +1,133 @@
+"""Accounting reports (SPEC 9.4): balances and available credit, ageing as of a date by days past
+due with credit apart, wages with the sessions behind them, revenue by month, service and
+practitioner; every figure adds up to its ledger lines."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.services.errors import PermissionDenied, ValidationError
+from app.services.money import ledger, payments, reports
+from app.services.money.reports import Figure
+from app.services.scheduling import completion
+from tests.services.invoice_rows import issued
+
+
+def done(practice, admin, s, key="completed"):
+    return completion.complete_session(practice, admin, s.id, completion.type_by_key(practice, key).id)
+
+
+@pytest.fixture
+def books(practice, admin, make, clock):
+    """Ann: two $80 sessions saved (Nov 20, Dec 3), one open $60 hourly hour, paid $100.
+    Bo: one $80 session saved Dec 3 by Dr. Two (wage $40 each), paid nothing."""
+    clock.at = datetime(2025, 12, 15, 18, tzinfo=UTC)
+    therapy, yoga = make.service("Therapy", cost=8000, wage=4000), make.service("Yoga", kind="hourly", cost=6000)
+    one, two = make.practitioner("Dr. One"), make.practitioner("Dr. Two")
+    ann, bo = make.client("Ann", "Lee"), make.client("Bo", "Ray")
+    [a1] = make.session(datetime(2025, 11, 20, 10), datetime(2025, 11, 20, 11), therapy, one, [ann])
+    [a2] = make.session(datetime(2025, 12, 3, 10), datetime(2025, 12, 3, 11), therapy, one, [ann])
+    make.session(datetime(2025, 12, 20, 10), datetime(2025, 12, 20, 11), yoga, one, [ann])
+    [b1] = make.session(datetime(2025, 12, 3, 12), datetime(2025, 12, 3, 13), therapy, two, [bo])
+    for s in (a1, a2, b1):
+        done(practice, admin, s)
+    payments.record_payment(practice, admin, ann.id, 10000, "cash", allocate="none")
+    return dict(ann=ann, bo=bo, one=one, two=two, therapy=therapy, yoga=yoga, a1=a1, a2=a2, b1=b1)
+
+
+def test_balances_open_charges_available_and_unallocated_credit(practice, admin, books):  # SPEC 6, 9.4
+    rows = {r.name: r for r in reports.balances(practice, admin)}
+    ann, bo = rows["Ann Lee"], rows["Bo Ray"]
+    assert (ann.balance_cents, ann.open_charges_cents, ann.available_cents) == (-6000, 6000, -12000)
+    assert ann.unallocated_cents == 10000
+    assert (bo.balance_cents, bo.available_cents, bo.unallocated_cents) == (-8000, -8000, 0)
+    for r in rows.values():  # every balance is its ledger sum
+        assert r.balance_cents == ledger.client_balance(practice, admin, r.client_id)
+        assert r.balance_cents == sum(e.amount_cents for e in reports.figure_entries(
+            practice, admin, Figure("balance", client_id=r.client_id)))
+
+
+def test_ageing_by_days_past_due_with_credit_apart(practice, admin, books, make):  # SPEC 9.4
+    ann, bo = books["ann"], books["bo"]
+    as_of = date(2025, 12, 31)
+    issued(practice, bo, 1000, date(2025, 12, 31))  # due today: current
+    issued(practice, bo, 2000, date(2025, 12, 30))  # 1 day past due
+    issued(practice, bo, 3000, date(2025, 12, 1))  # 30 days
+    issued(practice, bo, 4000, date(2025, 11, 30))  # 31 days
+    issued(practice, bo, 5000, date(2025, 10, 2))  # 90 days
+    issued(practice, bo, 6000, date(2025, 10, 1))  # 91 days
+    issued(practice, ann, 7000, date(2026, 1, 15), issue_date=date(2026, 1, 1))  # issued after: not yet owed
+    inv = issued(practice, ann, 8000, date(2025, 12, 1), issue_date=date(2025, 11, 1))
+    payments.record_payment(practice, admin, ann.id, 3000, "card", allocate=[(inv, 3000)])
+    rows = {r.name: r for r in reports.ageing(practice, admin, as_of)}
+    assert rows["Bo Ray"].buckets_cents == (1000, 5000, 4000, 5000, 6000)
+    assert rows["Bo Ray"].total_cents == 21000 and rows["Bo Ray"].unallocated_cents == 0
+    assert rows["Ann Lee"].buckets_cents == (0, 5000, 0, 0, 0)  # 8000 less 3000 paid, 30 days
+    assert rows["Ann Lee"].unallocated_cents == 10000  # the earlier payment, apart
+    before = {r.name: r for r in reports.ageing(practice, admin, date(2025, 11, 30))}
+    assert before["Ann Lee"].buckets_cents == (8000, 0, 0, 0, 0)  # the allocation was made later
+
+
+def test_wages_per_period_with_the_sessions_behind_them(practice, admin, books):  # SPEC 9.4
+    one, two = books["one"], books["two"]
+    dec = {r.name: r for r in reports.wages(practice, admin, date(2025, 12, 1), date(2025, 12, 31))}
+    assert (dec["Dr. One"].wages_cents, dec["Dr. One"].sessions) == (4000, 1)
+    assert (dec["Dr. Two"].wages_cents, dec["Dr. Two"].sessions) == (4000, 1)
+    behind = reports.wage_sessions(practice, admin, one.id, date(2025, 11, 1), date(2025, 12, 31))
+    assert [(w.session_id, w.amount_cents, w.clients, w.service_name) for w in behind] == [
+        (books["a1"].id, 4000, "Ann Lee", "Therapy"), (books["a2"].id, 4000, "Ann Lee", "Therapy")]
+    lines = reports.figure_entries(practice, admin, Figure("wages", practitioner_id=two.id,
+                                                           first_day=date(2025, 12, 1), last_day=date(2025, 12, 31)))
+    assert sum(e.amount_cents for e in lines) == dec["Dr. Two"].wages_cents
+
+
+def test_revenue_by_month_service_and_practitioner_adds_up_to_its_lines(practice, admin, books):  # SPEC 9.4
+    first, last = date(2025, 10, 1), date(2025, 12, 31)
+    by_month = reports.revenue(practice, admin, first, last, "month")
+    assert [(r.key, r.label, r.charged_cents) for r in by_month] == [
+        ("2025-10", "October 2025", 0), ("2025-11", "November 2025", 8000), ("2025-12", "December 2025", 16000)]
+    assert [(r.label, r.charged_cents) for r in reports.revenue(practice, admin, first, last, "service")] == [
+        ("Therapy", 24000)]
+    assert [(r.label, r.charged_cents) for r in reports.revenue(practice, admin, first, last, "practitioner")] == [
+        ("Dr. One", 16000), ("Dr. Two", 8000)]
+    for by, rows in (("month", by_month), ("practitioner", reports.revenue(practice, admin, first, last,
+                                                                            "practitioner"))):
+        for r in rows:
+            lines = reports.figure_entries(practice, admin, Figure("revenue", first_day=first, last_day=last,
+                                                                   by=by, key=r.key))
+            assert -sum(e.amount_cents for e in lines) == r.charged_cents
+
+
+def test_a_correction_lands_in_the_month_it_was_made(practice, admin, books, clock):  # SPEC 0.4, 9.4
+    clock.at = datetime(2026, 1, 10, 15, tzinfo=UTC)
+    done(practice, admin, books["a1"], "canceled")  # November's session re-saved in January
+    rows = {r.key: r.charged_cents for r in reports.revenue(practice, admin, date(2025, 11, 1),
+                                                             date(2026, 1, 31), "month")}
+    assert rows == {"2025-11": 8000, "2025-12": 16000, "2026-01": -8000}
+
+
+def test_who_may_read_which_report(practice, admin, books, make):
+    staff, doc = make.user("staff"), make.user("practitioner", practitioner_id=books["one"].id)
+    assert reports.balances(practice, staff)
+    with pytest.raises(PermissionDenied):
+        reports.balances(practice, doc)
+    with pytest.raises(PermissionDenied):
+        reports.revenue(practice, staff, date(2025, 1, 1), date(2025, 12, 31))
+    mine = reports.wages(practice, doc, date(2025, 12, 1), date(2025, 12, 31))
+    assert [r.name for r in mine] == ["Dr. One"]  # a practitioner sees only their own (SPEC 1.1)
+    with pytest.raises(PermissionDenied):
+        reports.wage_sessions(practice, doc, books["two"].id, date(2025, 12, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda p, a: reports.revenue(p, a, date(2025, 12, 31), date(2025, 12, 1)), "to"),
+    (lambda p, a: reports.revenue(p, a, date(2025, 1, 1), date(2025, 12, 31), "week"), "by"),
+    (lambda p, a: reports.ageing(p, a, "2025-12-31"), "as of"),
+    (lambda p, a: reports.figure_entries(p, a, Figure("revenue", first_day=date(2025, 1, 1),
+                                                      last_day=date(2025, 2, 1), by="service", key="x")), "key"),
+])
+def test_bad_input_names_the_field(practice, admin, call, field):  # SPEC 0.5
+    with pytest.raises(ValidationError) as e:
+        call(practice, admin)
+    assert e.value.field == field
