@@ -1,9 +1,10 @@
 """Invoice rows written straight through the models, for tests of payments and allocations.
 
-This stands in for ``app.services.money.invoices.issue_invoice`` until tests can use it (it was being
-written at the same time): an issued invoice here is only what payments read — its client, status,
-number (year and sequence), issue and due dates and frozen total — with no lines and no charges in
-the ledger. Tests that need the whole invoice (lines, session charges, numbering) use the service.
+This stands in for ``app.services.money.invoices.issue_invoice`` until tests can use it (the two were
+written at the same time; ``test_payments.test_paying_invoices_issued_by_the_invoice_service`` now
+uses the service). An invoice here is only what payments read — its client, status, number (year and
+sequence), issue and due dates and frozen total — with no lines and no charges in the ledger, so a
+test can choose any due date or total. Tests that need the whole invoice use the service.
 """
 from __future__ import annotations
 

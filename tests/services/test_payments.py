@@ -1,7 +1,8 @@
 """Payments, allocations, take-backs, refunds and write-offs (SPEC 9.3, 0.4, 0.5, 6).
 
 Issued invoices come from ``tests/services/invoice_rows.py`` (rows written through the models) where
-the test is about payments only; see that module.
+the test is about payments only; ``test_paying_invoices_issued_by_the_invoice_service`` goes through
+``invoices.create_draft`` and ``issue_invoice`` from the session charges to the paid invoice.
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from sqlalchemy import func, select
 
 from app.models import Allocation, LedgerEntry
 from app.services import audit
-from app.services.errors import NotFound, PermissionDenied, ValidationError
-from app.services.money import ledger, payments
+from app.services.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from app.services.money import invoices, ledger, payments
 from app.services.money.payments import HistoryKind
 from app.services.scheduling import completion
 from tests.races import race, raw_errors
@@ -332,10 +333,12 @@ def test_bad_input_to_the_other_writes_names_the_field(practice, admin, ann):  #
 def charged(practice, admin, make, client, n, cost=8000):
     """``n`` completed sessions of ``client`` in December 2025: n charges of ``cost``."""
     svc, pr = make.service(cost=cost, wage=4000), make.practitioner()
-    done = completion.type_by_key(practice, "completed").id
+    done, ids = completion.type_by_key(practice, "completed").id, []
     for i in range(n):
         [s] = make.session(datetime(2025, 12, 1 + i, 10), datetime(2025, 12, 1 + i, 11), svc, pr, [client])
         completion.complete_session(practice, admin, s.id, done)
+        ids.append(s.id)
+    return ids
 
 
 def test_credit_allocations_and_refunds_reconcile_with_the_ledger(practice, admin, ann, make, clock):  # SPEC 6, 9.3
@@ -376,6 +379,31 @@ def test_credit_allocations_and_refunds_reconcile_with_the_ledger(practice, admi
         assert row.balance_cents == running
     assert [r.at for r in full] == sorted(r.at for r in full)
     assert len(full) == len(history) + 4
+
+
+def test_paying_invoices_issued_by_the_invoice_service(practice, admin, desk, ann, make):  # SPEC 9.1, 9.3, 6
+    sessions = charged(practice, admin, make, ann, 3)  # 3 x $80.00
+    december = (date(2025, 12, 1), date(2025, 12, 31))
+    first = invoices.issue_invoice(practice, desk, invoices.create_draft(
+        practice, desk, ann.id, sessions[:2], *december).id)
+    second = invoices.issue_invoice(practice, desk, invoices.create_draft(
+        practice, desk, ann.id, sessions[2:], *december).id)
+    assert first.due_date == second.due_date and first.number < second.number  # the same day: by number
+
+    r = payments.record_payment(practice, desk, ann.id, 20000, "card")
+    assert split(r) == [(first.id, 16000), (second.id, 4000)]
+    shown = [invoices.get_invoice(practice, desk, i) for i in (first.id, second.id)]
+    assert [(v.status, v.amount_due_cents) for v in shown] == [("paid", 0), ("partly paid", 4000)]
+    assert due(practice, first.id, second.id) == [0, 4000]  # the same figure as the invoice shows
+    assert payments.client_credit(practice, desk, ann.id) - 4000 == ledger.client_balance(practice, desk, ann.id)
+
+    with pytest.raises(RuleViolation):  # cancelling waits until its payment is taken back
+        invoices.cancel_invoice(practice, desk, second.id, "wrong client")
+    payments.take_back_allocation(practice, desk, r.allocations[1].id, "invoice to be cancelled")
+    invoices.cancel_invoice(practice, desk, second.id, "wrong client")
+    assert payments.client_credit(practice, desk, ann.id) == 4000
+    assert "cancelled" in refused(practice, "invoice", payments.allocate, practice, desk, r.payment.id, second.id,
+                                  100).message
 
 
 def test_payment_history_rows_read_like_the_client_record(practice, admin, ann, clock):  # SPEC 9.3
