@@ -202,16 +202,6 @@ def credit_of(tx: Session, client_id: int) -> int:
     return int(received) - int(allocated)
 
 
-def take_back_invoice_allocations(tx: Session, practice: Practice, actor: Actor, invoice_id: int,
-                                  reason: str) -> int:
-    """Takes back every live allocation of an invoice inside the caller's unit of work (for example
-    cancelling it by a credit note), so the money is the client's credit again. -> cents freed."""
-    taken = 0
-    for a in _live_allocations(tx, Allocation.invoice_id == invoice_id):
-        taken += _take_back(tx, practice, actor, a, reason).amount_cents
-    return -taken
-
-
 # -- writes ----------------------------------------------------------------------------------------
 def record_payment(practice: Practice, actor: Actor, client_id: int, amount_cents: int, method: str,
                    received_on: date | None = None, reference: str = "", memo: str = "",
@@ -529,13 +519,6 @@ def _take_back(tx: Session, practice: Practice, actor: Actor, a: Allocation, rea
     audit.record(tx, practice, actor, "allocation.take_back", "invoice", a.invoice_id, allocation_id=back.id,
                  reverses_id=a.id, payment_id=a.payment_id, amount_cents=a.amount_cents, reason=reason)
     return _allocation_view(back, tx.scalar(select(Invoice.number).where(Invoice.id == a.invoice_id)), False)
-
-
-def _live_allocations(tx: Session, where) -> list[Allocation]:
-    back = aliased(Allocation)
-    return list(tx.scalars(select(Allocation).where(
-        where, Allocation.reverses_id.is_(None), ~exists().where(back.reverses_id == Allocation.id))
-        .order_by(Allocation.id)))
 
 
 def _allocation_views(tx: Session, where) -> tuple[AllocationView, ...]:
