@@ -10,13 +10,24 @@ Nothing here reads a practice, a database or Qt.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 
+@lru_cache(maxsize=64)
 def currency_digits(currency: str = "USD") -> int:
     """How many minor-unit digits the currency has (babel): USD 2, JPY 0, KWD 3."""
     from babel.numbers import get_currency_precision
 
     return get_currency_precision(currency)
+
+
+@lru_cache(maxsize=64)
+def babel_locale(locale: str):
+    """The parsed babel ``Locale`` for an identifier such as 'de_DE', parsed once: babel formats
+    about three times faster from the object than from the string (a PDF formats dozens)."""
+    from babel import Locale
+
+    return Locale.parse(locale)
 
 
 def format_money(cents: int, currency: str = "USD", locale: str = "en_US") -> str:
@@ -25,4 +36,5 @@ def format_money(cents: int, currency: str = "USD", locale: str = "en_US") -> st
     babel separates some symbols with a no-break space (de_DE: '1.234,50\\xa0€'; STACK.md trap 10)."""
     from babel.numbers import format_currency
 
-    return format_currency(Decimal(cents).scaleb(-currency_digits(currency)), currency, locale=locale)
+    return format_currency(Decimal(cents).scaleb(-currency_digits(currency)), currency,
+                           locale=babel_locale(locale))

@@ -9,6 +9,8 @@ build (installer/practice-desk.spec ships them there), both two folders above th
 from __future__ import annotations
 
 import threading
+import zlib
+from functools import lru_cache
 from pathlib import Path
 
 REGULAR = "DejaVuSans"
@@ -42,7 +44,9 @@ def register_fonts() -> None:
             if not path.is_file():
                 raise FileNotFoundError(f"The PDF font {filename} is missing from {FONTS_DIR}; "
                                         "reinstall Practice Desk")
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            font = TTFont(name, str(path))
+            font.face.__class__ = _subset_caching_face()  # same face, plus the cache below
+            pdfmetrics.registerFont(font)
         # a family, so <b> inside a Paragraph uses the bold file (italics fall back to upright)
         for bold, italic, face in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, REGULAR), (1, 1, BOLD)):
             addMapping(FAMILY, bold, italic, face)
@@ -57,3 +61,60 @@ def covers(text: str) -> bool:
 
     glyphs = pdfmetrics.getFont(REGULAR).face.charToGlyph
     return all(ord(ch) in glyphs for ch in text if not ch.isspace() and ch not in "\u200e\u200f")
+
+
+# ---- embedding the same subsets again and again ----------------------------------------------
+# Each PDF embeds the glyphs it uses of each font: ReportLab cuts that subset out of the TTF and
+# zlib-compresses it, about 2 ms a font and most of what a one-page invoice spends beyond a bare
+# Helvetica table. Invoices of one practice use nearly the same glyphs (ASCII is always in the
+# first subset), so the cut and the compressed bytes are kept for the next document. Both are
+# pure functions of the font and the glyph list, so a cached subset is byte-identical to a fresh
+# one. If a ReportLab upgrade renames what is hooked here, the hook does nothing: still correct.
+_SUBSETS_KEPT = 32
+
+
+@lru_cache(maxsize=_SUBSETS_KEPT)
+def _subset_bytes(face, glyphs: tuple[int, ...]) -> bytes:
+    return face._make_subset_uncached(list(glyphs))
+
+
+@lru_cache(maxsize=_SUBSETS_KEPT)
+def _flate(data: bytes) -> bytes:
+    return zlib.compress(data)
+
+
+class _CachedFlate:
+    """ReportLab's Flate stream filter (PDFStreamFilterZCompress), remembering its last results."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, text):
+        return _flate(text.encode("utf8") if isinstance(text, str) else bytes(text))
+
+    def decode(self, encoded):
+        return zlib.decompress(encoded)
+
+
+_CACHED_FLATE = _CachedFlate()
+
+
+@lru_cache(maxsize=1)
+def _subset_caching_face():
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    class SubsetCachingFace(TTFontFace):
+        def _make_subset_uncached(self, subset):
+            return TTFontFace.makeSubset(self, subset)
+
+        def makeSubset(self, subset):  # noqa: N802 (ReportLab's name)
+            return _subset_bytes(self, tuple(subset))
+
+        def addSubsetObjects(self, doc, fontname, subset):  # noqa: N802 (ReportLab's name)
+            ref = super().addSubsetObjects(doc, fontname, subset)
+            stream = getattr(doc, "idToObject", {}).get(f"fontFile:{self.filename}({fontname})")
+            if stream is not None and getattr(stream, "filters", None) == [pdfdoc.PDFZCompress]:
+                stream.filters = [_CACHED_FLATE]
+            return ref
+
+    return SubsetCachingFace

@@ -23,7 +23,8 @@ def render(doc: InvoiceDoc, path_or_file) -> None:
     strong = [len(totals) - 1]
     for payment in doc.payments:
         totals.append((f"{payment.description}, {sheet.date(payment.date)}", sheet.money(-payment.amount)))
-    if doc.payments_applied or doc.payments:
+    one_says_all = len(doc.payments) == 1 and doc.payments[0].amount == doc.payments_applied
+    if (doc.payments_applied or doc.payments) and not one_says_all:
         totals.append(("Payments applied", sheet.money(-doc.payments_applied)))
     totals.append(("Amount due", sheet.money(doc.amount_due)))
     story.append(sheet.totals(totals, strong=strong, big=-1))

@@ -29,7 +29,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, SimpleDocTemplate, Spacer, Table
 
-from ..money_format import currency_digits, format_money
+from ..money_format import babel_locale, currency_digits, format_money
 from .fonts import BOLD, REGULAR, covers, register_fonts
 from .model import DocLine, Party, PracticeHeader
 
@@ -76,9 +76,12 @@ FOOTER = TextStyle(REGULAR, 7.5, MUTED)
 
 def _table(data, colWidths=None, style=(), **kwargs) -> Table:  # noqa: N803 (ReportLab's name)
     """A Table whose cells default to the bundled font: ReportLab's default is Helvetica, which an
-    empty cell would otherwise still put in the PDF as a font that is not embedded."""
-    return Table(data, colWidths=colWidths, style=[("FONT", (0, 0), (-1, -1), REGULAR, CELL.size), *style],
-                 **kwargs)
+    empty cell would otherwise still put in the PDF as a font that is not embedded. (A style that
+    starts by setting every cell's font needs no default.)"""
+    first = style[0] if style else None
+    if not (first and first[0] == "FONT" and first[1] == (0, 0) and first[2] == (-1, -1)):
+        style = [("FONT", (0, 0), (-1, -1), REGULAR, CELL.size), *style]
+    return Table(data, colWidths=colWidths, style=style, **kwargs)
 
 
 def page_size(locale: str) -> tuple[float, float]:
@@ -95,27 +98,32 @@ def page_size(locale: str) -> tuple[float, float]:
 def wrap(text: str, width: float, style: TextStyle = CELL) -> list[str]:
     """``text`` broken into lines no wider than ``width`` points in ``style``: at spaces, at the
     text's own line breaks, and inside a word only when the word alone is too wide."""
+    text = str(text)
+    if "\n" not in text and "\r" not in text and stringWidth(text, style.font, style.size) <= width:
+        return [text]  # most cells: one measure
+    space = stringWidth(" ", style.font, style.size)
     lines: list[str] = []
-    for paragraph in str(text).splitlines() or [""]:
+    for paragraph in text.splitlines() or [""]:
         # only plain spaces break: a no-break or thin space (babel's '1.234,50\xa0€',
         # 'Jan 2\u2009–\u200930') keeps its neighbours together and its own width
         words = [word for word in paragraph.split(" ") if word]
         if not words:
             lines.append("")
             continue
-        line = ""
+        line, used = "", 0.0  # widths add up exactly: ReportLab does not kern
         for word in words:
-            candidate = f"{line} {word}" if line else word
-            if stringWidth(candidate, style.font, style.size) <= width:
-                line = candidate
+            w = stringWidth(word, style.font, style.size)
+            if line and used + space + w <= width:
+                line, used = f"{line} {word}", used + space + w
                 continue
             if line:
                 lines.append(line)
-            line = word
-            while stringWidth(line, style.font, style.size) > width and len(line) > 1:
+            line, used = word, w
+            while used > width and len(line) > 1:
                 cut = _fit_chars(line, width, style)
                 lines.append(line[:cut])
                 line = line[cut:]
+                used = stringWidth(line, style.font, style.size)
         lines.append(line)
     return lines
 
@@ -180,15 +188,21 @@ class Sheet:
         self.practice = practice
         self.pagesize = page_size(practice.locale)
         self.width = self.pagesize[0] - 2 * (MARGIN_X + FRAME_PAD)  # what the frame holds
+        self._dates: dict[date, str] = {}
 
     # ---- formats ---------------------------------------------------------------------------
     def money(self, cents: int) -> str:
         return money_formatter(self.practice.currency, self.practice.locale)(cents)
 
     def date(self, day: date | None) -> str:
-        from babel.dates import format_date
+        if day is None:
+            return ""
+        text = self._dates.get(day)
+        if text is None:  # an invoice's lines share a few dates: format each once
+            from babel.dates import format_date
 
-        return "" if day is None else format_date(day, "medium", locale=self.practice.locale)
+            text = self._dates[day] = format_date(day, "medium", locale=babel_locale(self.practice.locale))
+        return text
 
     def period(self, first: date | None, last: date | None) -> str:
         """'Jan 1 – 31, 2026' (en_US), '1.–31. Jan. 2026' (de_DE); one side alone if the other is missing."""
@@ -198,7 +212,7 @@ class Sheet:
             return self.date(first or last)
         if first == last:
             return self.date(first)
-        return format_interval(first, last, "yMMMd", locale=self.practice.locale)
+        return format_interval(first, last, "yMMMd", locale=babel_locale(self.practice.locale))
 
     def percent(self, basis_points: int) -> str:
         from babel.numbers import format_percent
@@ -308,9 +322,9 @@ class Sheet:
         for row in rows:
             data.append([("\n".join(wrap(cell, w - 2 * PAD, CELL)) if c.wrap else cell)
                          for cell, w, c in zip(row, widths, columns, strict=True)])
-        style = [("FONT", (0, 0), (-1, 0), HEAD.font, HEAD.size, HEAD.leading),
+        style = [("FONT", (0, 0), (-1, -1), CELL.font, CELL.size, CELL.leading),
+                 ("FONT", (0, 0), (-1, 0), HEAD.font, HEAD.size, HEAD.leading),
                  ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-                 ("FONT", (0, 1), (-1, -1), CELL.font, CELL.size, CELL.leading),
                  ("TEXTCOLOR", (0, 0), (-1, -1), INK),
                  ("VALIGN", (0, 0), (-1, -1), "TOP"),
                  ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),

@@ -38,7 +38,7 @@ def render(doc: StatementDoc, path_or_file) -> None:
         summary = ("Balance", sheet.money(0))
     story.append(sheet.totals([summary], big=0))
     if min([doc.opening_balance, doc.closing_balance, *(row.balance for row in doc.rows)]) < 0:
-        story += sheet.remark("A balance below zero is credit in your favour.")
+        story += sheet.remark("A balance below zero means you are in credit.")
     story += sheet.note("Payment", doc.practice.payment_instructions if doc.closing_balance > 0 else "")
     story += sheet.note("Note", doc.public_note)
     sheet.build(path_or_file, story, reference=f"Statement {period}",

@@ -80,7 +80,8 @@ def invoice(locale: str = "en_US", n: int = 5, tax_bp: int = 0, **extra) -> Invo
     ls = lines(n, tax_bp)
     subtotal = sum(line.amount for line in ls)
     tax = sum(line.tax for line in ls)
-    payments = (AppliedPayment(date(2026, 2, 3), "Card payment", 10000),)
+    payments = (AppliedPayment(date(2026, 2, 3), "Card payment", 10000),
+                AppliedPayment(date(2026, 2, 9), "Cash", 5000))
     paid = sum(p.amount for p in payments)
     fields = dict(
         practice=practice(locale), client=CLIENT, number="2026-0042", issue_date=date(2026, 2, 1),

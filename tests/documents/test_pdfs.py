@@ -20,7 +20,15 @@ from pypdf import PdfReader
 
 from app.documents import credit_note_pdf, invoice_pdf, receipt_pdf, statement_pdf
 from app.documents.layout import page_size, wrap
-from app.documents.model import DocLine, InvoiceDoc, Party, PracticeHeader, RowKind, StatementRow
+from app.documents.model import (
+    AppliedPayment,
+    DocLine,
+    InvoiceDoc,
+    Party,
+    PracticeHeader,
+    RowKind,
+    StatementRow,
+)
 from tests.documents import samples
 
 LOCALES = ["en_US", "de_DE"]
@@ -59,6 +67,8 @@ def test_invoice_prints_number_lines_total_and_name(tmp_path, locale, total, big
     assert total in text                                   # the total, in the practice's format
     assert norm(_money(doc.amount_due, money)) in text     # and what is still owed
     assert "Amount due" in text and "Payments applied" in text
+    for payment in doc.payments:
+        assert norm(_money(-payment.amount, money)) in text
     assert doc.practice.tax_note in text and "Harbour Street Therapy" in text
     assert "Initial assessment and treatment planning" in text      # the long description, wrapped
     assert "physician." in text
@@ -279,3 +289,33 @@ def test_invoice_doc_needs_no_payments_or_period():
     invoice_pdf.render(doc, out)
     text = norm(PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text())
     assert "$5.00" in text and "Payments applied" not in text
+    paid = replace(doc, payments=(AppliedPayment(date(2026, 1, 9), "Cash", 500),), payments_applied=500,
+                   amount_due=0)
+    out = io.BytesIO()
+    invoice_pdf.render(paid, out)
+    text = norm(PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text())
+    assert "Cash, Jan 9, 2026" in text and "Payments applied" not in text   # one payment says it all
+
+
+def test_a_kept_font_subset_embeds_the_same_bytes_as_a_fresh_one(tmp_path):
+    """fonts.py keeps cut and compressed subsets for the next document; what it embeds must be what
+    ReportLab would have embedded."""
+    from app.documents import fonts
+
+    def font_files(path) -> dict[str, bytes]:
+        out = {}
+        for ref in PdfReader(path).pages[0]["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            out[str(font["/BaseFont"]).split("+")[-1] + str(font["/FirstChar"])] = \
+                font["/FontDescriptor"]["/FontFile2"].get_data()
+        return out
+
+    doc = samples.invoice("de_DE")
+    fonts._subset_bytes.cache_clear()
+    fonts._flate.cache_clear()
+    first = tmp_path / "fresh"
+    first.mkdir()
+    fresh = font_files(render("invoice", doc, first))     # cut and compressed by ReportLab
+    kept = font_files(render("invoice", doc, tmp_path))   # from the cache
+    assert fonts._subset_bytes.cache_info().hits >= 2
+    assert fresh == kept and len(fresh) >= 2
