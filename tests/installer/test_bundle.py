@@ -102,3 +102,10 @@ def test_unused_qt_is_left_out(bundle):
     qt_libs = {p.name for p in (pyside / "Qt" / "lib").iterdir()}
     assert not {"libQt6Network.so.6", "libQt6Qml.so.6", "libQt6Quick.so.6", "libQt6Pdf.so.6"} & qt_libs
     assert not (pyside / "Qt" / "translations").exists()  # the app loads no Qt translations
+
+
+def test_the_bundle_carries_the_pdf_font(bundle):
+    """app/documents/fonts.py reads <bundle>/_internal/resources/fonts (SPEC 9.2, STACK.md trap 5)."""
+    fonts = INTERNAL / "resources" / "fonts"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
+        assert (fonts / name).is_file(), f"{name} missing from {fonts}"
