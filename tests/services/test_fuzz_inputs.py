@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.money import ledger, packages, payments, reports
+from app.services.money import invoices, ledger, payments, reports
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
@@ -146,16 +146,24 @@ def money(w):
     return w.money
 
 
-def package(w) -> int:
-    """A package of the world's service, made once per world before the first example that needs it."""
-    if not hasattr(w, "package"):
-        w.package = packages.create_package(w.p, w.admin, packages.PackageInput("Three", 3, 10000, (w.service,))).id
-    return w.package
+def invoicing(w):
+    """(draft, issued invoice) of the world's client through the invoices service, made once per
+    world before the first example that needs them: a draft of its open session and an issued
+    invoice of its saved one with a $10.00 line item."""
+    if not hasattr(w, "invoicing"):
+        first, last = date(2026, 2, 1), date(2026, 2, 28)
+        made = invoices.create_draft(w.p, w.admin, w.client, [w.saved], first, last, items=[("Report", 1000, 0)])
+        w.invoicing = (invoices.create_draft(w.p, w.admin, w.client, [w.session], first, last).id,
+                       invoices.issue_invoice(w.p, w.admin, made.id, date(2026, 2, 3)).id)
+    return w.invoicing
 
 
-def package_input(d, w):
-    return packages.PackageInput(name=maybe(d, "Five"), sessions=maybe(d, 5), price_cents=maybe(d, 20000),
-                                 service_ids=maybe(d, (w.service,)))
+def line_items(d):
+    """Free line items: good ones with a broken field, or junk in their place."""
+    if not d.draw(st.integers(0, 3)):
+        return arg(d, (), nullable=True)
+    return [invoices.LineItem(maybe(d, "Report"), maybe(d, 1500), maybe(d, 0))
+            for _ in range(d.draw(st.integers(0, 2)))]
 
 
 def session_input(d, w):
@@ -344,19 +352,25 @@ CALLS = {
                                  lambda d, w: (arg(d, w.client), arg(d, False))),
     "payments.payment_detail": (lambda w, *a: payments.payment_detail(w.p, w.admin, *a),
                                 lambda d, w: (arg(d, money(w)[1]),)),
-    "packages.create_package": (lambda w, *a: packages.create_package(w.p, w.admin, *a),
-                                lambda d, w: (whole_or_junk(d, None, lambda d2: package_input(d2, w)),)),
-    "packages.update_package": (lambda w, *a: packages.update_package(w.p, w.admin, *a), lambda d, w: (
-        maybe(d, package(w)), whole_or_junk(d, None, lambda d2: package_input(d2, w)))),
-    "packages.set_package_archived": (lambda w, *a: packages.set_package_archived(w.p, w.admin, *a),
-                                      lambda d, w: (maybe(d, package(w)), arg(d, True))),
-    "packages.list_packages": (lambda w, *a: packages.list_packages(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
-    "packages.sell_package": (lambda w, *a: packages.sell_package(w.p, w.staff, *a), lambda d, w: (
-        maybe(d, w.client), maybe(d, package(w)), maybe(d, "card"), maybe(d, ""))),
-    "packages.client_packages": (lambda w, *a: packages.client_packages(w.p, w.staff, *a),
-                                 lambda d, w: (arg(d, w.client),)),
-    "packages.remaining_sessions": (lambda w, *a: packages.remaining_sessions(w.p, w.staff, *a),
-                                    lambda d, w: (arg(d, w.client), arg(d, w.service))),
+    "invoices.uninvoiced_sessions": (lambda w, *a: invoices.uninvoiced_sessions(w.p, w.staff, *a), lambda d, w: (
+        arg(d, w.client), arg(d, date(2026, 2, 1)), arg(d, date(2026, 2, 28)))),
+    "invoices.create_draft": (lambda w, *a: invoices.create_draft(w.p, w.staff, *a), lambda d, w: (
+        maybe(d, w.client), arg(d, [], nullable=True), maybe(d, date(2026, 2, 1)), maybe(d, date(2026, 2, 28)),
+        line_items(d), maybe(d, ""))),
+    "invoices.update_draft": (lambda w, *a: invoices.update_draft(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, invoicing(w)[0]), arg(d, [w.session], nullable=True), maybe(d, date(2026, 2, 1)),
+        maybe(d, date(2026, 2, 28)), line_items(d), maybe(d, "Thank you"))),
+    "invoices.delete_draft": (lambda w, *a: invoices.delete_draft(w.p, w.admin, *a),
+                              lambda d, w: (arg(d, invoicing(w)[1]),)),
+    "invoices.issue_invoice": (lambda w, *a: invoices.issue_invoice(w.p, w.staff, *a), lambda d, w: (
+        maybe(d, invoicing(w)[0]), arg(d, None))),
+    "invoices.cancel_invoice": (lambda w, *a: invoices.cancel_invoice(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, invoicing(w)[1]), arg(d, "Wrong address"))),
+    "invoices.get_invoice": (lambda w, *a: invoices.get_invoice(w.p, w.admin, *a),
+                             lambda d, w: (arg(d, invoicing(w)[1]),)),
+    "invoices.list_invoices": (lambda w, *a: invoices.list_invoices(w.p, w.staff, *a), lambda d, w: (
+        arg(d, "issued", nullable=True), arg(d, w.client, nullable=True), arg(d, date(2026, 1, 1), nullable=True),
+        arg(d, None), arg(d, None), maybe(d, 100))),
     "reports.balances": (lambda w, *a: reports.balances(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
     "reports.ageing": (lambda w, *a: reports.ageing(w.p, w.staff, *a), lambda d, w: (arg(d, date(2026, 1, 31)),)),
     "reports.wages": (lambda w, *a: reports.wages(w.p, w.pract, *a), lambda d, w: (
@@ -383,7 +397,9 @@ CALLS = {
 }
 SETTINGS_GOOD = {"practice_name": "P", "practice_address": "", "timezone": "UTC", "currency": "USD",
                  "locale": "en_US", "day_start_hour": 8, "day_end_hour": 20, "prepayment_mode": "open",
-                 "threshold_cents": 0}
+                 "threshold_cents": 0, "invoice_number_format": "{year}-{seq:04d}",
+                 "credit_note_number_format": "CN-{year}-{seq:04d}", "payment_terms_days": 14,
+                 "payment_instructions": "", "tax_note": ""}
 # sign-in attempts are counted even when refused (SPEC 1.2): the file changes by design
 COUNTS_ATTEMPTS = {"users.login", "users.change_password"}
 
@@ -427,8 +443,7 @@ def test_every_public_service_is_fuzzed():
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
-               "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
-               "practice_settings": practice_settings, "audit": audit,
+               "deletion": deletion, "ledger": ledger, "payments": payments, "invoices": invoices, "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
@@ -437,9 +452,8 @@ def test_every_public_service_is_fuzzed():
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",
         "ledger.live_entries_for_sessions", "ledger.reverse_session_entries", "ledger.post_session_entries",
         "payments.allocated_to_invoice", "payments.amount_due_sql", "payments.amounts_due",  # take a tx
-        "packages.remaining", "packages.package_warnings", "packages.sync_slots",  # take a tx
-        "packages.package_outcome",  # a pure function
         "payments.money_left", "payments.credit_of",
+        "invoices.line_tax",  # a pure function
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",
         "backups.before_upgrade_path", "backups.parse_name", "backups.list_backups", "backups.backup_now",
         "backups.auto_backup", "backups.daily_backup_due", "backups.auto_backup_if_due",

@@ -488,7 +488,8 @@ def issue_invoice(practice: Practice, actor: Actor, invoice_id: int, issue_date:
         _check_still_true(tx, practice, inv, lines)
         seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year)
         number = numbering.format_number(_setting(tx, "invoice_number_format"), issue_date.year, seq)
-        if tx.scalar(select(Invoice.id).where(Invoice.number == number)) is not None:
+        if tx.scalar(select(Invoice.id).where(or_(Invoice.number == number, and_(
+                Invoice.year == issue_date.year, Invoice.seq == seq)))) is not None:  # imported or changed by hand
             raise RuleViolation(f"The number {number} is already used by another invoice (the invoice number format "
                                 "was changed?). Change the invoice number format in Settings, then issue again.")
         now = practice.clock.now()
@@ -541,7 +542,8 @@ def cancel_invoice(practice: Practice, actor: Actor, invoice_id: int, reason: st
         now, today = practice.clock.now(), _today(practice)
         seq = numbering.next_seq(tx, numbering.CREDIT, today.year)
         number = numbering.format_number(_setting(tx, "credit_note_number_format"), today.year, seq)
-        if tx.scalar(select(CreditNote.id).where(CreditNote.number == number)) is not None:
+        if tx.scalar(select(CreditNote.id).where(or_(CreditNote.number == number, and_(
+                CreditNote.year == today.year, CreditNote.seq == seq)))) is not None:
             raise RuleViolation(f"The number {number} is already used by another credit note (the credit note number "
                                 "format was changed?). Change it in Settings, then cancel again.")
         note = CreditNote(invoice_id=inv.id, number=number, year=today.year, seq=seq, issue_date=today, reason=reason,
