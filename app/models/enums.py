@@ -61,4 +61,5 @@ class WarningCode(StrEnum):
     CLOSURE = "closure"
     PREPAYMENT_THRESHOLD = "prepayment.threshold"
     PREPAYMENT_CREDIT = "prepayment.credit"
+    PREPAYMENT_PACKAGE = "prepayment.package"  # SPEC 6.3: nothing left of the client's packages
     NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..models import Setting
+from ..models.enums import PrepaymentMode
 from . import audit, validate
 from .errors import ValidationError
 from .money import numbering
@@ -26,7 +27,7 @@ def _check(key: str, value, currency: str = "USD"):
     if key in ("day_start_hour", "day_end_hour"):
         return validate.whole(key.replace("_", " "), value, 0, 24)
     if key == "prepayment_mode":
-        return validate.choice("prepayment mode", value, ("open", "threshold", "credit"))
+        return validate.choice("prepayment mode", value, tuple(PrepaymentMode))
     if key == "threshold_cents":
         return validate.amount("minimum threshold", value, currency)
     if key == "invoice_number_format":  # SPEC 9.1: {year} and {seq}, e.g. {year}-{seq:04d}

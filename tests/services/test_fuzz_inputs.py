@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.money import invoices, ledger, payments, reports
+from app.services.money import invoices, ledger, packages, payments, reports
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
@@ -144,6 +144,18 @@ def money(w):
         paid = payments.record_payment(w.p, w.admin, w.client, 7000, "stripe", allocate=[(inv, 5000)])
         w.money = (inv, paid.payment.id, paid.allocations[0].id)
     return w.money
+
+
+def package(w) -> int:
+    """A package of the world's service, made once per world before the first example that needs it."""
+    if not hasattr(w, "package"):
+        w.package = packages.create_package(w.p, w.admin, packages.PackageInput("Three", 3, 10000, (w.service,))).id
+    return w.package
+
+
+def package_input(d, w):
+    return packages.PackageInput(name=maybe(d, "Five"), sessions=maybe(d, 5), price_cents=maybe(d, 20000),
+                                 service_ids=maybe(d, (w.service,)))
 
 
 def invoicing(w):
@@ -371,6 +383,19 @@ CALLS = {
     "invoices.list_invoices": (lambda w, *a: invoices.list_invoices(w.p, w.staff, *a), lambda d, w: (
         arg(d, "issued", nullable=True), arg(d, w.client, nullable=True), arg(d, date(2026, 1, 1), nullable=True),
         arg(d, None), arg(d, None), maybe(d, 100))),
+    "packages.create_package": (lambda w, *a: packages.create_package(w.p, w.admin, *a),
+                                lambda d, w: (whole_or_junk(d, None, lambda d2: package_input(d2, w)),)),
+    "packages.update_package": (lambda w, *a: packages.update_package(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, package(w)), whole_or_junk(d, None, lambda d2: package_input(d2, w)))),
+    "packages.set_package_archived": (lambda w, *a: packages.set_package_archived(w.p, w.admin, *a),
+                                      lambda d, w: (maybe(d, package(w)), arg(d, True))),
+    "packages.list_packages": (lambda w, *a: packages.list_packages(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
+    "packages.sell_package": (lambda w, *a: packages.sell_package(w.p, w.staff, *a), lambda d, w: (
+        maybe(d, w.client), maybe(d, package(w)), maybe(d, "card"), maybe(d, ""))),
+    "packages.client_packages": (lambda w, *a: packages.client_packages(w.p, w.staff, *a),
+                                 lambda d, w: (arg(d, w.client),)),
+    "packages.remaining_sessions": (lambda w, *a: packages.remaining_sessions(w.p, w.staff, *a),
+                                    lambda d, w: (arg(d, w.client), arg(d, w.service))),
     "reports.balances": (lambda w, *a: reports.balances(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
     "reports.ageing": (lambda w, *a: reports.ageing(w.p, w.staff, *a), lambda d, w: (arg(d, date(2026, 1, 31)),)),
     "reports.wages": (lambda w, *a: reports.wages(w.p, w.pract, *a), lambda d, w: (
@@ -443,7 +468,9 @@ def test_every_public_service_is_fuzzed():
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
-               "deletion": deletion, "ledger": ledger, "payments": payments, "invoices": invoices, "practice_settings": practice_settings, "audit": audit,
+               "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
+               "invoices": invoices,
+               "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
@@ -452,6 +479,8 @@ def test_every_public_service_is_fuzzed():
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",
         "ledger.live_entries_for_sessions", "ledger.reverse_session_entries", "ledger.post_session_entries",
         "payments.allocated_to_invoice", "payments.amount_due_sql", "payments.amounts_due",  # take a tx
+        "packages.remaining", "packages.package_warnings", "packages.sync_slots",  # take a tx
+        "packages.package_outcome",  # a pure function
         "payments.money_left", "payments.credit_of",
         "invoices.line_tax",  # a pure function
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",

@@ -68,7 +68,7 @@ def test_available_credit_filter(practice, admin, make, booking):
 
 def test_bad_prepayment_settings_are_named(practice, admin):
     with pytest.raises(ValidationError) as e:
-        practice_settings.update_settings(practice, admin, prepayment_mode="package")
+        practice_settings.update_settings(practice, admin, prepayment_mode="packages")
     assert e.value.field == "prepayment mode"
     with pytest.raises(ValidationError) as e:
         practice_settings.update_settings(practice, admin, prepayment_mode="threshold", threshold_cents=-5)

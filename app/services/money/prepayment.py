@@ -2,7 +2,7 @@
 
 For a client: payments P and saved charges C are their ledger (balance = P - C); open charges O
 are the current cost of their open, live sessions; available credit = P - C - O.
-Package mode (6.3) comes with packages and is not offered yet.
+In package mode (6.3) what counts is the sessions left on the client's packages (packages.py).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ...models.enums import PrepaymentMode, SessionStatus, WarningCode
 from ..errors import Warning_
 from ..practice import Practice
 from .amounts import format_money
+from .packages import package_warnings
 from .pricing import session_cost
 
 MODES = tuple(PrepaymentMode)
@@ -61,6 +62,8 @@ def prepayment_warnings(tx: Session, practice: Practice, client_ids: Sequence[in
 
     names = {c.id: f"{c.first_name} {c.last_name}"
              for c in tx.scalars(select(Client).where(Client.id.in_(list(client_ids))))}
+    if mode == PrepaymentMode.PACKAGE:  # SPEC 6.3: sessions left on the client's packages, not money
+        return package_warnings(tx, client_ids, service_id, len(slots), names)
     bal = balances(tx, client_ids)
     out: list[Warning_] = []
     if mode == PrepaymentMode.THRESHOLD:

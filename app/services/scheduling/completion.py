@@ -17,6 +17,7 @@ from .. import audit, validate
 from ..errors import NeedsConfirmation, NotFound, PermissionDenied, RuleViolation, ValidationError, Warning_
 from ..money.amounts import currency_digits
 from ..money.ledger import post_session_entries, reverse_session_entries
+from ..money.packages import package_outcome, sync_slots
 from ..money.pricing import Outcome, completion_amounts, session_cost, session_wage
 from ..people.permissions import require_front_desk, require_role, require_session_access
 from ..practice import Actor, Practice
@@ -195,6 +196,13 @@ def _price_now(tx: Session, s: PracticeSession) -> tuple[int, int]:
             session_wage(service.kind, service.wage_cents, custom, minutes))
 
 
+def _fixed_wage(tx: Session, s: PracticeSession) -> int:
+    """The practitioner's custom wage for the service, else the service wage, whatever the length."""
+    custom = tx.scalar(select(CustomWage.wage_cents).where(CustomWage.practitioner_id == s.practitioner_id,
+                                                           CustomWage.service_id == s.service_id))
+    return custom if custom is not None else tx.get(Service, s.service_id).wage_cents
+
+
 def _resolve(tx: Session, actor: Actor, type_id: int | None, override: Override | None):
     """-> (type row or None, label, base status, Outcome or None)."""
     if override is not None:
@@ -233,8 +241,17 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
     t, label, status, outcome = _resolve(tx, actor, type_id, override)
     if s.status != SessionStatus.OPEN:
         reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
+    held = {p.client_id for p in s.booked if p.package_sale_id is not None}
+    s.status = status
+    sync_slots(tx, practice, [s])  # package slots follow the new status: canceled gives its slot back
+    held |= {p.client_id for p in s.booked if p.package_sale_id is not None}
     cost, wage = _price_now(tx, s)
     charges, pay = _charges(s, cost, wage, outcome, override, _unit(practice))
+    if held and override is None:  # SPEC 6.3: the whole share or nothing, and the fixed wage
+        for p in s.booked:
+            if p.client_id in held:
+                charges[p.client_id] = package_outcome(status, p.price_cents or 0)
+        pay = _fixed_wage(tx, s) if status in (SessionStatus.COMPLETED, SessionStatus.MISSED) else 0
     s.status, s.completion_type_id, s.completion_label = status, t.id if t else None, label
     s.cost_override, s.wage_cents = override is not None, pay
     s.saved_at, s.saved_by = practice.clock.now(), actor.user_id
@@ -259,6 +276,7 @@ def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSessio
     s.cost_override, s.wage_cents, s.saved_at, s.saved_by = False, None, None, None
     for p in s.participants:
         p.charge_cents = None
+    sync_slots(tx, practice, [s])
     audit.record(tx, practice, actor, "session.reopen", "session", s.id)
 
 

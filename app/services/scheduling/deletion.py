@@ -10,6 +10,7 @@ from ...models.enums import Scope, SessionStatus
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..money.ledger import post_session_entries, reverse_session_entries
+from ..money.packages import sync_slots
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
 from .session_views import S, SessionView, load_views, session_query
@@ -29,6 +30,7 @@ def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[Practi
         if s.status != SessionStatus.OPEN:
             reverse_session_entries(tx, practice, actor, s, memo="session deleted")
         s.deleted_at, s.deleted_by = now, actor.user_id
+    sync_slots(tx, practice, rows)  # a deleted session gives its package slots back (SPEC 6.3)
     audit.record(tx, practice, actor, "session.delete", "session", rows[0].id if rows else None,
                  ids=[s.id for s in rows])
 
@@ -73,6 +75,7 @@ def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -
             if s.deleted_at is None:
                 raise RuleViolation(f"The session of {_when(s, practice)} is not deleted.")
             s.deleted_at, s.deleted_by = None, None
+            sync_slots(tx, practice, [s])
             if s.status != SessionStatus.OPEN:
                 post_session_entries(tx, practice, actor, s, memo=f"recovered ({s.completion_label})")
         audit.record(tx, practice, actor, "session.recover", "session", ids[0], ids=ids)

@@ -14,6 +14,7 @@ from ...models.enums import ParticipantStatus, Scope, SessionStatus
 from ...models.sessions import STATUSES
 from .. import audit, validate
 from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_, for_viewer
+from ..money.packages import sync_slots
 from ..money.prepayment import HARD_CODES, prepayment_warnings
 from ..people.permissions import require_session_access
 from ..practice import Actor, Practice
@@ -192,6 +193,7 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
         tx.add_all(made)
         tx.flush()
         _gate(tx, practice, actor, warnings, confirm, made[0].id)  # audits the override against the session
+        sync_slots(tx, practice, made)  # package mode: each client takes a slot of their package (SPEC 6.3)
         audit.record(tx, practice, actor, "session.add", "session", made[0].id, count=len(made), series_id=series_id)
         ids = [s.id for s in made]
         return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
@@ -484,7 +486,7 @@ def update_session(practice: Practice, actor: Actor, session_id: int, data: Sess
             extra = {"ids": ids} if t.session is s else {"edited": s.id}
             audit.record(tx, practice, actor, "session.update", "session", t.session.id, scope=scope,
                          changes=changes, **extra)
-        tx.flush()
+        sync_slots(tx, practice, [t.session for t in plan])
         return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
 
 
@@ -521,6 +523,7 @@ def enable_series(practice: Practice, actor: Actor, series_id: int, confirm: boo
         made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
         tx.add_all(made)
         tx.flush()
+        sync_slots(tx, practice, made)
         audit.record(tx, practice, actor, "series.enable", "series", series_id, count=len(made))
         return load_views(tx, actor, tz, session_query(S.id.in_([first.id] + [m.id for m in made])))
 
