@@ -77,6 +77,19 @@ def test_remaining_counts_saved_consuming_and_open_sessions(practice, admin, mak
     assert packages.remaining_sessions(practice, admin, ann.id, therapy.id) == 1
 
 
+# SPEC 6.3: what the session form shows for every chosen client, in one call
+def test_remaining_for_several_clients_at_once(practice, admin, make, shop):
+    therapy, yoga, pkg, pr, ann = shop
+    bob = make.client("Bob", "Hart")
+    packages.sell_package(practice, admin, ann.id, pkg.id, "cash")
+    book(make, therapy, pr, ann, 5)
+    assert packages.remaining_for(practice, admin, [ann.id, bob.id], therapy.id) == {ann.id: 2, bob.id: 0}
+    assert packages.remaining_for(practice, admin, (ann.id,), yoga.id) == {ann.id: 0}  # not covered
+    assert packages.remaining_for(practice, admin, [], therapy.id) == {}
+    with pytest.raises(PermissionDenied):
+        packages.remaining_for(practice, make.user("practitioner", practitioner_id=pr.id), [ann.id], therapy.id)
+
+
 # SPEC 6.3
 def test_only_full_cost_or_none_and_the_fixed_wage_whatever_the_length(practice, admin, make, shop):
     therapy, _, pkg, pr, ann = shop

@@ -263,6 +263,17 @@ def remaining_sessions(practice: Practice, actor: Actor, client_id: int, service
         return remaining(tx, [client_id], service_id)[client_id]
 
 
+def remaining_for(practice: Practice, actor: Actor, client_ids: Sequence[int], service_id: int) -> dict[int, int]:
+    """The same for every client chosen in the session form, in one read: {client id: sessions left}."""
+    client_ids = validate.ids("clients", client_ids)
+    validate.an_id("service", service_id)
+    require_front_desk(actor)
+    if not client_ids:
+        return {}
+    with practice.read() as tx:
+        return remaining(tx, client_ids, service_id)
+
+
 def package_warnings(tx: Session, client_ids: Sequence[int], service_id: int, sessions_needed: int,
                      names: dict[int, str]) -> list[Warning_]:
     """SPEC 6.3: a session cannot be added for a client with nothing remaining. Staff see this and
