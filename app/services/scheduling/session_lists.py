@@ -5,7 +5,12 @@ A page is found by its sort key, never by an offset: ``WHERE (start_at, id) > (?
 start_at, id LIMIT n`` (by date), or ``(last_name, first_name, client_id, start_at, id) > (...)``
 by client. Sorted by client, a group session is listed once under each of its clients (its
 clients are then listed with that client first); a session whose clients were all taken off is
-listed only when sorted by date. The rows are the ``SessionView`` values of session_views.py.
+listed only when sorted by date.
+
+A row is a ``ListRow``: just what the lists show (when, clients, service, practitioner, location,
+status), read with one Core SELECT of plain tuples per page. It holds no notes, costs or wages, so
+nothing a practitioner may not see (a private note, SPEC 2.4) is in it; the full ``SessionView``
+of session_views.py is for the session view and the forms.
 
 The bulk actions themselves live in completion.py (``bulk_action``: one transaction, all or
 nothing); this module says which actions a list offers and which sessions an action would mark
@@ -14,9 +19,12 @@ completed or missed before they have ended (SPEC 4.7 asks first).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, literal, or_, select, true, tuple_
+from sqlalchemy import DateTime, and_, bindparam, func, or_, select, true, tuple_, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Join
@@ -59,9 +67,43 @@ class Cursor:
     key: tuple
 
 
+class ClientName(NamedTuple):
+    id: int
+    name: str  # "First Last"
+
+
+class ListRow(NamedTuple):
+    """One row of a sessions list. A NamedTuple: 200,000 of them are cheap to build and hold."""
+
+    id: int
+    start: datetime  # aware, practice time zone
+    end: datetime
+    clients: tuple[ClientName, ...]  # booked clients by last name; sorted by client, the one listed under first
+    service_name: str
+    practitioner_name: str
+    location_name: str  # "" without a location
+    status: str  # open | completed | canceled | missed
+    completion_label: str | None  # the label it was saved with (a custom type's own)
+
+    @property
+    def label(self) -> str:
+        """The status as people read it: the completion label once saved, else 'Open'."""
+        return self.completion_label or self.status.capitalize()
+
+    @property
+    def client_names(self) -> str:
+        return ", ".join(c.name for c in self.clients)
+
+    @classmethod
+    def of_view(cls, v: SessionView) -> ListRow:
+        """The row of a session read in full (e.g. what a bulk action returns)."""
+        return cls(v.id, v.start, v.end, tuple(ClientName(c.id, c.name) for c in v.clients), v.service_name,
+                   v.practitioner_name, v.location_name, v.status, v.completion_label)
+
+
 @dataclass(frozen=True)
 class SessionPage:
-    rows: tuple[SessionView, ...]
+    rows: tuple[ListRow, ...]
     next: Cursor | None  # None: this was the last page
 
 
@@ -109,8 +151,7 @@ def _clean_filter(practice: Practice, f: ListFilter) -> ListFilter:
     return replace(f, text=validate.text("search", f.text, TEXT_MAX, required=False))
 
 
-def _where(practice: Practice, actor: Actor, f: ListFilter) -> list:
-    tz = practice.tz
+def _where(tz: ZoneInfo, actor: Actor, f: ListFilter) -> list:
     where = [S.deleted_at.is_(None)]
     if actor.role != Role.ADMIN and actor.role != Role.STAFF:  # a practitioner sees only their own
         where.append(S.practitioner_id == (actor.practitioner_id if actor.role == Role.PRACTITIONER else -1))
@@ -147,54 +188,123 @@ def _where(practice: Practice, actor: Actor, f: ListFilter) -> list:
     return where
 
 
-def _after(columns, key: tuple, descending: bool):
-    """Rows after ``key`` in the order of ``columns``; the first column also as a plain range,
-    so that SQLite seeks in its index instead of testing every row. The key's values are bound
-    with their columns' types (a time is stored in UTC)."""
-    values = [literal(v, c.type) for c, v in zip(columns, key, strict=True)]
+def _open_where(tz: ZoneInfo, actor: Actor) -> list:
+    """Past sessions not saved yet; ``now`` is bound when the statement runs."""
+    now = bindparam("now", type_=S.start_at.type)
+    return [*_where(tz, actor, ListFilter()), S.status == SessionStatus.OPEN.value, S.start_at < now, S.end_at <= now]
+
+
+def _after(columns, descending: bool):
+    """Rows after the key ``k0, k1, ...`` (bound when the statement runs) in the order of
+    ``columns``; the first column also as a plain range, so that SQLite seeks in its index instead
+    of testing every row. The key's values are bound with their columns' types (a time is stored in
+    UTC)."""
+    values = [bindparam(f"k{i}", type_=c.type) for i, c in enumerate(columns)]
     first = columns[0] <= values[0] if descending else columns[0] >= values[0]
     rest = tuple_(*columns) < tuple_(*values) if descending else tuple_(*columns) > tuple_(*values)
     return and_(first, rest)
 
 
-def _page(practice: Practice, actor: Actor, where: list, sort: str, descending: bool,
-          after: Cursor | None, limit: int, f: ListFilter | None = None) -> SessionPage:
+# The start and end come without UTCDateTime's per-value step: a page has a row per client, and
+# each session's two times are made aware and local once, in _read_rows.
+_ROW_COLUMNS = (S.id, type_coerce(S.start_at, DateTime()), type_coerce(S.end_at, DateTime()), S.status,
+                S.completion_label, Service.name, Practitioner.name, Location.name, Participant.client_id,
+                Client.first_name, Client.last_name)
+DATE_KEY = (S.start_at, S.id)
+CLIENT_KEY = (Client.last_name, Client.first_name, Client.id, S.start_at, S.id)
+
+
+def _row_query(*where, order=DATE_KEY, limit: int | None = None):
+    """One SELECT of plain tuples, a row per (session, booked client). With ``limit`` the sessions
+    are chosen first (a subquery), so that a page never cuts a group."""
+    q = (select(*_ROW_COLUMNS)
+         .join(Service, Service.id == S.service_id)
+         .join(Practitioner, Practitioner.id == S.practitioner_id)
+         .outerjoin(Location, Location.id == S.location_id)
+         .outerjoin(Participant, and_(Participant.session_id == S.id, Participant.is_booked()))
+         .outerjoin(Client, Client.id == Participant.client_id))
+    if limit is not None:
+        q = q.where(S.id.in_(select(S.id).where(*where).order_by(*order).limit(limit).scalar_subquery()))
+    else:
+        q = q.where(*where)
+    return q.order_by(*order, Client.last_name, Client.first_name, Client.id)
+
+
+_ROWS_BY_ID = _row_query(S.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=64)
+def _statement(kind: str, tz: ZoneInfo, actor: Actor, f: ListFilter, sort: str, descending: bool, paged: bool,
+               limit: int):
+    """The SELECT of one page, built once per list and order; the key a page starts after
+    (``k0``..) and, in the open-sessions list, ``now`` are bound when it runs. Sorted by date it
+    reads the rows themselves; sorted by client, the keys of the page's rows."""
+    where = _open_where(tz, actor) if kind == "open" else _where(tz, actor, f)
+    cols = DATE_KEY if sort == "date" else CLIENT_KEY
+    order = tuple(c.desc() for c in cols) if descending else cols
+    if paged:
+        where.append(_after(cols, descending))
+    if sort == "date":
+        return _row_query(*where, order=order, limit=limit)
+    if f.client_id:
+        where.append(Client.id == f.client_id)  # listed under that client only
+    if f.first_day or f.last_day:  # a date range: SQLite starts from its sessions
+        frm = Client.__table__.join(Participant.__table__, true()).join(S.__table__, true())
+    else:  # else from the clients in name order, stopping after one page
+        frm = _CrossJoin(_CrossJoin(Client.__table__, Participant.__table__, true()), S.__table__, true())
+    return (select(*cols).select_from(frm)
+            .where(Participant.client_id == Client.id, Participant.is_booked(), Participant.session_id == S.id,
+                   *where)
+            .order_by(*order).limit(limit))
+
+
+def _local(value: datetime, tz: ZoneInfo) -> datetime:
+    """A stored time (naive UTC on SQLite, aware on PostgreSQL) in the practice's zone."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+
+
+def _read_rows(conn, tz: ZoneInfo, query, params=None) -> list[ListRow]:
+    """The query's rows grouped by session, in its order."""
+    grouped: list = []
+    last = None
+    for sid, start, end, status, label, service, practitioner, location, cid, first, last_name in (
+            conn.execute(query, params).all()):
+        if sid != last:
+            last, clients = sid, []
+            grouped.append((sid, start, end, clients, service, practitioner, location, status, label))
+        if cid is not None:  # a session whose clients were all taken off still shows
+            clients.append(ClientName(cid, f"{first} {last_name}"))
+    return [ListRow(sid, _local(start, tz), _local(end, tz), tuple(clients), service, practitioner,
+                    location or "", status, label)
+            for sid, start, end, clients, service, practitioner, location, status, label in grouped]
+
+
+def _page(practice: Practice, actor: Actor, kind: str, f: ListFilter, sort: str, descending: bool,
+          after: Cursor | None, limit: int) -> SessionPage:
     validate.choice("sort", sort, SORTS)
     validate.flag("descending", descending)
     validate.whole("page size", limit, 1, 5000)
     if after is not None and (not isinstance(after, Cursor) or after.sort != sort or after.descending != descending):
         raise ValidationError("page", "does not belong to this list; start again from the first page")
+    tz = practice.tz
+    query = _statement(kind, tz, actor, f, sort, descending, after is not None, limit)
+    params = {f"k{i}": v for i, v in enumerate(after.key)} if after is not None else {}
+    if kind == "open":
+        params["now"] = practice.clock.now()
     with practice.read() as tx:
+        conn = tx.connection()
         if sort == "date":
-            cols = (S.start_at, S.id)
-            order = tuple(c.desc() for c in cols) if descending else cols
-            if after is not None:
-                where = [*where, _after(cols, after.key, descending)]
-            rows = load_views(tx, actor, practice.tz, session_query(*where, order=order, limit=limit))
+            rows = _read_rows(conn, tz, query, params)
             nxt = Cursor(sort, descending, (rows[-1].start, rows[-1].id)) if len(rows) == limit else None
             return SessionPage(tuple(rows), nxt)
-        cols = (Client.last_name, Client.first_name, Client.id, S.start_at, S.id)
-        order = tuple(c.desc() for c in cols) if descending else cols
-        if after is not None:
-            where = [*where, _after(cols, after.key, descending)]
-        if f is not None and f.client_id:
-            where = [*where, Client.id == f.client_id]  # listed under that client only
-        if f is not None and (f.first_day or f.last_day):  # a date range: SQLite starts from its sessions
-            frm = Client.__table__.join(Participant.__table__, true()).join(S.__table__, true())
-        else:  # else from the clients in name order, stopping after one page
-            frm = _CrossJoin(_CrossJoin(Client.__table__, Participant.__table__, true()), S.__table__, true())
-        keys = tx.execute(select(*cols).select_from(frm)
-                          .where(Participant.client_id == Client.id, Participant.is_booked(),
-                                 Participant.session_id == S.id, *where)
-                          .order_by(*order).limit(limit)).all()
-        views = {v.id: v for v in load_views(tx, actor, practice.tz,
-                                             session_query(S.id.in_({k[4] for k in keys})))}
+        keys = conn.execute(query, params).all()
+        found = {r.id: r for r in _read_rows(conn, tz, _ROWS_BY_ID, {"ids": list({k[4] for k in keys})})}
     rows = []
     for k in keys:
-        v = views[k[4]]
-        if len(v.clients) > 1:  # the client it is listed under first
-            v = replace(v, clients=tuple(sorted(v.clients, key=lambda c, cid=k[2]: c.id != cid)))
-        rows.append(v)
+        r = found[k[4]]
+        if len(r.clients) > 1:  # the client it is listed under first
+            r = r._replace(clients=tuple(sorted(r.clients, key=lambda c, cid=k[2]: c.id != cid)))
+        rows.append(r)
     nxt = Cursor(sort, descending, tuple(keys[-1])) if len(keys) == limit else None
     return SessionPage(tuple(rows), nxt)
 
@@ -204,32 +314,27 @@ def list_page(practice: Practice, actor: Actor, f: ListFilter | None = None, sor
               descending: bool = False, after: Cursor | None = None, limit: int = PAGE) -> SessionPage:
     """One page of Sessions > Sessions List. A practitioner sees only their own sessions."""
     f = _clean_filter(practice, f or ListFilter())
-    return _page(practice, actor, _where(practice, actor, f), sort, descending, after, limit, f)
-
-
-def _open_where(practice: Practice, actor: Actor) -> list:
-    now = practice.clock.now()
-    return [*_where(practice, actor, ListFilter()), S.status == SessionStatus.OPEN.value,
-            S.start_at < now, S.end_at <= now]
+    return _page(practice, actor, "list", f, sort, descending, after, limit)
 
 
 def open_page(practice: Practice, actor: Actor, sort: str = "date", descending: bool = True,
               after: Cursor | None = None, limit: int = PAGE) -> SessionPage:
     """One page of Sessions > Open Sessions: past sessions not saved yet (status open, ended by now),
     the most recent first."""
-    return _page(practice, actor, _open_where(practice, actor), sort, descending, after, limit)
+    return _page(practice, actor, "open", ListFilter(), sort, descending, after, limit)
 
 
 def count(practice: Practice, actor: Actor, f: ListFilter | None = None) -> int:
     """How many sessions the sessions list shows with this filter (each session once)."""
     f = _clean_filter(practice, f or ListFilter())
     with practice.read() as tx:
-        return tx.scalar(select(func.count()).select_from(S).where(*_where(practice, actor, f)))
+        return tx.scalar(select(func.count()).select_from(S).where(*_where(practice.tz, actor, f)))
 
 
 def count_open(practice: Practice, actor: Actor) -> int:
     with practice.read() as tx:
-        return tx.scalar(select(func.count()).select_from(S).where(*_open_where(practice, actor)))
+        return tx.scalar(select(func.count()).select_from(S).where(*_open_where(practice.tz, actor)),
+                         {"now": practice.clock.now()})
 
 
 # --- actions -------------------------------------------------------------------------------------

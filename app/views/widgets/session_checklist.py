@@ -1,12 +1,13 @@
 """The table both session lists share (SPEC 4.2, 5.1): a check box per row and "Check all shown",
 an action drop-down and Submit, enabled only once an action is chosen. The action applies to
 every checked session in one transaction (``completion.bulk_action``); the rows then show their
-new statuses (deleted ones leave the list). Refusals from the services are shown in words."""
+new statuses (deleted ones leave the list). Refusals from the services are shown in words.
+A double-click on a row, or Enter, asks for the session's view (``session_activated``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...services.errors import ServiceError
 from ...services.scheduling import completion, session_lists
-from ...services.scheduling.session_lists import ListAction
+from ...services.scheduling.session_lists import ListAction, ListRow
 from ...services.scheduling.session_views import SessionView
 from .messages import error_label, error_text
 from .rows_model import Column
@@ -36,11 +37,11 @@ STATUS_COLORS = {"completed": QColor("#2f855a"), "missed": QColor("#c05621"), "c
 _MUTED = "color: #718096;"
 
 
-def when_text(s: SessionView) -> str:
+def when_text(s: ListRow | SessionView) -> str:
     return f"{s.start:%a %d %b %Y}  {s.start:%H:%M}\u2013{s.end:%H:%M}"
 
 
-def clients_text(s: SessionView) -> str:
+def clients_text(s: ListRow | SessionView) -> str:
     return s.client_names or "No clients"
 
 
@@ -50,7 +51,7 @@ def sessions_word(n: int) -> str:
 
 def columns(custom_labels: bool = True) -> list[Column]:
     """``custom_labels``: False in the open-sessions list (SPEC 4.5 shows only the base status)."""
-    def status(s: SessionView) -> str:
+    def status(s: ListRow) -> str:
         return s.label if custom_labels else s.status.capitalize()
 
     return [
@@ -65,12 +66,14 @@ def columns(custom_labels: bool = True) -> list[Column]:
 
 class SessionChecklist(QWidget):
     """``changed``: sessions were saved or deleted here; ``sort_changed(key, descending)``: a header
-    click asks the owner to reload in that order ("date" or "client")."""
+    click asks the owner to reload in that order ("date" or "client"); ``session_activated(id)``:
+    a row was double-clicked or Enter pressed on it (the owner opens the session view)."""
 
     changed = Signal()
     sort_changed = Signal(str, bool)
+    session_activated = Signal(int)
 
-    def __init__(self, practice, actor, open_list: bool, empty_text: str, parent=None):
+    def __init__(self, practice, actor, open_list: bool, empty_text: str, newest_first: bool = True, parent=None):
         super().__init__(parent)
         self.practice, self.actor, self.open_list = practice, actor, open_list
         self.empty_text = empty_text
@@ -78,7 +81,7 @@ class SessionChecklist(QWidget):
         self.model.checked_changed.connect(self._checks_changed)
         self.model.failed.connect(self.show_error)
         self.model.sort_requested.connect(self._sort_requested)
-        self._sort = (DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+        self._sort = (DATE_COLUMN, Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder)
 
         self.table = QTableView(objectName="sessionTable")
         self.table.setModel(self.model)
@@ -100,6 +103,8 @@ class SessionChecklist(QWidget):
         header.setSortIndicator(*self._sort)
         header.setSortIndicatorShown(True)
         header.sectionClicked.connect(self._header_clicked)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.installEventFilter(self)
 
         self.empty = QLabel(objectName="sessionListEmpty", wordWrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -150,10 +155,21 @@ class SessionChecklist(QWidget):
         column, order = self._sort
         return ("client" if column == CLIENT_COLUMN else "date"), order == Qt.SortOrder.DescendingOrder
 
-    def load(self, fetch: Callable, total: int | None, empty_text: str | None = None) -> None:
-        """Show the first page of ``fetch``; ``total``: how many sessions match (None: unknown)."""
+    def load(self, fetch: Callable, total: int | None, empty_text: str | None = None,
+             keep_place: bool = False) -> None:
+        """Show the first page of ``fetch``; ``total``: how many sessions match (None: unknown).
+        ``keep_place``: read as far down as the list was and show the same rows (a refresh)."""
         self.error.hide()
+        current, scrolled = self.table.currentIndex(), self.table.verticalScrollBar().value()
+        last_shown = self.table.rowAt(self.table.viewport().height() - 1)
         self.model.load(fetch)
+        if keep_place and self.model.rows:
+            self.model.fetch_until(max(current.row(), last_shown))
+            if current.isValid() and current.row() < len(self.model.rows):
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(current.row(), current.column()),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.verticalScrollBar().setValue(scrolled)
         self.check_all.setChecked(False)
         shown = bool(self.model.rows)
         self.stack.setCurrentWidget(self.table if shown else self.empty)
@@ -169,6 +185,19 @@ class SessionChecklist(QWidget):
             self.count.setText("No sessions")
         else:
             self.count.setText(sessions_word(self.total))
+
+    # --- opening a session --------------------------------------------------------------------
+    def _double_clicked(self, index) -> None:
+        if index.isValid() and index.column() != 0:  # a double-click on a check box only checks
+            self.session_activated.emit(self.model.rows[index.row()].id)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        # Enter on a row opens it, like a double-click
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.currentIndex().isValid()):
+            self.session_activated.emit(self.model.rows[self.table.currentIndex().row()].id)
+            return True
+        return super().eventFilter(watched, event)
 
     def _header_clicked(self, column: int) -> None:
         header = self.table.horizontalHeader()
@@ -256,7 +285,7 @@ class SessionChecklist(QWidget):
             self.model.remove_ids(ids)  # saved: no longer open sessions
             done = f"{sessions_word(n)} saved as {action.label}."
         else:
-            self.model.update_rows(views)
+            self.model.update_rows(ListRow.of_view(v) for v in views)
             self.model.set_all_checked(False)
             done = (f"{sessions_word(n)} saved as {action.label}." if action.key == "complete"
                     else f"{sessions_word(n)} set back to open; {'its' if n == 1 else 'their'} charges were undone.")

@@ -3,12 +3,14 @@ is loaded when the list is (re)loaded, the next one when the view scrolls near t
 (``canFetchMore``/``fetchMore``). Column 0 is a check box per row; the checked sessions are kept
 by id, so a group session listed under each of its clients is checked everywhere at once.
 
+``data()`` is called for every role of every visible cell at each paint, so it does little: a
+row's texts and colour are worked out once, the first time the row is painted, and kept.
+
 It calls no service itself: the owner hands it a ``fetch(after) -> SessionPage`` function.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
@@ -18,6 +20,12 @@ from .rows_model import Column
 _ROOT = QModelIndex()
 CHECK = 0  # the check-box column
 CHECKED, UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _CHECK_STATE = (
+    int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
+                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.CheckStateRole))
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _CHECK_STATE))  # the others: None at once
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+TOOLTIP_OVER = 24  # a cell's text longer than this also shows whole as its tooltip
 
 
 class SessionPageModel(QAbstractTableModel):
@@ -31,6 +39,8 @@ class SessionPageModel(QAbstractTableModel):
         self.columns = list(columns)
         self.sortable = {c + 1 for c in sortable}
         self.rows: list = []
+        self._cells: list = []  # per row: None until first painted, then (texts, colour)
+        self._align = [None] + [_RIGHT if c.align_right else None for c in self.columns]
         self.checked: set[int] = set()
         self._fetch: Callable | None = None
         self._next = None
@@ -40,7 +50,7 @@ class SessionPageModel(QAbstractTableModel):
     def load(self, fetch: Callable) -> None:
         """Start again from the first page of ``fetch``; the checks are cleared."""
         self.beginResetModel()
-        self._fetch, self.rows, self._next, self._rows_of = fetch, [], None, {}
+        self._fetch, self.rows, self._cells, self._next, self._rows_of = fetch, [], [], None, {}
         self.checked.clear()
         self.endResetModel()
         self._fetch_page(first=True)
@@ -73,6 +83,7 @@ class SessionPageModel(QAbstractTableModel):
         start = len(self.rows)
         self.beginInsertRows(_ROOT, start, start + len(page.rows) - 1)
         self.rows.extend(page.rows)
+        self._cells.extend([None] * len(page.rows))
         for i, s in enumerate(page.rows, start):
             self._rows_of.setdefault(s.id, []).append(i)
         self.endInsertRows()
@@ -103,14 +114,15 @@ class SessionPageModel(QAbstractTableModel):
         self.checked_changed.emit()
 
     # --- after an action ----------------------------------------------------------------------
-    def update_rows(self, views: Iterable) -> None:
+    def update_rows(self, rows: Iterable) -> None:
         """Show sessions as they are now (a new status); each keeps its place in the list."""
-        for v in views:
+        for v in rows:
             for r in self._rows_of.get(v.id, ()):
                 old = self.rows[r]
                 if len(old.clients) > 1:  # keep it listed with the same client first
-                    v = replace(v, clients=tuple(sorted(v.clients, key=lambda c, f=old.clients[0].id: c.id != f)))
+                    v = v._replace(clients=tuple(sorted(v.clients, key=lambda c, f=old.clients[0].id: c.id != f)))
                 self.rows[r] = v
+                self._cells[r] = None
                 self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
 
     def remove_ids(self, ids: Iterable[int]) -> None:
@@ -120,6 +132,7 @@ class SessionPageModel(QAbstractTableModel):
         for r in rows:
             self.beginRemoveRows(_ROOT, r, r)
             del self.rows[r]
+            del self._cells[r]
             self.endRemoveRows()
         self.checked -= gone
         self._rows_of = {}
@@ -140,25 +153,35 @@ class SessionPageModel(QAbstractTableModel):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return base | Qt.ItemFlag.ItemIsUserCheckable if index.column() == CHECK else base
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+    def data(self, index, role=_DISPLAY):
+        if role not in _ROLES:
             return None
-        s = self.rows[index.row()]
-        if index.column() == CHECK:
-            if role == Qt.ItemDataRole.CheckStateRole:
-                return CHECKED if s.id in self.checked else UNCHECKED
+        row = index.row()
+        if not 0 <= row < len(self.rows):  # an invalid index has row -1
             return None
-        col = self.columns[index.column() - 1]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(col.value(s))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            text = str(col.value(s))
-            return text if len(text) > 24 else None  # the whole text where a narrow column cuts it
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col.color is not None:
-            return col.color(s)
+        col = index.column()
+        if col == CHECK:
+            if role == _CHECK_STATE:
+                return CHECKED if self.rows[row].id in self.checked else UNCHECKED
+            return None
+        if role == _ALIGN:
+            return self._align[col]
+        cells = self._cells[row] or self._cells_of(row)
+        if role == _DISPLAY:
+            return cells[0][col - 1]
+        if role == _FOREGROUND:
+            return cells[1][col - 1]
+        if role == _TOOLTIP:
+            text = cells[0][col - 1]
+            return text if len(text) > TOOLTIP_OVER else None  # the whole text where a narrow column cuts it
         return None
+
+    def _cells_of(self, row: int) -> tuple:
+        s = self.rows[row]
+        cells = (tuple(str(c.value(s)) for c in self.columns),
+                 tuple(None if c.color is None else c.color(s) for c in self.columns))
+        self._cells[row] = cells
+        return cells
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 (Qt name)
         if not index.isValid() or index.column() != CHECK or role != Qt.ItemDataRole.CheckStateRole:
