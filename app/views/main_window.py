@@ -415,17 +415,20 @@ class MainWindow(QMainWindow):
         WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()
 
     def open_settings(self) -> None:
-        from .practice_settings_dialog import PracticeSettingsDialog
-
-        dialog = PracticeSettingsDialog(self.practice, self.actor, self)
-        dialog.accepted.connect(self._apply_settings)
-        self._open(dialog, refresh_on_accept=False)
+        """Settings > Practice Settings…: the Settings window on its Practice page."""
+        self._open_settings_window("practice")
 
     def open_settings_panels(self) -> None:
-        """Settings > Settings…: users, practitioners, services, locations, completion types, session control."""
+        """Settings > Settings…: the Settings window on its Users and roles page."""
+        self._open_settings_window("users")
+
+    def _open_settings_window(self, page: str) -> None:
+        """Practice, users, practitioners, services, locations, completion types, session control.
+        Once the window closes, what was saved there shows here."""
         from .settings.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.practice, self.actor, self)
+        dialog = SettingsDialog(self.practice, self.actor, self, page=page)
+        dialog.finished.connect(lambda _result: dialog.practice_changed and self._apply_settings())
         dialog.finished.connect(lambda _result: self.events.catalog_changed.emit())
         dialog.finished.connect(lambda _result: self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
