@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ..models import Setting
+from sqlalchemy import exists, select
+
+from ..models import Invoice, LedgerEntry, Setting
 from ..models.enums import PrepaymentMode
 from . import audit, validate
 from .errors import ValidationError
@@ -43,6 +45,12 @@ def _check(key: str, value, currency: str = "USD"):
     raise ValidationError(key[:40], "is not a practice setting")
 
 
+def _money_recorded(tx) -> bool:
+    """Any ledger line or invoice: amounts that would be read in another currency's units (SPEC 0.1)."""
+    return bool(tx.scalar(select(exists().where(LedgerEntry.id.is_not(None)))) or
+                tx.scalar(select(exists().where(Invoice.id.is_not(None)))))
+
+
 def get_settings(practice: Practice, actor: Actor) -> dict:
     return dict(practice.settings())
 
@@ -60,6 +68,9 @@ def update_settings(practice: Practice, actor: Actor, **changes) -> dict:
         raise ValidationError("credit note number format", "must differ from the invoice number format "
                                                            "(e.g. CN-{year}-{seq:04d})")
     with practice.uow() as tx:
+        if clean.get("currency", merged["currency"]) != practice.settings()["currency"] and _money_recorded(tx):
+            raise ValidationError("currency", "cannot change once money is recorded: every amount already saved "
+                                              "is in the current currency")
         for k, v in clean.items():
             tx.merge(Setting(key=k, value=json.dumps(v)))
         audit.record(tx, practice, actor, "settings.update", "setting", None, keys=sorted(clean))

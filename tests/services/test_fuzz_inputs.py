@@ -501,18 +501,19 @@ def test_every_public_service_is_fuzzed():
 
 
 @pytest.mark.parametrize("currency", ["JPY", "KWD"])
-def test_amount_limits_follow_the_currency(world, currency):
-    # SPEC 0.1: the maximum is 10,000,000 major units in the currency's own digits
+def test_amount_limits_follow_the_currency(practice, admin, make, currency):
+    # SPEC 0.1: the maximum is 10,000,000 major units in the currency's own digits (the currency is
+    # chosen before any money is recorded: it cannot change afterwards)
     from app.services.errors import ValidationError
     from app.services.money.amounts import max_amount
 
-    practice_settings.update_settings(world.p, world.admin, currency=currency)
-    top = max_amount(currency)
-    ledger.record_payment(world.p, world.admin, world.client, top, "cash")
-    before = fingerprint(world.p)
+    practice_settings.update_settings(practice, admin, currency=currency)
+    client, top = make.client().id, max_amount(currency)
+    ledger.record_payment(practice, admin, client, top, "cash")
+    before = fingerprint(practice)
     with pytest.raises(ValidationError):
-        ledger.record_payment(world.p, world.admin, world.client, top + 1, "cash")
-    assert fingerprint(world.p) == before
+        ledger.record_payment(practice, admin, client, top + 1, "cash")
+    assert fingerprint(practice) == before
 
 
 def test_create_practice_refuses_junk(tmp_path):

@@ -38,3 +38,17 @@ def test_staff_cannot_change_settings(practice, make):
     with pytest.raises(PermissionDenied):
         practice_settings.update_settings(practice, staff, practice_name="Mine now")
     assert practice.settings()["practice_name"] == "Test Practice"
+
+
+def test_the_currency_cannot_change_once_money_is_recorded(practice, admin, make):
+    """SPEC 0.1: amounts are stored in the currency's minor units; $80.00 must never turn into ¥8,000."""
+    practice_settings.update_settings(practice, admin, currency="EUR")  # no money yet: allowed
+    from app.services.money import ledger
+
+    ledger.record_payment(practice, admin, make.client().id, 8000, "cash")
+    before = dict(practice.settings())
+    with pytest.raises(ValidationError) as e:
+        practice_settings.update_settings(practice, admin, currency="JPY", practice_name="Changed")
+    assert e.value.field == "currency" and "money is recorded" in e.value.message
+    assert practice.settings() == before
+    practice_settings.update_settings(practice, admin, currency="EUR", locale="de_DE")  # the same: fine

@@ -10,7 +10,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from app.services import practice_settings
-from app.services.errors import ValidationError
 from app.services.people import users
 from app.views.settings.practice_panel import PracticePanel
 from app.views.settings.settings_dialog import SettingsDialog
@@ -143,21 +142,29 @@ def test_the_sample_amount_follows_currency_and_language(qtbot, practice, practi
     assert practice.settings()["currency"] == "USD"
 
 
-def test_a_currency_the_service_refuses_is_named_under_it(qtbot, practice, practice_page, monkeypatch):
-    # e.g. a practice that has amounts recorded: whatever the service says stands under the field
-    _d, panel = practice_page
+def test_a_currency_the_service_refuses_is_named_under_it(qtbot, practice, admin, make, practice_page):
+    # SPEC 0.1: once money is recorded the currency stays; the service's refusal stands under the field
+    from app.services.money import ledger
 
-    def refuse(*_a, **changes):
-        raise ValidationError("currency", "cannot change once amounts are recorded")
-    monkeypatch.setattr(practice_settings, "update_settings", refuse)
+    _d, panel = practice_page
+    ledger.record_payment(practice, admin, make.client().id, 8000, "cash")
     panel.currency.set_code("EUR")
     click(qtbot, panel.save_button)
     error = panel.findChild(QLabel, "practiceCurrencyError")
-    assert error.isVisible() and error.text() == "Currency cannot change once amounts are recorded."
+    assert error.isVisible() and error.text().startswith("Currency cannot change once money is recorded")
     assert not panel.done.isVisible()
+    assert practice.settings()["currency"] == "USD"
 
 
-def test_a_new_currency_shows_on_the_other_pages_and_in_the_main_window(window, qtbot):
+def test_a_new_currency_shows_on_the_other_pages_and_in_the_main_window(practice, qsettings, qtbot):
+    from datetime import date
+
+    from app.services.people import users
+    from app.views.main_window import MainWindow
+
+    window = MainWindow(practice, users.first_admin(practice), date(2026, 11, 24), settings=qsettings)
+    qtbot.addWidget(window)
+    window.show()  # a practice with no money recorded yet: its currency may still change (SPEC 0.1)
     window.act_settings.trigger()
     d = window.active_dialog
     qtbot.waitUntil(d.isVisible)
