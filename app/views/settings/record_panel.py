@@ -41,6 +41,7 @@ class RecordPanel(QWidget):
 
     noun = "record"  # "service": used in button texts and messages
     prefix = "record"  # object names: servicesTable, serviceSave, ...
+    shares = (3, 2)  # how the width is shared between the table and the form
 
     def __init__(self, practice, actor, title: str, intro: str, columns, parent=None):
         super().__init__(parent)
@@ -82,8 +83,8 @@ class RecordPanel(QWidget):
         self.right.addLayout(buttons)
         self.right.addStretch(1)
         body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(self.right, 2)
+        body.addLayout(left, self.shares[0])
+        body.addLayout(self.right, self.shares[1])
         layout = QVBoxLayout(self)
         layout.addWidget(heading(title, f"{self.prefix}Heading"))
         layout.addWidget(muted(intro, f"{self.prefix}Intro"))

@@ -1,8 +1,9 @@
 """Settings > Session control (SPEC 6): exactly one prepayment mode is active. Open (no
 restriction), minimum threshold (a client can be booked only while their balance reaches the amount
-set here) or the available-credit filter (credit must cover each booking; staff may book anyway).
-Package mode and client cancellations with their policy levels (SPEC 6.3, 8) are not built yet,
-so they are not offered here."""
+set here), package mode (clients use up the packages they bought; the packages themselves are set up
+on the Packages page) or the available-credit filter (credit must cover each booking; staff may book
+anyway). Client cancellations with their policy levels (SPEC 8) are not built yet, so they are not
+offered here."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -27,6 +28,11 @@ MODES = (
     (PrepaymentMode.OPEN, "Open mode", "No restriction: sessions are added whatever the client's balance."),
     (PrepaymentMode.THRESHOLD, "Use a minimum threshold",
      "A client can be added to a session only while their balance is at least the amount below."),
+    (PrepaymentMode.PACKAGE, "Package mode",
+     "Clients buy packages of sessions (set them up on the Packages page) and each session uses one. "
+     "A session costs its share of the package price, or nothing if it is canceled, and the practitioner "
+     "is paid the fixed wage whatever its length. A client with no sessions left for the service cannot "
+     "be added: front desk staff see a warning and may add the session anyway; practitioners cannot."),
     (PrepaymentMode.CREDIT, "Available-credit filter",
      "A client's available credit (payments less saved and open charges) must cover each session. "
      "Front desk staff see a warning and may add the session anyway; practitioners cannot."),
@@ -78,8 +84,8 @@ class SessionControlPanel(QWidget):
         layout.addWidget(self.errors.general)
         layout.addWidget(self.done)
         layout.addLayout(buttons)
-        layout.addWidget(muted("Package mode and client cancellations (with their policy levels) are not "
-                               "available yet.", "sessionControlLater"))
+        layout.addWidget(muted("Client cancellations (with their policy levels) are not available yet.",
+                               "sessionControlLater"))
         layout.addStretch(1)
         self.load(conf)
 

@@ -1,6 +1,6 @@
 """Settings (admin, SPEC 1.5): one window holding the settings panels as pages, chosen from a list
 on the left: the practice (name, address, time zone, money, working hours), users and roles,
-practitioners, services, locations, custom session status and session control. Each panel saves
+practitioners, services, packages, locations, custom session status and session control. Each panel saves
 through its services on its own Save; ``changed`` is True once anything was saved and
 ``practice_changed`` once the Practice page was, so the main window refreshes what it shows when the
 window closes."""
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from .custom_status_panel import CustomStatusPanel
 from .locations_panel import LocationsPanel
+from .packages_panel import PackagesPanel
 from .practice_panel import PracticePanel
 from .practitioners_panel import PractitionersPanel
 from .services_panel import ServicesPanel
@@ -28,6 +29,7 @@ PAGES = (
     ("users", "Users and roles", UsersPanel),
     ("practitioners", "Practitioners", PractitionersPanel),
     ("services", "Services", ServicesPanel),
+    ("packages", "Packages", PackagesPanel),
     ("locations", "Locations", LocationsPanel),
     ("status", "Custom session status", CustomStatusPanel),
     ("control", "Session control", SessionControlPanel),
