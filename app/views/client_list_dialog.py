@@ -30,7 +30,8 @@ from .widgets.rows_model import Column, RowsTableModel
 
 class ClientListDialog(QDialog):
     """``changed`` turns True once a client was created, edited, archived or restored here, so
-    the caller can announce ``clients_changed``."""
+    the caller can announce ``clients_changed``; ``sold`` once a package was sold from a client's
+    record (a payment: the caller announces ``ledger_changed`` too)."""
 
     def __init__(self, practice, actor, money, parent=None):
         super().__init__(parent)
@@ -39,6 +40,7 @@ class ClientListDialog(QDialog):
         self.practice, self.actor, self.money = practice, actor, money
         self.changed = False
         self.booked = False  # a session was booked from a client's record: the calendar refreshes
+        self.sold = False
         self._balances: dict[int, int] = {}
 
         def name(c: ClientView) -> str:
@@ -190,8 +192,10 @@ class ClientListDialog(QDialog):
         self.record_dialog = dialog
         dialog.exec()
         self.booked = self.booked or dialog.booked
-        if dialog.booked:
-            self.refresh()  # the balance column counts what was booked
+        if dialog.sold:
+            self.sold = self.changed = True  # the balance is the client's: other views show it too
+        if dialog.booked or dialog.sold:
+            self.refresh()  # the balance column counts what was booked or paid
         dialog.deleteLater()
 
     def edit_selected(self) -> None:

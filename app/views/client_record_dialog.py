@@ -1,5 +1,6 @@
-"""A client's record: details, balance and available credit, upcoming and past sessions, and
-"Book session…" from here (SPEC 1.5, 2.3, 6)."""
+"""A client's record: details, balance and available credit, the packages they bought with what is
+left of each, upcoming and past sessions, and "Book session…" and "Sell package…" from here
+(SPEC 1.5, 2.3, 6, 6.3)."""
 from __future__ import annotations
 
 from html import escape
@@ -18,15 +19,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..models.enums import PrepaymentMode
+from ..services import practice_settings
 from ..services.errors import ServiceError
+from ..services.money import packages
+from ..services.money.packages import SaleView
 from ..services.people.capabilities import capabilities
 from ..services.people.client_record import ClientRecord, client_record
 from ..services.scheduling.session_views import SessionView
 from .widgets.balance_text import balance_color, balance_text
 from .widgets.messages import error_label
+from .widgets.package_text import sessions_text
 from .widgets.rows_model import Column, RowsTableModel
 
 _MUTED = "color: #4a5568;"
+PACKAGE_ROWS = 4  # the packages table shows this many rows before it scrolls
 
 
 def credit_text(cents: int, money) -> str:
@@ -41,7 +48,8 @@ def _when(s: SessionView) -> str:
 
 
 class ClientRecordDialog(QDialog):
-    """``booked`` turns True once a session was booked from here (the caller refreshes the calendar)."""
+    """``booked`` turns True once a session was booked from here (the caller refreshes the calendar);
+    ``sold`` once a package was sold here (a payment: the caller announces the ledger change)."""
 
     def __init__(self, practice, actor, client_id: int, money, parent=None):
         super().__init__(parent)
@@ -49,7 +57,9 @@ class ClientRecordDialog(QDialog):
         self.practice, self.actor, self.client_id, self.money = practice, actor, client_id, money
         self.caps = capabilities(actor)
         self.booked = False
+        self.sold = False
         self.record: ClientRecord | None = None
+        self.sales: list[SaleView] = []
 
         self.name = QLabel(objectName="recordName")
         self.name.setStyleSheet("font-size: 18px; font-weight: bold;")
@@ -74,6 +84,19 @@ class ClientRecordDialog(QDialog):
         self.upcoming = self._table(self.upcoming_model, "recordUpcoming")
         self.past = self._table(self.past_model, "recordPast")
 
+        self.packages_model = RowsTableModel([
+            Column("Package", lambda p: p.package_name),
+            Column("Sold on", lambda p: f"{p.sold_at.astimezone(practice.tz):%a %d %b %Y}"),
+            Column("Sessions", lambda p: p.sessions, align_right=True),
+            Column("Used", lambda p: p.used, align_right=True),
+            Column("Remaining", lambda p: p.remaining, align_right=True),
+        ], self)
+        self.packages_title = QLabel(objectName="recordPackagesTitle")
+        self.packages = self._table(self.packages_model, "recordPackages", widths=(230, 200, 90, 90))
+        self.sell_button = QPushButton("Sell package\u2026", objectName="recordSellPackage")
+        self.sell_button.setAutoDefault(False)
+        self.sell_button.clicked.connect(self.sell_package)
+
         self.error = error_label("recordError")
         self.error.hide()
         self.book_button = QPushButton("Book session\u2026", objectName="recordBook")
@@ -83,6 +106,7 @@ class ClientRecordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.book_button)
+        bottom.addWidget(self.sell_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
 
@@ -90,16 +114,18 @@ class ClientRecordDialog(QDialog):
         layout.addWidget(self.name)
         layout.addWidget(self.details)
         layout.addLayout(figures)
-        for title, table in ((self.upcoming_title, self.upcoming), (self.past_title, self.past)):
+        for title, table, stretch in ((self.packages_title, self.packages, 0), (self.upcoming_title, self.upcoming, 1),
+                                      (self.past_title, self.past, 1)):
             title.setStyleSheet("font-weight: bold; margin-top: 8px;")
             layout.addWidget(title)
-            layout.addWidget(table, 1)
+            layout.addWidget(table, stretch)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
         self.resize(760, 600)
         self.reload()
 
-    def _table(self, model, name: str) -> QTableView:
+    def _table(self, model, name: str, widths=(230, 200, 160)) -> QTableView:
+        """Read-only rows; the columns take ``widths`` and the last one the rest."""
         table = QTableView(objectName=name)
         table.setModel(model)
         table.verticalHeader().hide()
@@ -109,9 +135,9 @@ class ClientRecordDialog(QDialog):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
-        for col, width in enumerate((230, 200, 160)):
+        for col, width in enumerate(widths):
             header.resizeSection(col, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(widths), QHeaderView.ResizeMode.Stretch)
         return table
 
     def reload(self) -> None:
@@ -144,6 +170,36 @@ class ClientRecordDialog(QDialog):
                                                 "No upcoming sessions."))
         self.past_title.setText(self._title("Past sessions", len(r.past), r.more_past, "No past sessions yet."))
         self.book_button.setEnabled(not c.archived)
+        self._show_packages(c.archived)
+
+    def _show_packages(self, archived: bool) -> None:
+        """The front desk sees the client's packages in package mode, or whenever they bought one."""
+        shown = self.caps.front_desk
+        if shown:
+            try:
+                self.sales = packages.client_packages(self.practice, self.actor, self.client_id)
+                mode = practice_settings.get_settings(self.practice, self.actor)["prepayment_mode"]
+            except ServiceError as exc:
+                self.error.setText(str(exc))
+                self.error.show()
+                self.sales, mode = [], None
+            shown = mode == PrepaymentMode.PACKAGE or bool(self.sales)
+        for widget in (self.packages_title, self.packages, self.sell_button):
+            widget.setVisible(shown)
+        if not shown:
+            return
+        self.packages_model.set_rows(self.sales)
+        self.packages.setVisible(bool(self.sales))
+        self.packages.setFixedHeight(self._rows_height(self.packages, min(len(self.sales), PACKAGE_ROWS)))
+        left = sum(s.remaining for s in self.sales)
+        self.packages_title.setText(f"Packages ({len(self.sales)}) \u2014 {sessions_text(left)} left"
+                                    if self.sales else "Packages \u2014 none bought yet.")
+        self.sell_button.setEnabled(not archived)
+
+    @staticmethod
+    def _rows_height(table: QTableView, rows: int) -> int:
+        return (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+                + 2 * table.frameWidth() + 4)
 
     @staticmethod
     def _title(title: str, n: int, more: bool, empty: str) -> str:
@@ -172,5 +228,17 @@ class ClientRecordDialog(QDialog):
         self.session_dialog = dialog
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.booked = True
+            self.reload()
+        dialog.deleteLater()
+
+    def sell_package(self) -> None:
+        """Sell package…: once sold, the balance, credit and packages here show it at once."""
+        from .sell_package_dialog import SellPackageDialog
+
+        name = self.record.client.name if self.record else ""
+        dialog = SellPackageDialog(self.practice, self.actor, self.client_id, name, self.money, parent=self)
+        self.sell_dialog = dialog
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.sold is not None:
+            self.sold = True
             self.reload()
         dialog.deleteLater()
