@@ -2,12 +2,15 @@
 
 While the user types, ``sessions.check_session`` is asked (debounced) for the warnings saving
 would raise, so double bookings and closures show before the Save button is pressed. Saving
-repeats the call with ``confirm=True`` only after the user said "Save anyway".
+repeats the call with ``confirm=True`` only after the user said "Save anyway". In package mode
+(SPEC 6.3) the front desk sees under the price what each chosen client has left on their packages
+for the service, asked of ``packages.remaining_for`` once per change of clients or service.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from html import escape
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -20,12 +23,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from ..models.enums import PrepaymentMode
 from ..services.errors import NeedsConfirmation, ServiceError, ValidationError, Warning_
+from ..services.money import packages
 from ..services.money.amounts import format_money
 from ..services.people import clients, practitioners
 from ..services.people.capabilities import capabilities
@@ -35,6 +41,8 @@ from ..services.scheduling.session_views import SessionView
 from .client_edit_dialog import ClientEditDialog
 from .widgets.client_picker import ClientPicker, name_from_search
 from .widgets.messages import confirm_warnings, error_text
+from .widgets.package_text import left_text
+from .widgets.record_table import Stack
 from .widgets.recurrence_panel import RecurrencePanel
 
 DEFAULT_LENGTH = timedelta(minutes=50)  # when there is no service to take a length from
@@ -47,6 +55,7 @@ WARNINGS_STYLE = ("QLabel { background: #fefcbf; border: 1px solid #ecc94b; bord
 ERROR_STYLE = ("QLabel { background: #fff5f5; border: 1px solid #feb2b2; border-radius: 4px;"
                " color: #c53030; padding: 6px 8px; }")
 MUTED_STYLE = "color: #4a5568;"
+NOTHING_LEFT_COLOR = "#c05621"  # a client with no package sessions left for the service
 
 
 def typed_time(digits: str) -> QTime | None:
@@ -212,6 +221,14 @@ class SessionDialog(QDialog):
             self.service.addItem(s.name, s.id)
         self.price = QLabel(objectName="sessionPrice")
         self.price.setStyleSheet(MUTED_STYLE)
+        self.package_left = QLabel(objectName="sessionPackages")  # one line per client
+        self.package_left.setTextFormat(Qt.TextFormat.RichText)
+        self.package_left.setStyleSheet(MUTED_STYLE)
+        self.package_left.setContentsMargins(0, 3, 0, 0)
+        self.package_left.hide()
+        # package mode: the front desk sees what each client has left (practitioners are not told balances)
+        self._package_mode = (conf.get("prepayment_mode") == PrepaymentMode.PACKAGE
+                              and capabilities(actor).front_desk)
         self.location = QComboBox(objectName="sessionLocation")
         self.location.addItem("— none —", None)
         for loc in catalog.list_locations(practice, actor):
@@ -267,7 +284,9 @@ class SessionDialog(QDialog):
         form.addRow("Date", self.date)
         form.addRow("Time", times)
         form.addRow("Service", self.service)
-        form.addRow("", self.price)
+        price_box = Stack(self.price, self.package_left)  # what remains sits right under the price
+        price_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        form.addRow("", price_box)
         form.addRow("Practitioner", self.practitioner)
         form.addRow("Location", self.location)
         form.addRow("Public note", self.public_note)
@@ -308,6 +327,7 @@ class SessionDialog(QDialog):
             self._select(self.practitioner, practitioner_id, "")
         self._update_length()
         self._update_price()
+        self._update_packages()
 
         # --- live checks ----------------------------------------------------------------------
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
@@ -320,6 +340,7 @@ class SessionDialog(QDialog):
         self.service.currentIndexChanged.connect(self._service_changed)
         self.practitioner.currentIndexChanged.connect(self._update_price)
         self.clients.selection_changed.connect(self._schedule_check)
+        self.clients.selection_changed.connect(self._update_packages)
         self.clients.selection_changed.connect(lambda: self._clear_error("clients"))
         self.date.dateChanged.connect(lambda: self._clear_error("date"))
         self.practitioner.currentIndexChanged.connect(lambda: self._clear_error("practitioner"))
@@ -414,6 +435,7 @@ class SessionDialog(QDialog):
                 self.end.setTime(start.addSecs(minutes * 60))  # -> _end_changed -> price
         self._clear_error("service")
         self._update_price()
+        self._update_packages()
 
     def _update_price(self, *_args) -> None:
         """Cost per client and the practitioner's wage for this service and length, before saving."""
@@ -429,6 +451,29 @@ class SessionDialog(QDialog):
             return
         self.price.setText(f"Cost {self._money(q.cost_cents)} per client \u00b7 practitioner's wage "
                            f"{self._money(q.wage_cents)}" + (" (hourly, for this length)" if q.hourly else ""))
+
+    def _update_packages(self, *_args) -> None:
+        """Package mode: "Ann Lee: 2 sessions left on packages" for each chosen client and this service."""
+        service_id, ids = self.service.currentData(), self.clients.selected_ids()
+        if not self._package_mode or service_id is None or not ids:
+            self.package_left.clear()
+            self.package_left.hide()
+            return
+        try:
+            left = packages.remaining_for(self.practice, self.actor, ids, service_id)
+        except ServiceError:
+            left = {}
+        lines = []
+        for cid in ids[:MAX_LISTED]:
+            n = left.get(cid, 0)
+            text = escape(left_text(self.clients.name_of(cid), n))
+            lines.append(text if n > 0 else f"<span style='color: {NOTHING_LEFT_COLOR};'>{text}</span>")
+        if len(ids) > MAX_LISTED:
+            rest = ids[MAX_LISTED:]
+            short = sum(1 for cid in rest if left.get(cid, 0) <= 0)
+            lines.append(f"\u2026 and {len(rest)} more" + (f" ({short} with nothing left)" if short else ""))
+        self.package_left.setText("<br>".join(lines))
+        self.package_left.show()
 
     def _new_client(self) -> None:
         """The client editor over this form, the search box's text offered as the name; the client

@@ -173,6 +173,10 @@ class ClientPicker(QWidget):
     def selected_ids(self) -> tuple[int, ...]:
         return tuple(self._order)
 
+    def name_of(self, client_id: int) -> str:
+        """A listed client's name, "Ann Lee"."""
+        return self._names.get(client_id, "")
+
     def set_selected(self, ids: Iterable[int]) -> None:
         wanted = [i for i in dict.fromkeys(ids) if i in self._items]
         self.list.blockSignals(True)
