@@ -74,6 +74,8 @@ class PracticeSession(Base):
         CheckConstraint("status IN ('open','completed','canceled','missed')", name="status"),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         Index("ix_practice_session_range", "deleted_at", "start_at"),
+        # open sessions and a list by status: counted from the index, read in (start_at, id) order
+        Index("ix_practice_session_status", "status", "deleted_at", "start_at", "id", "end_at"),
         Index("ix_practice_session_practitioner", "practitioner_id", "start_at"),
         Index("ix_practice_session_series", "series_id", "start_at"),
     )
