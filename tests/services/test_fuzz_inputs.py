@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.money import invoices, ledger, packages, payments, reports
+from app.services.money import invoice_documents, invoices, ledger, packages, payments, reports
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
@@ -168,6 +168,11 @@ def invoicing(w):
         w.invoicing = (invoices.create_draft(w.p, w.admin, w.client, [w.session], first, last).id,
                        invoices.issue_invoice(w.p, w.admin, made.id, date(2026, 2, 3)).id)
     return w.invoicing
+
+
+def pdf_path(w) -> Path:
+    """Where a saved PDF may go: beside the practice file (in the test's own folder)."""
+    return Path(w.p.path).parent / "fuzz.pdf"
 
 
 def line_items(d):
@@ -383,6 +388,19 @@ CALLS = {
     "invoices.list_invoices": (lambda w, *a: invoices.list_invoices(w.p, w.staff, *a), lambda d, w: (
         arg(d, "issued", nullable=True), arg(d, w.client, nullable=True), arg(d, date(2026, 1, 1), nullable=True),
         arg(d, None), arg(d, None), maybe(d, 100))),
+    "invoice_documents.invoice_document": (lambda w, *a: invoice_documents.invoice_document(w.p, w.staff, *a),
+                                           lambda d, w: (arg(d, invoicing(w)[1]),)),
+    "invoice_documents.credit_note_document": (lambda w, *a: invoice_documents.credit_note_document(w.p, w.admin, *a),
+                                               lambda d, w: (arg(d, invoicing(w)[1]),)),
+    "invoice_documents.invoice_pdf_bytes": (lambda w, *a: invoice_documents.invoice_pdf_bytes(w.p, w.pract, *a),
+                                            lambda d, w: (arg(d, invoicing(w)[1]),)),
+    "invoice_documents.credit_note_pdf_bytes": (
+        lambda w, *a: invoice_documents.credit_note_pdf_bytes(w.p, w.staff, *a), lambda d, w: (arg(d, invoicing(w)[0]),)),
+    "invoice_documents.save_invoice_pdf": (lambda w, *a: invoice_documents.save_invoice_pdf(w.p, w.staff, *a),
+                                           lambda d, w: (maybe(d, invoicing(w)[1]), arg(d, pdf_path(w)))),
+    "invoice_documents.save_credit_note_pdf": (
+        lambda w, *a: invoice_documents.save_credit_note_pdf(w.p, w.admin, *a),
+        lambda d, w: (maybe(d, invoicing(w)[1]), arg(d, str(pdf_path(w))))),
     "packages.create_package": (lambda w, *a: packages.create_package(w.p, w.admin, *a),
                                 lambda d, w: (whole_or_junk(d, None, lambda d2: package_input(d2, w)),)),
     "packages.update_package": (lambda w, *a: packages.update_package(w.p, w.admin, *a), lambda d, w: (
@@ -471,7 +489,7 @@ def test_every_public_service_is_fuzzed():
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
-               "invoices": invoices,
+               "invoices": invoices, "invoice_documents": invoice_documents,
                "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
@@ -485,6 +503,7 @@ def test_every_public_service_is_fuzzed():
         "packages.package_outcome",  # a pure function
         "payments.money_left", "payments.credit_of",
         "invoices.line_tax",  # a pure function
+        "invoice_documents.practice_header",  # takes no input: the practice's settings
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",
         "backups.before_upgrade_path", "backups.parse_name", "backups.list_backups", "backups.backup_now",
         "backups.auto_backup", "backups.daily_backup_due", "backups.auto_backup_if_due",
