@@ -38,3 +38,12 @@ def format_money(cents: int, currency: str = "USD", locale: str = "en_US") -> st
 
     return format_currency(Decimal(cents).scaleb(-currency_digits(currency)), currency,
                            locale=babel_locale(locale))
+
+
+def format_money_short(cents: int, currency: str = "USD", locale: str = "en_US") -> str:
+    """An amount rounded for a chart's axis, in ``locale``'s short form (babel): 1250000 USD cents
+    -> '$12.5K'; 250000 EUR cents in de_DE -> '2500\\xa0€'; 0 -> '$0'."""
+    from babel.numbers import format_compact_currency
+
+    return format_compact_currency(Decimal(cents).scaleb(-currency_digits(currency)), currency,
+                                   locale=babel_locale(locale), fraction_digits=1)

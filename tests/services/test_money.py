@@ -144,3 +144,13 @@ def test_format_money_other_locales_use_non_breaking_spaces():
     assert format_money(123456, "EUR", "de_DE") == f"1.234,56{NBSP}€"
     assert format_money(123456, "EUR", "fr_FR") == f"1{NNBSP}234,56{NBSP}€"
     assert format_money(8000, "GBP", "en_GB") == "£80.00"
+
+
+@pytest.mark.parametrize(("cents", "currency", "locale", "text"), [
+    (0, "USD", "en_US", "$0"), (25000, "USD", "en_US", "$250"), (1250000, "USD", "en_US", "$12.5K"),
+    (-500000, "GBP", "en_GB", "-£5K"), (250000, "EUR", "fr_FR", "2,5\xa0k\xa0€"), (120000, "JPY", "ja_JP", "￥12万"),
+])
+def test_spec_9_4_short_amounts_for_chart_axes(cents, currency, locale, text):
+    from app.money_format import format_money_short
+
+    assert format_money_short(cents, currency, locale) == text
