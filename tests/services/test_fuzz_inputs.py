@@ -205,7 +205,7 @@ def client_input(d):
 def service_input(d):
     return catalog.ServiceInput(name=maybe(d, "Therapy"), kind=maybe(d, "fixed"), cost_cents=maybe(d, 8000),
                                 wage_cents=maybe(d, 4000), visibility=maybe(d, "all"),
-                                client_booking=maybe(d, False))
+                                client_booking=maybe(d, False), tax_rate_bp=maybe(d, 0))
 
 
 def type_input(d):

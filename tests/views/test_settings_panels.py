@@ -153,6 +153,30 @@ def test_a_service_is_added_with_cost_wage_length_and_client_booking(qtbot, prac
     assert panel.model.data(panel.model.index(0, 2)) == "$70.00 / hour"
 
 
+def test_a_service_gets_a_tax_rate_that_its_invoice_lines_carry(qtbot, practice, admin, make, open_settings):
+    """SPEC 9.3: optional tax, a rate per service (none by default), rounded half-up per line."""
+    from datetime import date, datetime
+
+    from app.services.money import invoices
+    from app.services.scheduling import completion
+
+    _d, panel = open_settings("services")
+    qtbot.keyClicks(panel.name, "Massage")
+    qtbot.keyClicks(panel.cost, "80.05")
+    qtbot.keyClicks(panel.wage, "40")
+    assert panel.tax.text() == "None"
+    type_over(qtbot, panel.tax.lineEdit(), "7.5")
+    click(qtbot, panel.save_button)
+    [s] = catalog.list_services(practice, admin)
+    assert s.tax_rate_bp == 750
+    assert panel.model.data(panel.model.index(0, 4)) == "7.5 %"
+    client = make.client()
+    [v] = make.session(datetime(2025, 12, 1, 10), datetime(2025, 12, 1, 11), s, make.practitioner(), [client])
+    completion.complete_session(practice, admin, v.id, completion.type_by_key(practice, "completed").id)
+    draft = invoices.create_draft(practice, admin, client.id, [v.id], date(2025, 12, 1), date(2025, 12, 31))
+    assert [(line.amount_cents, line.tax_rate_bp, line.tax_cents) for line in draft.lines] == [(8005, 750, 600)]
+
+
 def test_a_bad_amount_or_name_is_named_by_its_field_and_nothing_is_saved(qtbot, practice, admin, open_settings):
     _d, panel = open_settings("services")
     qtbot.keyClicks(panel.cost, "1e3")

@@ -24,6 +24,7 @@ class ServiceInput:
     visibility: str = "all"
     client_booking: bool = False
     default_minutes: int = 60  # the length a new session of this service gets
+    tax_rate_bp: int = 0  # SPEC 9.3: optional tax in basis points (2000 = 20 %); none by default
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ServiceView:
     client_booking: bool
     archived: bool
     default_minutes: int = 60
+    tax_rate_bp: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class LocationView:
 
 def _service_view(s: Service) -> ServiceView:
     return ServiceView(s.id, s.name, s.kind, s.cost_cents, s.wage_cents, s.visibility, s.client_booking,
-                       s.archived_at is not None, s.default_minutes)
+                       s.archived_at is not None, s.default_minutes, s.tax_rate_bp)
 
 
 def _clean_service(data: ServiceInput) -> dict:
@@ -60,7 +62,8 @@ def _clean_service(data: ServiceInput) -> dict:
                 visibility=validate.choice("visibility", data.visibility, VISIBILITIES),
                 client_booking=validate.flag("client booking", data.client_booking),
                 default_minutes=validate.whole("default length", data.default_minutes,
-                                               MIN_LENGTH_MINUTES, MAX_LENGTH_MINUTES))
+                                               MIN_LENGTH_MINUTES, MAX_LENGTH_MINUTES),
+                tax_rate_bp=validate.whole("tax rate", data.tax_rate_bp, 0, 10_000))
 
 
 def _check_service_amounts(practice: Practice, data: ServiceInput) -> None:

@@ -4,7 +4,16 @@ practitioner's own wage for a service is set on the Practitioners page. Services
 never deleted; sessions already saved keep the price they were saved with."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QSpinBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QTabWidget,
+    QWidget,
+)
 
 from ...services import practice_settings
 from ...services.money.amounts import format_money
@@ -29,6 +38,11 @@ def _combo(name: str, choices) -> QComboBox:
     return box
 
 
+def tax_text(basis_points: int) -> str:
+    """2000 -> '20 %', 750 -> '7.5 %', 0 -> '' (no tax)."""
+    return f"{basis_points / 100:g} %" if basis_points else ""
+
+
 class ServicesPanel(RecordPanel):
     noun = "service"
     prefix = "services"
@@ -41,6 +55,7 @@ class ServicesPanel(RecordPanel):
             RichColumn("Length", lambda r: f"{r.default_minutes} min"),
             RichColumn("Cost", lambda r: self._per(r, r.cost_cents), align_right=True),
             RichColumn("Wage", lambda r: self._per(r, r.wage_cents), align_right=True),
+            RichColumn("Tax", lambda r: tax_text(r.tax_rate_bp), align_right=True),
             RichColumn("Visible to", lambda r: VISIBILITY_WORDS.get(r.visibility, r.visibility)),
             RichColumn("Client booking", lambda r: yes_no(r.client_booking)),
         ], parent)
@@ -50,6 +65,8 @@ class ServicesPanel(RecordPanel):
                                singleStep=5, suffix=" min")
         self.cost = MoneyField(self.locale, label="Cost", objectName="serviceCost", currency=self.currency)
         self.wage = MoneyField(self.locale, label="Wage", objectName="serviceWage", currency=self.currency)
+        self.tax = QDoubleSpinBox(objectName="serviceTax", minimum=0, maximum=100, decimals=2, suffix=" %")
+        self.tax.setSpecialValueText("None")  # 0: no tax (SPEC 9.3, the default)
         self.visibility = _combo("serviceVisibility", VISIBILITY)
         self.client_booking = QCheckBox("Clients may request this service", objectName="serviceClientBooking")
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -62,6 +79,9 @@ class ServicesPanel(RecordPanel):
         self.cost_label, self.wage_label = muted("", "serviceCostUnit"), muted("", "serviceWageUnit")
         form.addRow("Cost", Stack(self.cost, self.cost_label, self.cost.message, self.errors.line("Cost", "cost")))
         form.addRow("Wage", Stack(self.wage, self.wage_label, self.wage.message, self.errors.line("Wage", "wage")))
+        form.addRow("Tax on invoices", Stack(self.tax, self.errors.line("Tax", "tax rate"),
+                                             muted("Added to each invoice line of this service, rounded "
+                                                   "half-up per line.", "serviceTaxNote")))
         form.addRow("Visible to", Stack(self.visibility, self.errors.line("Visibility", "visibility")))
         booking = QWidget(objectName="serviceBookingTab")
         bform = QFormLayout(booking)
@@ -99,6 +119,7 @@ class ServicesPanel(RecordPanel):
             self.wage.clear()
         self.visibility.setCurrentIndex(max(0, self.visibility.findData(row.visibility if row else "all")))
         self.client_booking.setChecked(bool(row and row.client_booking))
+        self.tax.setValue(row.tax_rate_bp / 100 if row else 0)
         self._kind_changed()
         self.tabs.setCurrentIndex(0)
 
@@ -118,7 +139,7 @@ class ServicesPanel(RecordPanel):
             return None
         data = catalog.ServiceInput(self.name.text(), self.kind.currentData(), cost, wage,
                                     self.visibility.currentData(), self.client_booking.isChecked(),
-                                    default_minutes=self.length.value())
+                                    default_minutes=self.length.value(), tax_rate_bp=round(self.tax.value() * 100))
         if row is None:
             return catalog.create_service(self.practice, self.actor, data)
         return catalog.update_service(self.practice, self.actor, row.id, data)
