@@ -62,4 +62,5 @@ class WarningCode(StrEnum):
     PREPAYMENT_THRESHOLD = "prepayment.threshold"
     PREPAYMENT_CREDIT = "prepayment.credit"
     PREPAYMENT_PACKAGE = "prepayment.package"  # SPEC 6.3: nothing left of the client's packages
+    ON_INVOICE = "completion.on_invoice"  # SPEC 9.1: the session is a line of an issued invoice
     NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..models.enums import WarningCode
 from ..services.errors import NeedsConfirmation, ServiceError
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import completion
@@ -370,18 +371,20 @@ class CompletionDialog(QDialog):
 
 
     def _complete(self, type_id, override):
-        """Save; a session that has not ended yet is saved only once the user says so (SPEC 4.7).
+        """Save; a session that has not ended yet (SPEC 4.7) or is on an issued invoice (SPEC 9.1) is
+        saved only once the user says so.
         -> the saved session, or None when the user said no."""
         try:
             return completion.complete_session(self.practice, self.actor, self.session.id, type_id, override,
                                                confirm=False)
         except NeedsConfirmation as need:
-            box = QMessageBox(QMessageBox.Icon.Question, "Session not ended yet",
-                              "\n".join(w.message for w in need.warnings), parent=self)
+            early_only = all(w.code == WarningCode.NOT_ENDED for w in need.warnings)
+            box = QMessageBox(QMessageBox.Icon.Question, "Session not ended yet" if early_only else "Before saving",
+                              "\n\n".join(w.message for w in need.warnings), parent=self)
             box.setObjectName("confirmEarlyCompletion")
             yes = box.addButton("Save anyway", QMessageBox.ButtonRole.AcceptRole)
             yes.setObjectName("confirmYes")
-            no = box.addButton("Not yet", QMessageBox.ButtonRole.RejectRole)
+            no = box.addButton("Not yet" if early_only else "Cancel", QMessageBox.ButtonRole.RejectRole)
             no.setObjectName("confirmNo")
             box.setDefaultButton(no)
             box.exec()

@@ -679,3 +679,15 @@ def list_invoices(practice: Practice, actor: Actor, status: str | None = None, c
                               shown in (InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID) and due is not None
                               and due < today, cn))
     return out
+
+
+def issued_invoice_numbers(tx: Session, session_ids) -> dict[int, list[str]]:
+    """{session id: numbers of the issued invoices it is a live line of}, for the scheduling services
+    (they take a tx): an issued invoice is never edited, so a change to its session must be said."""
+    out: dict[int, list[str]] = {}
+    for sid, number in tx.execute(select(InvoiceLine.session_id, Invoice.number)
+                                  .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+                                  .where(InvoiceLine.session_id.in_(list(session_ids)), InvoiceLine.live,
+                                         Invoice.status == "issued").order_by(Invoice.number)):
+        out.setdefault(sid, []).append(number)
+    return out

@@ -16,6 +16,7 @@ from ...models.sessions import BASE_STATUSES, MODIFIER_TYPES
 from .. import audit, validate
 from ..errors import NeedsConfirmation, NotFound, PermissionDenied, RuleViolation, ValidationError, Warning_
 from ..money.amounts import currency_digits
+from ..money.invoices import issued_invoice_numbers
 from ..money.ledger import post_session_entries, reverse_session_entries
 from ..money.packages import package_outcome, sync_slots
 from ..money.pricing import Outcome, completion_amounts, session_cost, session_wage
@@ -196,6 +197,20 @@ def _price_now(tx: Session, s: PracticeSession) -> tuple[int, int]:
             session_wage(service.kind, service.wage_cents, custom, minutes))
 
 
+def _on_invoice(tx: Session, rows: list[PracticeSession]) -> list[Warning_]:
+    """SPEC 9.1: re-saving a session that is a line of an issued invoice changes what the client owes
+    but never the invoice; say so before saving."""
+    numbers = issued_invoice_numbers(tx, [s.id for s in rows])
+    if not numbers:
+        return []
+    named = sorted({n for ns in numbers.values() for n in ns})
+    which = f"invoice {named[0]}" if len(named) == 1 else "invoices " + ", ".join(named)
+    what = "This session is" if len(rows) == 1 else f"{len(numbers)} of these sessions are"
+    return [Warning_(WarningCode.ON_INVOICE,
+                     f"{what} on issued {which}, which will not change. If the amount changes, cancel the "
+                     f"invoice with a credit note and invoice the session again. Save anyway?")]
+
+
 def _fixed_wage(tx: Session, s: PracticeSession) -> int:
     """The practitioner's custom wage for the service, else the service wage, whatever the length."""
     custom = tx.scalar(select(CustomWage.wage_cents).where(CustomWage.practitioner_id == s.practitioner_id,
@@ -334,8 +349,9 @@ def complete_session(practice: Practice, actor: Actor, session_id: int, type_id:
         s = _live_session(tx, session_id)
         require_session_access(actor, s.practitioner_id)
         early = _not_ended(tx, practice, actor, s, type_id, override)
-        if early is not None and not confirm:
-            raise NeedsConfirmation([early])
+        asks = [w for w in (early, *_on_invoice(tx, [s])) if w is not None]
+        if asks and not confirm:
+            raise NeedsConfirmation(asks)
         if early is not None:
             audit.record(tx, practice, actor, "session.saved_before_end", "session", s.id)
         _save_one(tx, practice, actor, s, type_id, override)
@@ -393,9 +409,11 @@ def bulk_action(practice: Practice, actor: Actor, session_ids: list[int], action
                            "workstation.")
         if action == "complete":
             early = {i: w for i in ids if (w := _not_ended(tx, practice, actor, rows[i], type_id, None))}
-            if early and not confirm:
+            invoiced = _on_invoice(tx, [rows[i] for i in ids])
+            if (early or invoiced) and not confirm:
                 label = _resolve(tx, actor, type_id, None)[1]
-                raise NeedsConfirmation([_bulk_early_warning(tx, actor, practice, [rows[i] for i in early], label)])
+                asks = [_bulk_early_warning(tx, actor, practice, [rows[i] for i in early], label)] if early else []
+                raise NeedsConfirmation(asks + invoiced)
             for i in early:
                 audit.record(tx, practice, actor, "session.saved_before_end", "session", i)
         for i in ids:

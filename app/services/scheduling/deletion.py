@@ -9,6 +9,7 @@ from ...models import PracticeSession
 from ...models.enums import Scope, SessionStatus
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
+from ..money.invoices import issued_invoice_numbers
 from ..money.ledger import post_session_entries, reverse_session_entries
 from ..money.packages import sync_slots
 from ..people.permissions import require_front_desk
@@ -24,9 +25,13 @@ def _when(s: PracticeSession, practice: Practice) -> str:
 
 def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[PracticeSession]) -> None:
     now = practice.clock.now()
+    invoiced = issued_invoice_numbers(tx, [s.id for s in rows])
     for s in rows:
         if s.deleted_at is not None:
             raise RuleViolation(f"The session of {_when(s, practice)} is already deleted.")
+        if s.id in invoiced:  # SPEC 9.1: an issued invoice is never edited; its sessions stay with it
+            raise RuleViolation(f"The session of {_when(s, practice)} is on issued invoice {invoiced[s.id][0]}. "
+                                "Cancel that invoice with a credit note before deleting the session.")
         if s.status != SessionStatus.OPEN:
             reverse_session_entries(tx, practice, actor, s, memo="session deleted")
         s.deleted_at, s.deleted_by = now, actor.user_id
