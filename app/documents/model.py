@@ -157,17 +157,19 @@ class ReceiptDoc:
 class RowKind(StrEnum):
     """What a statement row is. Its value is the word printed."""
 
+    SESSION = "Session"               # a session's charge, or a correction of it
     INVOICE = "Invoice"
     PAYMENT = "Payment"
     CREDIT_NOTE = "Credit note"
     REFUND = "Refund"
     WRITE_OFF = "Write-off"
+    CHARGE = "Charge"                 # any other charge to the client's account
 
 
 @dataclass(frozen=True)
 class StatementRow:
     """One movement of the client's account. ``amount`` is signed from the client's side: positive
-    adds to what they owe (an invoice, a refund paid out), negative reduces it (a payment, a credit
+    adds to what they owe (a session, an invoice, a refund paid out), negative reduces it (a payment, a credit
     note, a write-off). ``balance`` is the running balance after the row, as the ledger gives it
     (positive: the client owes; negative: the client is in credit)."""
 

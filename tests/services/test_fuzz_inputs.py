@@ -26,7 +26,15 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.money import invoice_documents, invoices, ledger, packages, payments, reports
+from app.services.money import (
+    invoice_documents,
+    invoices,
+    ledger,
+    packages,
+    payment_documents,
+    payments,
+    reports,
+)
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
@@ -369,6 +377,16 @@ CALLS = {
                                  lambda d, w: (arg(d, w.client), arg(d, False))),
     "payments.payment_detail": (lambda w, *a: payments.payment_detail(w.p, w.admin, *a),
                                 lambda d, w: (arg(d, money(w)[1]),)),
+    "payment_documents.receipt_document": (lambda w, *a: payment_documents.receipt_document(w.p, w.staff, *a),
+                                           lambda d, w: (arg(d, money(w)[1]),)),
+    "payment_documents.statement_document": (
+        lambda w, *a: payment_documents.statement_document(w.p, w.staff, *a),
+        lambda d, w: (arg(d, w.client), arg(d, date(2026, 1, 1)), arg(d, date(2026, 3, 31)))),
+    "payment_documents.save_receipt_pdf": (lambda w, *a: payment_documents.save_receipt_pdf(w.p, w.admin, *a),
+                                           lambda d, w: (maybe(d, money(w)[1]), arg(d, pdf_path(w)))),
+    "payment_documents.save_statement_pdf": (
+        lambda w, *a: payment_documents.save_statement_pdf(w.p, w.admin, *a), lambda d, w: (
+            maybe(d, w.client), maybe(d, date(2026, 1, 1)), maybe(d, date(2026, 3, 31)), arg(d, pdf_path(w)))),
     "invoices.uninvoiced_sessions": (lambda w, *a: invoices.uninvoiced_sessions(w.p, w.staff, *a), lambda d, w: (
         arg(d, w.client), arg(d, date(2026, 2, 1)), arg(d, date(2026, 2, 28)))),
     "invoices.create_draft": (lambda w, *a: invoices.create_draft(w.p, w.staff, *a), lambda d, w: (
@@ -489,7 +507,7 @@ def test_every_public_service_is_fuzzed():
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
-               "invoices": invoices, "invoice_documents": invoice_documents,
+               "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
                "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
