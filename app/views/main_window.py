@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
         self.act_clients.setEnabled(front_desk)
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
+        self.act_reports = self._action("Reports…", "actionReports", self.open_reports)
+        self.act_reports.setEnabled(caps.reports)
         self.act_password = self._action("Change My Password…", "actionPassword", self.change_password)
         self.act_settings = self._action("Practice Settings…", "actionPracticeSettings", self.open_settings)
         self.act_settings.setEnabled(caps.settings)
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Accounting")
         m.setObjectName("menuAccounting")
         m.addAction(self.act_wages)
+        m.addAction(self.act_reports)
         m = bar.addMenu("Se&ttings")
         m.setObjectName("menuSettings")
         m.addAction(self.act_settings_panels)
@@ -413,6 +416,12 @@ class MainWindow(QMainWindow):
 
     def open_wages(self) -> None:
         WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()
+
+    def open_reports(self) -> None:
+        """Accounting > Reports… (SPEC 9.4); QtCharts is imported only now, not at start-up."""
+        from .reports.reports_dialog import ReportsDialog
+
+        self._open(ReportsDialog(self.practice, self.actor, self.now().date(), self), refresh_on_accept=False)
 
     def open_settings(self) -> None:
         """Settings > Practice Settings…: the Settings window on its Practice page."""

@@ -94,7 +94,8 @@ def test_the_data_files_are_in_the_bundle_as_files(bundle):
 def test_unused_qt_is_left_out(bundle):
     pyside = INTERNAL / "PySide6"
     modules = {p.name.split(".")[0] for p in pyside.glob("Qt*.so")}
-    assert modules == {"QtCore", "QtGui", "QtWidgets"}
+    assert modules == {"QtCore", "QtGui", "QtWidgets", "QtCharts"}  # QtCharts: the report charts (SPEC 9.4)
+    assert (pyside / "Qt" / "lib" / "libQt6Charts.so.6").is_file()
     platforms = {p.name for p in (pyside / "Qt" / "plugins" / "platforms").iterdir()}
     assert {"libqxcb.so", "libqwayland.so", "libqoffscreen.so"} <= platforms
     assert "libqvnc.so" not in platforms and "libqeglfs.so" not in platforms

@@ -49,3 +49,42 @@ def test_spec_1_1_create_clients_agrees_with_the_client_service(practice, make, 
     else:
         with pytest.raises(PermissionDenied):
             clients.create_client(practice, actor, clients.ClientInput("Jane", "Doe"))
+
+
+@pytest.mark.parametrize(("role", "desk", "boss"), [("admin", True, True), ("staff", True, False),
+                                                     ("practitioner", False, False)])
+def test_spec_9_4_report_capabilities_agree_with_the_reports_service(practice, make, role, desk, boss):
+    """Accounting > Reports: balances and ageing (and a balance's lines) for the front desk; every
+    practitioner's wages, their sessions and lines, and revenue for the admin (money/reports.py). A
+    practitioner's own wages stay under Practitioner Wages, as the service lets them read those."""
+    from datetime import date
+
+    from app.services.money import reports
+    from app.services.money.reports import Figure
+
+    me, other = make.practitioner(), make.practitioner()
+    client = make.client()
+    actor = make.user(role, practitioner_id=me.id if role == "practitioner" else None)
+    caps = capabilities(actor)
+    assert (caps.reports, caps.money_reports) == (desk, boss)
+    first, last = date(2026, 1, 1), date(2026, 1, 31)
+    for allowed, call in (
+            (caps.reports, lambda: reports.balances(practice, actor)),
+            (caps.reports, lambda: reports.ageing(practice, actor, last)),
+            (caps.reports, lambda: reports.figure_entries(practice, actor, Figure("balance", client_id=client.id))),
+            (caps.money_reports, lambda: reports.revenue(practice, actor, first, last, "month")),
+            (caps.money_reports, lambda: reports.wage_sessions(practice, actor, other.id, first, last)),
+            (caps.money_reports, lambda: reports.figure_entries(practice, actor, Figure(
+                "wages", practitioner_id=other.id, first_day=first, last_day=last))),
+            (caps.money_reports, lambda: reports.figure_entries(practice, actor, Figure(
+                "revenue", first_day=first, last_day=last, key="2026-01")))):
+        if allowed:
+            call()
+        else:
+            with pytest.raises(PermissionDenied):
+                call()
+    if caps.money_reports:  # every practitioner's wages
+        assert {r.practitioner_id for r in reports.wages(practice, actor, first, last)} >= {me.id, other.id}
+    elif role == "staff":
+        with pytest.raises(PermissionDenied):
+            reports.wages(practice, actor, first, last)
