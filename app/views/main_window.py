@@ -397,14 +397,19 @@ class MainWindow(QMainWindow):
     def open_sessions_list(self) -> None:
         from .sessions_list_dialog import SessionsListDialog
 
-        dialog = SessionsListDialog(self.practice, self.actor, self)
-        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
-        self._open(dialog, refresh_on_accept=False)
+        self._open_list(SessionsListDialog(self.practice, self.actor, self))
 
     def open_open_sessions(self) -> None:
         from .open_sessions_dialog import OpenSessionsDialog
 
-        dialog = OpenSessionsDialog(self.practice, self.actor, self)
+        self._open_list(OpenSessionsDialog(self.practice, self.actor, self))
+
+    def _open_list(self, dialog) -> None:
+        """A sessions list: a double-click on a row (or Enter) opens the session view as the calendar
+        does; what is changed there, or anywhere while the list is open, shows in the list."""
+        dialog.session_activated.connect(self.open_session)
+        self.events.sessions_changed.connect(dialog.refresh)
+        dialog.finished.connect(lambda _r: self.events.sessions_changed.disconnect(dialog.refresh))
         dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
 

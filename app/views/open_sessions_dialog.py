@@ -1,8 +1,10 @@
 """Sessions > Open Sessions (SPEC 4.2, 4.5): past sessions not saved yet, the most recent first.
 Check them, choose Completed, Missed or Canceled (no custom types here, SPEC 4.5), Submit: saved
-sessions leave the list. Until a session is saved its client is not charged (SPEC 4.3)."""
+sessions leave the list. Until a session is saved its client is not charged (SPEC 4.3). A
+double-click on a row, or Enter, asks for the session view (``session_activated``)."""
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ..services.errors import ServiceError
@@ -11,8 +13,10 @@ from .widgets.session_checklist import SessionChecklist
 
 
 class OpenSessionsDialog(QDialog):
-    """``changed`` turns True once sessions were saved or deleted here."""
+    """``changed`` turns True once sessions were saved or deleted here. ``session_activated(id)``: a
+    row was double-clicked (the caller opens the session view, then calls ``refresh``)."""
 
+    session_activated = Signal(int)
     page_size = session_lists.PAGE  # rows per page read from the database
 
     def __init__(self, practice, actor, parent=None):
@@ -30,6 +34,7 @@ class OpenSessionsDialog(QDialog):
                                      empty_text="No open sessions.\n\nEvery session that has ended is saved.",
                                      parent=self)
         self.list.changed.connect(self._changed)
+        self.list.session_activated.connect(self.session_activated)
         self.list.sort_changed.connect(lambda *_: self.reload())
         self.model, self.table = self.list.model, self.list.table
 
@@ -48,7 +53,11 @@ class OpenSessionsDialog(QDialog):
         self.resize(1100, 600)
         self.reload()
 
-    def reload(self, *_args) -> None:
+    def refresh(self) -> None:
+        """Sessions changed elsewhere (e.g. in the session view): read the list again, same place."""
+        self.reload(keep_place=True)
+
+    def reload(self, *_args, keep_place: bool = False) -> None:
         sort, descending = self.list.sort
         try:
             total = session_lists.count_open(self.practice, self.actor)
@@ -59,7 +68,7 @@ class OpenSessionsDialog(QDialog):
         def fetch(after):
             return session_lists.open_page(self.practice, self.actor, sort, descending, after, self.page_size)
 
-        self.list.load(fetch, total)
+        self.list.load(fetch, total, keep_place=keep_place)
         self.hint.setVisible(bool(self.model.rows))
 
     def _changed(self) -> None:

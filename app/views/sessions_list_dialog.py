@@ -1,11 +1,16 @@
 """Sessions > Sessions List (SPEC 4.2, 5.1, 2.3): every session, filtered by date range,
 practitioner, client, location, status and words, sorted by date or client; check rows, choose an
-action, Submit. Add Session… opens the session form. A practitioner sees only their own sessions."""
+action, Submit. Add Session… opens the session form. A practitioner sees only their own sessions.
+
+It opens on the current month (first to last day, in date order); All dates lifts the date range.
+A double-click on a row, or Enter, asks for the session view (``session_activated``)."""
 from __future__ import annotations
 
+import calendar
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -31,15 +36,29 @@ NO_DATE = QDate(1900, 1, 1)  # the date edits' "Any" value
 SEARCH_DELAY_MS = 300
 
 
-def _date_edit(name: str) -> QDateEdit:
-    d = QDateEdit(objectName=name)
-    d.setCalendarPopup(True)
-    d.setDisplayFormat("dd MMM yyyy")
-    d.setMinimumDate(NO_DATE)
-    d.setSpecialValueText("Any date")  # shown at the minimum date: no limit
-    d.setDate(NO_DATE)
-    d.setMinimumWidth(125)
-    return d
+def month_of(day: date) -> tuple[date, date]:
+    """The first and last day of ``day``'s month."""
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+class _DateEdit(QDateEdit):
+    """A date field whose lowest value means "Any date"; its calendar then opens on ``today``."""
+
+    def __init__(self, name: str, today: date):
+        super().__init__(objectName=name)
+        self.today = today
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("dd MMM yyyy")
+        self.setMinimumDate(NO_DATE)
+        self.setSpecialValueText("Any date")  # shown at the minimum date: no limit
+        self.setDate(NO_DATE)
+        self.setMinimumWidth(125)
+        self.calendarWidget().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.calendarWidget() and event.type() == QEvent.Type.Show and self.date() == NO_DATE:
+            watched.setCurrentPage(self.today.year, self.today.month)  # not January 1900
+        return super().eventFilter(watched, event)
 
 
 def _date_of(edit: QDateEdit) -> date | None:
@@ -70,8 +89,10 @@ class _LazyComboBox(QComboBox):
 
 class SessionsListDialog(QDialog):
     """``changed`` turns True once sessions were saved, deleted or added here, so the caller can
-    announce ``sessions_changed``."""
+    announce ``sessions_changed``. ``session_activated(id)``: a row was double-clicked (the caller
+    opens the session view, then calls ``refresh``)."""
 
+    session_activated = Signal(int)
     page_size = session_lists.PAGE  # rows per page read from the database
 
     def __init__(self, practice, actor, parent=None):
@@ -82,7 +103,14 @@ class SessionsListDialog(QDialog):
         self.caps = capabilities(actor)
         self.changed = False
 
-        self.first_day, self.last_day = _date_edit("filterFrom"), _date_edit("filterTo")
+        today = practice.clock.now().astimezone(practice.tz).date()
+        self.first_day, self.last_day = _DateEdit("filterFrom", today), _DateEdit("filterTo", today)
+        for edit, day in zip((self.first_day, self.last_day), month_of(today), strict=True):
+            edit.setDate(QDate(day.year, day.month, day.day))
+        self.all_dates = QPushButton("All dates", objectName="allDates")
+        self.all_dates.setToolTip("Show sessions of every date (clear From and To)")
+        self.all_dates.setAutoDefault(False)
+        self.all_dates.clicked.connect(self.show_all_dates)
         self.practitioner = QComboBox(objectName="filterPractitioner")
         self.client = _LazyComboBox(self._load_clients, objectName="filterClient")
         self.location = QComboBox(objectName="filterLocation")
@@ -96,9 +124,11 @@ class SessionsListDialog(QDialog):
 
         self.list = SessionChecklist(practice, actor, open_list=False,
                                      empty_text="No sessions yet.\nClick Add Session\u2026 to book the first one.",
-                                     parent=self)
+                                     newest_first=False, parent=self)
         self.list.changed.connect(self._changed)
-        self.list.sort_changed.connect(lambda *_: self.reload())
+        self.list.session_activated.connect(self.session_activated)
+        self.list.sort_changed.connect(lambda *_: self.reload(recount=False))  # the same sessions, reordered
+        self._counted: tuple[ListFilter, int] | None = None  # the last count, until something changes
         self.model, self.table = self.list.model, self.list.table
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -119,18 +149,17 @@ class SessionsListDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         filters = QGridLayout()
-        for col, (text, widget) in enumerate((("From", self.first_day), ("To", self.last_day),
+        for col, (text, widget) in enumerate((("From", self.first_day), ("To", self.last_day), ("", self.all_dates),
                                               ("Practitioner", self.practitioner), ("Client", self.client),
-                                              ("Location", self.location), ("Status", self.status))):
+                                              ("Location", self.location), ("Status", self.status),
+                                              ("Search", self.search))):
             label = QLabel(text)
             label.setBuddy(widget)
             filters.addWidget(label, 0, col)
             filters.addWidget(widget, 1, col)
-        filters.addWidget(QLabel("Search"), 0, 6)
-        filters.addWidget(self.search, 1, 6)
-        filters.addWidget(self.clear_button, 1, 7)
-        filters.setColumnStretch(3, 2)
-        filters.setColumnStretch(6, 3)
+        filters.addWidget(self.clear_button, 1, 8)
+        filters.setColumnStretch(4, 2)
+        filters.setColumnStretch(7, 3)
         top = QHBoxLayout()
         top.addWidget(self.add_button)
         top.addStretch(1)
@@ -210,6 +239,14 @@ class SessionsListDialog(QDialog):
     def _filtered(self) -> bool:
         return self.current_filter() != ListFilter()
 
+    def show_all_dates(self) -> None:
+        """Lift the date range: sessions of every date."""
+        for edit in (self.first_day, self.last_day):
+            edit.blockSignals(True)
+            edit.setDate(NO_DATE)
+            edit.blockSignals(False)
+        self.reload()
+
     def clear_filters(self) -> None:
         widgets = (self.first_day, self.last_day, self.practitioner, self.client, self.location, self.status,
                    self.search)
@@ -226,7 +263,13 @@ class SessionsListDialog(QDialog):
         self.reload()
 
     # --- data ---------------------------------------------------------------------------------
-    def reload(self, *_args) -> None:
+    def refresh(self) -> None:
+        """Sessions changed elsewhere (e.g. in the session view): read the list again, same place."""
+        self.reload(keep_place=True)
+
+    def reload(self, *_args, keep_place: bool = False, recount: bool = True) -> None:
+        """Read the list again from its first page; ``recount=False``: the count of the same filter
+        still holds (a new order), unless sessions were changed here since."""
         self._search_timer.stop()
         f = self.current_filter()
         sort, descending = self.list.sort
@@ -235,19 +278,33 @@ class SessionsListDialog(QDialog):
             self.list.load(lambda _after: session_lists.SessionPage((), None), 0,
                            "The To date is before the From date.\nChoose a To date on or after the From date.")
             return
-        try:
-            total = session_lists.count(self.practice, self.actor, f)
-        except ServiceError as exc:
-            self.list.show_error(exc)
-            total = None
+        if not recount and self._counted is not None and self._counted[0] == f:
+            total = self._counted[1]
+        else:
+            try:
+                total = session_lists.count(self.practice, self.actor, f)
+                self._counted = (f, total)
+            except ServiceError as exc:
+                self.list.show_error(exc)
+                total = self._counted = None
 
         def fetch(after):
             return session_lists.list_page(self.practice, self.actor, f, sort, descending, after, self.page_size)
 
-        empty = ("No session matches these filters.\nChange or clear the filters to see more."
-                 if self._filtered() else None)
-        self.list.load(fetch, total, empty)
+        self.list.load(fetch, total, self._empty_text(f), keep_place=keep_place)
         self.clear_button.setEnabled(self._filtered())
+        self.all_dates.setEnabled(bool(first or last))
+
+    @staticmethod
+    def _empty_text(f: ListFilter) -> str | None:
+        if f == ListFilter():
+            return None  # the list's own: no sessions yet
+        if replace(f, first_day=None, last_day=None) != ListFilter():
+            return "No session matches these filters.\nChange or clear the filters to see more."
+        first, last = (f"{d:%d %b %Y}" if d else None for d in (f.first_day, f.last_day))
+        dates = (f"from {first} to {last}" if first and last else f"from {first} on" if first
+                 else f"up to {last}")
+        return f"No sessions {dates}.\nClick All dates to see every session, or Add Session\u2026 to book one."
 
     # --- actions ------------------------------------------------------------------------------
     def add_session(self) -> None:
@@ -262,3 +319,4 @@ class SessionsListDialog(QDialog):
 
     def _changed(self) -> None:
         self.changed = True
+        self._counted = None

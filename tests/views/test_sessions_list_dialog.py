@@ -2,7 +2,7 @@
 clicks: check boxes, the action drop-down, Submit, the column headers, the filters."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -36,11 +36,14 @@ def booked(practice, make, admin):
 
 @pytest.fixture
 def open_list(qtbot, practice, admin):
-    def _open(cls=SessionsListDialog, actor=admin):
+    """The dialog shown; the sessions list with All dates clicked (it opens on the current month)."""
+    def _open(cls=SessionsListDialog, actor=admin, all_dates=True):
         d = cls(practice, actor)
         qtbot.addWidget(d)
         d.show()
         qtbot.waitExposed(d)
+        if cls is SessionsListDialog and all_dates:
+            click(qtbot, d.all_dates)
         return d
     return _open
 
@@ -102,7 +105,7 @@ def test_bulk_complete_three_checked_rows(qtbot, practice, admin, booked, open_l
     b = booked
     d = open_list()
     assert d.list.count.text() == "7 sessions"
-    assert d.model.rows[0].id == b["future"].id  # the newest first
+    assert d.model.rows[0].id == b["saved"].id  # in date order
     for key in ("dec1", "dec2", "dec4"):
         tick(qtbot, d, row_of(d, b[key].id))
     assert d.model.checked == {b["dec1"].id, b["dec2"].id, b["dec4"].id}
@@ -332,3 +335,129 @@ def test_main_window_sessions_menu_opens_both_lists(qtbot, window):
         qtbot.waitUntil(lambda n=dialog_name: window.active_dialog.objectName() == n)
         assert window.active_dialog.isVisible()
         window.active_dialog.reject()
+
+
+# issue 13 item 3: not all of history, newest first
+def test_the_sessions_list_opens_on_this_month_and_all_dates_lifts_it(qtbot, booked, open_list):
+    b = booked
+    d = open_list(all_dates=False)  # the clock: 1 Jan 2026 07:00 in New York
+    assert (d.first_day.text(), d.last_day.text()) == ("01 Jan 2026", "31 Jan 2026")
+    assert d.first_day.isVisible() and d.last_day.isVisible()
+    assert [s.id for s in d.model.rows] == [b["future"].id] and d.list.count.text() == "1 session"
+    assert d.all_dates.isEnabled() and d.clear_button.isEnabled()
+    click(qtbot, d.all_dates)
+    assert (d.first_day.text(), d.last_day.text()) == ("Any date", "Any date")
+    assert d.list.count.text() == "7 sessions"
+    assert [s.start for s in d.model.rows] == sorted(s.start for s in d.model.rows)  # oldest first
+    assert not d.all_dates.isEnabled() and not d.clear_button.isEnabled()
+
+
+def test_this_month_is_the_practice_month_and_an_empty_one_says_so(qtbot, clock, booked, open_list):
+    # 1 Mar 2026 03:30 UTC is still 28 February in New York
+    clock.at = datetime(2026, 3, 1, 3, 30, tzinfo=UTC)
+    d = open_list(all_dates=False)
+    assert (d.first_day.text(), d.last_day.text()) == ("01 Feb 2026", "28 Feb 2026")
+    assert d.list.stack.currentWidget() is d.list.empty
+    assert d.list.empty.text() == ("No sessions from 01 Feb 2026 to 28 Feb 2026.\n"
+                                   "Click All dates to see every session, or Add Session\u2026 to book one.")
+    click(qtbot, d.all_dates)
+    assert d.model.rowCount() == 7
+
+
+def row_point(d, row: int, column: int = 2) -> QPoint:
+    d.table.scrollTo(d.model.index(row, column))
+    return d.table.visualRect(d.model.index(row, column)).center()
+
+
+def double_click(qtbot, d, row: int) -> None:
+    """As a user does it: press and release, then the second press (QTest's mouseDClick sends only
+    the double-click event)."""
+    pos = row_point(d, row)
+    qtbot.mouseClick(d.table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(d.table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+# issue 13 item 2: a row opens the session view, as a double-click on the calendar does
+@pytest.mark.parametrize(("action", "dialog_name"), [("actionSessionsList", "sessionsListDialog"),
+                                                     ("actionOpenSessions", "openSessionsDialog")])
+def test_double_click_or_enter_on_a_row_opens_the_session_view(qtbot, clock, window, action, dialog_name):
+    clock.at = datetime(2026, 11, 30, 17, tzinfo=UTC)  # November 2026, after its sessions
+    menu = window.findChild(QMenu, "menuSessions")
+    next(a for a in menu.actions() if a.objectName() == action).trigger()
+    qtbot.waitUntil(lambda: window.active_dialog.objectName() == dialog_name)
+    d = window.active_dialog
+    qtbot.waitExposed(d)
+    assert d.model.rowCount() >= 3
+
+    double_click(qtbot, d, 2)
+    qtbot.waitUntil(lambda: window.active_dialog.objectName() == "sessionViewDialog")
+    view = window.active_dialog
+    assert view.session_id == d.model.rows[2].id and view.isVisible()
+    view.accept()
+    qtbot.waitUntil(lambda: not view.isVisible())
+
+    qtbot.mouseClick(d.table.viewport(), Qt.MouseButton.LeftButton, pos=row_point(d, 1))
+    qtbot.keyClick(d.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.active_dialog.objectName() == "sessionViewDialog")
+    assert window.active_dialog.session_id == d.model.rows[1].id
+    window.active_dialog.accept()
+    assert d.isVisible()  # the list stays open under it
+
+
+def test_a_status_set_in_the_session_view_shows_in_the_list(qtbot, clock, window, practice, admin):
+    clock.at = datetime(2026, 11, 30, 17, tzinfo=UTC)
+    window.open_open_sessions()
+    d = window.active_dialog
+    qtbot.waitExposed(d)
+    first = d.model.rows[0].id
+    n = d.model.rowCount()
+    double_click(qtbot, d, 0)
+    qtbot.waitUntil(lambda: window.active_dialog.objectName() == "sessionViewDialog")
+    completion.complete_session(practice, admin, first, completion.type_by_key(practice, "completed").id)
+    window.active_dialog.changed = True  # as its Set status… does
+    window.active_dialog.accept()
+    qtbot.waitUntil(lambda: d.model.rowCount() == n - 1)  # saved: no longer an open session
+    assert first not in {s.id for s in d.model.rows}
+
+
+def test_a_refresh_keeps_the_place_in_a_long_list(qtbot, booked, open_list, monkeypatch):
+    monkeypatch.setattr(SessionsListDialog, "page_size", 2)
+    d = open_list()
+    d.resize(d.width(), 300)  # a few rows in sight
+    qtbot.waitUntil(lambda: d.table.viewport().height() < 7 * 26)
+    d.model.fetch_until(6)
+    d.table.scrollToBottom()
+    qtbot.waitUntil(lambda: d.table.verticalScrollBar().value() > 0)
+    qtbot.mouseClick(d.table.viewport(), Qt.MouseButton.LeftButton, pos=row_point(d, 6))
+    chosen, scrolled = d.model.rows[6].id, d.table.verticalScrollBar().value()
+    assert scrolled > 0
+    d.refresh()
+    assert d.model.rowCount() == 7 and d.table.currentIndex().row() == 6
+    assert d.model.rows[6].id == chosen
+    assert d.table.verticalScrollBar().value() == scrolled  # the same rows in sight
+
+
+def test_long_names_are_not_cut(qtbot, make, booked, open_list):
+    long = make.service("Couples and family therapy 80 min")
+    make.session(datetime(2026, 1, 12, 9), datetime(2026, 1, 12, 10, 20), long, booked["ana"], [booked["bob"]])
+    d = open_list(all_dates=False)
+    header, metrics = d.table.horizontalHeader(), d.table.fontMetrics()
+    for title, text in (("Service", long.name), ("Practitioner", "Dr. Ana Ruiz")):
+        col = [c.title for c in d.model.columns].index(title) + 1
+        assert header.sectionSize(col) > metrics.horizontalAdvance(text), title
+
+
+def test_a_new_order_does_not_count_again_unless_sessions_changed(qtbot, booked, open_list, monkeypatch):
+    d = open_list()
+    counted = []
+    real = session_lists.count
+    monkeypatch.setattr(session_lists, "count", lambda *a, **k: counted.append(1) or real(*a, **k))
+    header = d.table.horizontalHeader()
+    x = header.sectionViewportPosition(2) + header.sectionSize(2) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert d.list.sort[0] == "client" and counted == [] and d.list.count.text() == "7 sessions"
+    tick(qtbot, d, 0)
+    choose(qtbot, d.list.action, "Delete")
+    click(qtbot, d.list.submit)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert counted == [1] and d.list.count.text() == "6 sessions"

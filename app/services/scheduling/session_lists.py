@@ -258,13 +258,12 @@ def _statement(kind: str, tz: ZoneInfo, actor: Actor, f: ListFilter, sort: str, 
             .order_by(*order).limit(limit))
 
 
-def _local(value: datetime, tz: ZoneInfo) -> datetime:
-    """A stored time (naive UTC on SQLite, aware on PostgreSQL) in the practice's zone."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__: a page has hundreds
 
 
 def _read_rows(conn, tz: ZoneInfo, query, params=None) -> list[ListRow]:
-    """The query's rows grouped by session, in its order."""
+    """The query's rows grouped by session, in its order. A stored time is naive UTC on SQLite and
+    aware on PostgreSQL; each session's two are made local once."""
     grouped: list = []
     last = None
     for sid, start, end, status, label, service, practitioner, location, cid, first, last_name in (
@@ -273,10 +272,14 @@ def _read_rows(conn, tz: ZoneInfo, query, params=None) -> list[ListRow]:
             last, clients = sid, []
             grouped.append((sid, start, end, clients, service, practitioner, location, status, label))
         if cid is not None:  # a session whose clients were all taken off still shows
-            clients.append(ClientName(cid, f"{first} {last_name}"))
-    return [ListRow(sid, _local(start, tz), _local(end, tz), tuple(clients), service, practitioner,
-                    location or "", status, label)
-            for sid, start, end, clients, service, practitioner, location, status, label in grouped]
+            clients.append(_tuple(ClientName, (cid, f"{first} {last_name}")))
+    rows = []
+    for sid, start, end, clients, service, practitioner, location, status, label in grouped:
+        if start.tzinfo is None:
+            start, end = start.replace(tzinfo=UTC), end.replace(tzinfo=UTC)
+        rows.append(_tuple(ListRow, (sid, start.astimezone(tz), end.astimezone(tz), tuple(clients), service,
+                                     practitioner, location or "", status, label)))
+    return rows
 
 
 def _page(practice: Practice, actor: Actor, kind: str, f: ListFilter, sort: str, descending: bool,

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +35,9 @@ from .rows_model import Column
 from .session_page_model import SessionPageModel
 
 DATE_COLUMN, CLIENT_COLUMN = 1, 2  # in the table, after the check box
+WIDTHS = (34, 210, 230, 150, 140, 120, 110)  # at first; the client column takes what is left
+FITTED = range(3, 7)  # service, practitioner, location, status: as wide as their texts
+FIT_MAX = 260
 STATUS_COLORS = {"completed": QColor("#2f855a"), "missed": QColor("#c05621"), "canceled": QColor("#718096")}
 _MUTED = "color: #718096;"
 
@@ -62,6 +67,15 @@ def columns(custom_labels: bool = True) -> list[Column]:
         Column("Location", lambda s: s.location_name or "\u2014"),
         Column("Status", status, color=lambda s: STATUS_COLORS.get(s.status)),
     ]
+
+
+class _CheckDelegate(QStyledItemDelegate):
+    """The check-box column without the focus frame Qt draws beside the box of the current cell
+    (the current row shows by its selection)."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt name)
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
 
 
 class SessionChecklist(QWidget):
@@ -96,8 +110,10 @@ class SessionChecklist(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((34, 210, 230, 150, 140, 120, 110)):
+        for col, width in enumerate(WIDTHS):
             header.resizeSection(col, width)
+        self._fitted = False  # the named columns are fitted to the first rows shown, once
+        self.table.setItemDelegateForColumn(0, _CheckDelegate(self.table))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(CLIENT_COLUMN, QHeaderView.ResizeMode.Stretch)  # names vary most
         header.setSortIndicator(*self._sort)
@@ -163,6 +179,8 @@ class SessionChecklist(QWidget):
         current, scrolled = self.table.currentIndex(), self.table.verticalScrollBar().value()
         last_shown = self.table.rowAt(self.table.viewport().height() - 1)
         self.model.load(fetch)
+        if not self._fitted and self.model.rows:
+            self._fit_columns()
         if keep_place and self.model.rows:
             self.model.fetch_until(max(current.row(), last_shown))
             if current.isValid() and current.row() < len(self.model.rows):
@@ -177,6 +195,20 @@ class SessionChecklist(QWidget):
         self.empty.setText(empty_text or self.empty_text)
         self.total = total
         self._show_count()
+
+    def _fit_columns(self) -> None:
+        """Widen the service, practitioner, location and status columns to their longest text in
+        the first page (up to FIT_MAX), so that names are not cut; the clients' column gives way."""
+        self._fitted = True
+        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
+        rows = self.model.rows
+        for col in FITTED:
+            value = self.model.columns[col - 1].value
+            widest = max(metrics.horizontalAdvance(t) for t in {str(value(r)) for r in rows})
+            want = min(FIT_MAX, widest + 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+                       + 12)
+            if want > header.sectionSize(col):
+                header.resizeSection(col, want)
 
     def _show_count(self) -> None:
         if self.total is None:
