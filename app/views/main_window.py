@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
         self.act_clients.setEnabled(front_desk)
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
+        self.act_invoices = self._action("Invoices…", "actionInvoices", self.open_invoices)
+        self.act_invoices.setEnabled(caps.invoices)
+        self.act_invoices.setVisible(caps.invoices)  # a practitioner neither sees nor makes invoices (SPEC 1.1)
         self.act_reports = self._action("Reports…", "actionReports", self.open_reports)
         self.act_reports.setEnabled(caps.reports)
         self.act_password = self._action("Change My Password…", "actionPassword", self.change_password)
@@ -232,6 +235,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_clients)
         m = bar.addMenu("&Accounting")
         m.setObjectName("menuAccounting")
+        m.addAction(self.act_invoices)
         m.addAction(self.act_wages)
         m.addAction(self.act_reports)
         m = bar.addMenu("Se&ttings")
@@ -418,6 +422,13 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
         dialog.finished.connect(lambda _r: dialog.booked and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
+
+    def open_invoices(self) -> None:
+        """Accounting > Invoices… (SPEC 9.1, 9.2): the list, new invoices, issuing, credit notes, PDFs."""
+        from .invoices.invoices_dialog import InvoicesDialog
+
+        self._open(InvoicesDialog(self.practice, self.actor, self.events, self.now().date(), self),
+                   refresh_on_accept=False)
 
     def open_wages(self) -> None:
         WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()

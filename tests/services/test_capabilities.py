@@ -2,13 +2,17 @@
 enforced by the service it names; here the read must agree with the enforcement."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app.services import backups
-from app.services.errors import PermissionDenied
+from app.services.errors import NotFound, PermissionDenied
 from app.services.people import clients
 from app.services.people.capabilities import capabilities
 from app.services.practice import Actor
+
+JAN_2026 = (date(2026, 1, 1), date(2026, 1, 31))
 
 
 @pytest.mark.parametrize(("role", "expected"), [
@@ -88,3 +92,25 @@ def test_spec_9_4_report_capabilities_agree_with_the_reports_service(practice, m
     elif role == "staff":
         with pytest.raises(PermissionDenied):
             reports.wages(practice, actor, first, last)
+
+
+@pytest.mark.parametrize(("role", "may"), [("admin", True), ("staff", True), ("practitioner", False)])
+def test_spec_1_1_invoices_capability_agrees_with_the_invoice_services(practice, make, role, may):
+    """Accounting > Invoices is the front desk's; practitioners neither see nor make invoices."""
+    from app.services.money import invoice_documents, invoices
+
+    pr = make.practitioner()
+    actor = make.user(role, practitioner_id=pr.id if role == "practitioner" else None)
+    assert capabilities(actor).invoices is may
+    for call in (lambda: invoices.list_invoices(practice, actor),
+                 lambda: invoices.create_draft(practice, actor, make.client().id, [], *JAN_2026,
+                                               items=[("Report", 1000)]),
+                 lambda: invoice_documents.invoice_pdf_bytes(practice, actor, 10**6)):
+        if may:
+            try:
+                call()
+            except NotFound:  # the invoice asked for does not exist: past the permission check
+                pass
+        else:
+            with pytest.raises(PermissionDenied):
+                call()

@@ -19,6 +19,7 @@ class Capabilities:
     restore: bool  # File > Restore From Backup (admin)
     manage_users: bool  # unlock a user, reset a password (admin)
     create_clients: bool  # New client… in the session form; clients.create_client's rule (admin, staff)
+    invoices: bool  # Accounting > Invoices: list, make, issue, cancel and print invoices (admin, staff; money/invoices.py)
     reports: bool  # Accounting > Reports: balances and ageing with their ledger lines (admin, staff; money/reports.py)
     money_reports: bool  # every practitioner's wages and the revenue report, with their lines (admin)
     practitioner_id: int | None  # a practitioner works on their own sessions only; None = everyone's
@@ -32,5 +33,5 @@ def capabilities(actor: Actor) -> Capabilities:
     admin, desk = actor.role == Role.ADMIN, actor.is_front_desk
     return Capabilities(front_desk=desk, settings=admin, override_cost=desk, confirm_warnings=desk,
                         see_balances=desk, back_up=desk, restore=admin, manage_users=admin,
-                        create_clients=desk, reports=desk, money_reports=admin,
+                        create_clients=desk, invoices=desk, reports=desk, money_reports=admin,
                         practitioner_id=None if desk else actor.practitioner_id)
