@@ -18,6 +18,7 @@ from ..models.enums import Role
 from .clock import SystemClock
 from .errors import Busy
 
+LOGO_KEY = "logo"  # the logo's image, stored apart (practice_logo.py): not one of the settings below
 DEFAULT_SETTINGS = {
     "practice_name": "My Practice",
     "practice_address": "",
@@ -103,7 +104,7 @@ class Practice:
     def settings(self) -> dict:
         if self._settings_cache is None:
             with self.read() as tx:
-                stored = {s.key: json.loads(s.value) for s in tx.scalars(select(Setting))}
+                stored = {s.key: json.loads(s.value) for s in tx.scalars(select(Setting).where(Setting.key != LOGO_KEY))}
             self._settings_cache = {**DEFAULT_SETTINGS, **stored}
         return self._settings_cache
 

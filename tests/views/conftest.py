@@ -44,3 +44,17 @@ def window(qtbot, busy_practice, qsettings):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def open_settings(qtbot, practice, admin):
+    """Settings opened on one page: ``open_settings("services") -> (dialog, panel)``."""
+    from app.views.settings.settings_dialog import SettingsDialog
+
+    def _open(page: str):
+        d = SettingsDialog(practice, admin, page=page)
+        qtbot.addWidget(d)
+        d.show()
+        qtbot.waitExposed(d)
+        return d, d.panels[page]
+    return _open

@@ -13,30 +13,8 @@ from app.services.people import practitioners, users
 from app.services.scheduling import catalog, completion
 from app.views.completion_dialog import CompletionDialog
 from app.views.settings.custom_status_panel import COL_EDIT, COL_LABEL, COL_ON, COL_REMOVE, COL_SHOW
-from app.views.settings.settings_dialog import SettingsDialog
+from tests.views.keys import click, type_over
 from tests.views.modal import answer_modal
-
-
-@pytest.fixture
-def open_settings(qtbot, practice, admin):
-    def _open(page: str):
-        d = SettingsDialog(practice, admin, page=page)
-        qtbot.addWidget(d)
-        d.show()
-        qtbot.waitExposed(d)
-        return d, d.panels[page]
-    return _open
-
-
-def click(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
-def type_over(qtbot, field, text: str) -> None:
-    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(field, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(field, text)
 
 
 def click_cell(qtbot, table, row: int, col: int) -> None:
@@ -298,7 +276,7 @@ def test_the_settings_menu_opens_the_panels_for_an_admin_only(window, qtbot, bus
     d = window.active_dialog
     qtbot.waitUntil(d.isVisible)
     assert d.objectName() == "settingsDialog"
-    assert d.nav.count() == 8  # Practice, then the six of before and Packages
+    assert d.nav.count() == 9  # Practice, the six of before, Packages and Invoices
     click(qtbot, d.findChild(QPushButton, "settingsClose"))
     staff = make.user("staff")
     w = MainWindow(busy_practice, users.UserView(staff.user_id, "s", "Staff", "staff", None, True),

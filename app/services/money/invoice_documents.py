@@ -26,6 +26,7 @@ from .. import validate
 from ..errors import RuleViolation, ValidationError
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
+from ..practice_logo import logo_path
 from . import invoices
 from .invoices import InvoiceLineView, InvoiceView
 
@@ -40,7 +41,7 @@ def practice_header(practice: Practice) -> PracticeHeader:
     conf = practice.settings()
     return PracticeHeader(name=conf["practice_name"], address=conf.get("practice_address", ""),
                           tax_note=conf.get("tax_note", ""), payment_instructions=conf.get("payment_instructions", ""),
-                          currency=conf["currency"], locale=conf["locale"])
+                          currency=conf["currency"], locale=conf["locale"], logo_path=logo_path(practice))
 
 
 def _doc_line(line: InvoiceLineView) -> DocLine:

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import practice_settings
-from ...services.errors import ServiceError
 from ..widgets.money_locale import CodeBox, currency_choices, locale_choices, sample_html
 from ..widgets.record_table import FieldErrors, done_label, heading, muted
 from ..widgets.timezone_box import TimeZoneBox
 from .record_panel import Stack, button
+from .settings_form import SettingsForm
 
 WORDS = {  # a setting as the "Saved: ..." line names it
     "practice_name": "practice name", "practice_address": "address", "timezone": "time zone",
@@ -40,8 +40,8 @@ def _form() -> QFormLayout:
     return form
 
 
-class PracticePanel(QWidget):
-    changed = Signal()  # something was saved: the main window applies it when Settings closes
+class PracticePanel(SettingsForm):
+    WORDS = WORDS
     money_changed = Signal()  # the currency or the locale was saved: amounts on other pages are written anew
 
     def __init__(self, practice, actor, parent=None):
@@ -135,23 +135,6 @@ class PracticePanel(QWidget):
     def _show_sample(self, *_args) -> None:
         self.sample.setText(sample_html(self.currency.code(), self.locale.code()))
 
-    def save(self) -> None:
-        self.errors.clear()
-        self.done.hide()
-        changes = {k: v for k, v in self.values().items() if v != self.conf[k]}
-        if not changes:
-            self.done.setText("Nothing to save: no setting was changed.")
-            self.done.show()
-            return
-        try:
-            saved = practice_settings.update_settings(self.practice, self.actor, **changes)
-        except ServiceError as exc:  # e.g. a time zone that is not one, or a currency the service refuses
-            self.errors.show(exc)
-            return
-        self.load(saved)
-        said = list(dict.fromkeys(WORDS[k] for k in changes))
-        self.done.setText(f"Saved: {', '.join(said)}.")
-        self.done.show()
-        self.changed.emit()
+    def saved(self, changes: dict) -> None:
         if {"currency", "locale"} & changes.keys():
             self.money_changed.emit()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from .custom_status_panel import CustomStatusPanel
+from .invoicing_panel import InvoicingPanel
 from .locations_panel import LocationsPanel
 from .packages_panel import PackagesPanel
 from .practice_panel import PracticePanel
@@ -33,6 +34,7 @@ PAGES = (
     ("locations", "Locations", LocationsPanel),
     ("status", "Custom session status", CustomStatusPanel),
     ("control", "Session control", SessionControlPanel),
+    ("invoicing", "Invoices", InvoicingPanel),
 )
 
 
