@@ -329,8 +329,8 @@ def _invoiceable(tx: Session, practice: Practice, client_id: int, ids: tuple[int
 
 def _setting(tx: Session, key: str):
     """A practice setting as stored now, read in the caller's transaction (not the cached copy)."""
-    row = tx.get(Setting, key)
-    return json.loads(row.value) if row is not None else DEFAULT_SETTINGS[key]
+    value = tx.scalar(select(Setting.value).where(Setting.key == key))  # a plain read: no ORM object to build
+    return json.loads(value) if value is not None else DEFAULT_SETTINGS[key]
 
 
 def _fill(tx: Session, practice: Practice, inv: Invoice, sessions: list[UninvoicedSession],
@@ -511,7 +511,7 @@ def issue_invoice(practice: Practice, actor: Actor, invoice_id: int, issue_date:
         tx.flush()
         audit.record(tx, practice, actor, "invoice.issue", "invoice", inv.id, number=number, issue_date=issue_date,
                      total_cents=inv.total_cents)
-        return _view(tx, practice, inv)
+        return _view(tx, practice, inv, unpaid=True)  # issued just now: nothing applied yet
 
 
 def _allocated(tx: Session, invoice_id: int) -> int:
@@ -582,7 +582,10 @@ def _derived(status: str, total: int, allocated: int) -> InvoiceStatus:
     return InvoiceStatus.PARTLY_PAID if allocated > 0 else InvoiceStatus.ISSUED
 
 
-def _view(tx: Session, practice: Practice, inv: Invoice) -> InvoiceView:
+def _view(tx: Session, practice: Practice, inv: Invoice, unpaid: bool = False) -> InvoiceView:
+    """``unpaid``: the caller knows no payment is applied and no credit note made (an invoice issued
+    in this very transaction), so they are not read. A draft has neither: payments refuse drafts and
+    only an issued invoice is cancelled."""
     tx.flush()
     tz = practice.tz
     client = tx.get(Client, inv.client_id)
@@ -591,17 +594,20 @@ def _view(tx: Session, practice: Practice, inv: Invoice) -> InvoiceView:
                                   ln.tax_cents)
                   for ln in tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
                                        .order_by(InvoiceLine.position, InvoiceLine.id)))
-    paid = tx.execute(select(Allocation.payment_id, LedgerEntry.kind, LedgerEntry.method, LedgerEntry.reference,
-                             LedgerEntry.effective_at, func.sum(Allocation.amount_cents))
-                      .join(LedgerEntry, LedgerEntry.id == Allocation.payment_id)
-                      .where(Allocation.invoice_id == inv.id)
-                      .group_by(Allocation.payment_id, LedgerEntry.kind, LedgerEntry.method, LedgerEntry.reference,
-                                LedgerEntry.effective_at)
-                      .order_by(LedgerEntry.effective_at, Allocation.payment_id)).all()
-    payments = tuple(AppliedPayment(pid, kind, method, ref, at.astimezone(tz), int(amount))
-                     for pid, kind, method, ref, at, amount in paid if amount)
+    unpaid = unpaid or inv.status == "draft"
+    payments: tuple[AppliedPayment, ...] = ()
+    if not unpaid:
+        paid = tx.execute(select(Allocation.payment_id, LedgerEntry.kind, LedgerEntry.method, LedgerEntry.reference,
+                                 LedgerEntry.effective_at, func.sum(Allocation.amount_cents))
+                          .join(LedgerEntry, LedgerEntry.id == Allocation.payment_id)
+                          .where(Allocation.invoice_id == inv.id)
+                          .group_by(Allocation.payment_id, LedgerEntry.kind, LedgerEntry.method, LedgerEntry.reference,
+                                    LedgerEntry.effective_at)
+                          .order_by(LedgerEntry.effective_at, Allocation.payment_id)).all()
+        payments = tuple(AppliedPayment(pid, kind, method, ref, at.astimezone(tz), int(amount))
+                         for pid, kind, method, ref, at, amount in paid if amount)
     allocated = sum(p.amount_cents for p in payments)
-    cn = tx.scalar(select(CreditNote).where(CreditNote.invoice_id == inv.id))
+    cn = None if unpaid else tx.scalar(select(CreditNote).where(CreditNote.invoice_id == inv.id))
     credit = (CreditNoteView(cn.id, cn.number, cn.issue_date, cn.reason, cn.amount_cents, cn.created_at.astimezone(tz),
                              cn.created_by) if cn is not None else None)
     subtotal, tax = sum(ln.amount_cents for ln in lines), sum(ln.tax_cents for ln in lines)
