@@ -58,7 +58,8 @@ def dialog(qtbot, practice, admin, events, desk):
 
 
 def click(qtbot, widget):
-    assert widget.isVisible() and widget.isEnabled(), widget.objectName()
+    qtbot.waitUntil(widget.isVisible, timeout=1000)  # a widget just added to a shown form appears a moment later
+    assert widget.isEnabled(), widget.objectName()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
 
 
@@ -412,3 +413,27 @@ def test_accounting_menu_opens_invoices_and_practitioners_have_none(qtbot, pract
     qtbot.addWidget(p)
     assert not p.act_invoices.isVisible() and not p.act_invoices.isEnabled()
     QApplication.processEvents()
+
+
+def test_line_items_added_and_removed(qtbot, practice, admin, desk, dialog):
+    client, _ = desk
+    click(qtbot, dialog.new_button)
+    new = dialog.new_dialog
+    qtbot.waitExposed(new)
+    new.client.set_client(client.id)
+    for _ in range(3):
+        click(qtbot, new.add_item_button)
+    first, second, third = new.item_rows
+    click(qtbot, second.remove)
+    click(qtbot, new.add_item_button)
+    fourth = new.item_rows[-1]
+    assert new.item_rows == [first, third, fourth]
+    positions = {new.items_grid.getItemPosition(new.items_grid.indexOf(r.description))[0] for r in new.item_rows}
+    assert len(positions) == 3                                               # each on a grid row of its own
+    for row, (text, amount) in zip(new.item_rows, (("Report", "10"), ("", ""), ("Copy of notes", "2.50")), strict=True):
+        qtbot.keyClicks(row.description, text)
+        qtbot.keyClicks(row.amount, amount)
+    third.rate.setValue(20)
+    assert new.line_items() == [LineItem("Report", 1000, 0), LineItem("Copy of notes", 250, 0)]  # blank row left out
+    click(qtbot, new.save_button)
+    assert [ln.amount_cents for ln in new.saved.lines][-2:] == [1000, 250]

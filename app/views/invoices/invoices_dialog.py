@@ -95,7 +95,7 @@ class InvoicesDialog(QDialog):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CLIENT, QHeaderView.ResizeMode.Stretch)
-        widths = (100, 0, 100, 100, 105, 105, 105, 130)
+        widths = (100, 0, 100, 100, 105, 105, 105, 170)  # "Partly paid, overdue" whole
         for col, width in enumerate(widths):
             if width:
                 self.table.setColumnWidth(col, width)

@@ -222,15 +222,20 @@ class NewInvoiceDialog(QDialog):
         self.model.modelReset.connect(self._show_chosen)
 
         self.item_rows: list[ItemRow] = []
+        self._items_made = 0
         self.items_grid = QGridLayout()
         self.items_grid.setContentsMargins(0, 0, 0, 0)
         self.items_grid.setColumnStretch(0, 1)
-        items_box = QWidget(objectName="newInvoiceItems")
-        items_box.setLayout(self.items_grid)
+        for col, text in enumerate(("Description", "Amount", "Tax rate")):
+            self.items_grid.addWidget(muted(text, f"newInvoiceItemHead{col}"), 0, col)
+        self.items_box = QWidget(objectName="newInvoiceItems")
+        box_layout = QVBoxLayout(self.items_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addLayout(self.items_grid)
+        box_layout.addStretch(1)  # the rows stay at the top
         self.items_area = QScrollArea(objectName="newInvoiceItemsArea", widgetResizable=True)
-        self.items_area.setWidget(items_box)
+        self.items_area.setWidget(self.items_box)
         self.items_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.items_area.setMaximumHeight(150)
         self.items_area.hide()
         self.add_item_button = QPushButton("Add line item", objectName="newInvoiceAddItem", autoDefault=False)
         self.add_item_button.clicked.connect(lambda: self.add_item())
@@ -331,18 +336,19 @@ class NewInvoiceDialog(QDialog):
         return pydate(self.first_day.date()), pydate(self.last_day.date())
 
     def add_item(self, item: LineItem | None = None) -> ItemRow:
-        row = ItemRow(len(self.item_rows) + 1, self.locale, self.currency)
-        n = len(self.item_rows)
+        self._items_made += 1  # never reused: a removed row leaves its grid rows empty, not shared
+        n = self._items_made
+        row = ItemRow(n, self.locale, self.currency)
         for col, w in enumerate(row.widgets()):
-            self.items_grid.addWidget(w, n * 2, col)
-        self.items_grid.addWidget(row.amount.message, n * 2 + 1, 1, 1, 2)
+            self.items_grid.addWidget(w, n * 2 - 1, col)
+        self.items_grid.addWidget(row.amount.message, n * 2, 1, 1, 2)
         row.remove.clicked.connect(lambda: self.remove_item(row))
         if item is not None:
             row.description.setText(item.description)
             row.amount.set_cents(item.amount_cents)
             row.rate.setValue(item.tax_rate_bp / 100)
         self.item_rows.append(row)
-        self.items_area.show()
+        self._fit_items()
         row.description.setFocus()
         return row
 
@@ -351,7 +357,13 @@ class NewInvoiceDialog(QDialog):
         for w in (*row.widgets(), row.amount.message):
             self.items_grid.removeWidget(w)
             w.deleteLater()
+        self._fit_items()
+
+    def _fit_items(self) -> None:
+        """As tall as the items (a scroll bar past four of them); hidden when there are none."""
         self.items_area.setVisible(bool(self.item_rows))
+        self.items_box.adjustSize()
+        self.items_area.setFixedHeight(min(self.items_box.sizeHint().height() + 2, 170))
 
     # --- sessions -----------------------------------------------------------------------------
     def reload(self) -> None:
