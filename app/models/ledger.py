@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
 
 KINDS = ("charge", "wage", "payment", "refund", "writeoff")
 PAYMENT_METHODS = ("cash", "cheque", "card", "transfer", "stripe")
+# Money a client paid in (or had forgiven, or got back): the condition of the partial index
+# ix_ledger_money_in. SQLite uses a partial index only for a query whose WHERE repeats the condition
+# word for word, literals in this order: queries write ``text(f"ledger_entry.{MONEY_IN_SQL}")``.
+MONEY_IN_SQL = "kind IN ('payment', 'writeoff', 'refund')"
 
 
 class LedgerEntry(Base):
@@ -27,6 +31,9 @@ class LedgerEntry(Base):
         Index("ix_ledger_client", "client_id", "amount_cents"),
         Index("ix_ledger_practitioner", "practitioner_id", "effective_at", "amount_cents"),
         Index("ix_ledger_session", "session_id"),
+        # unallocated credit per client, also as of a day (reports: balances, ageing; SPEC 9.4)
+        Index("ix_ledger_money_in", "client_id", "effective_at", "amount_cents", "kind",
+              sqlite_where=text(MONEY_IN_SQL), postgresql_where=text(MONEY_IN_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -131,3 +131,47 @@ def test_bad_input_names_the_field(practice, admin, call, field):  # SPEC 0.5
     with pytest.raises(ValidationError) as e:
         call(practice, admin)
     assert e.value.field == field
+
+
+@pytest.mark.parametrize("minutes", [7, 30, 45, 50, 61, 95])
+def test_open_charges_in_sql_cost_what_pricing_says(practice, admin, make, clock, minutes):  # SPEC 2.6, 6, 9.4
+    """Open charges are summed in SQL; an hourly service by the minute, half-up, as pricing does."""
+    from datetime import timedelta
+
+    from app.services.money.pricing import session_cost
+
+    clock.at = datetime(2025, 12, 1, 12, tzinfo=UTC)
+    odd = make.service("Odd hourly", kind="hourly", cost=6010)
+    flat = make.service("Flat", cost=4999)
+    pr, ann = make.practitioner(), make.client("Ann", "Odd")
+    start = datetime(2025, 12, 20, 9)
+    make.session(start, start + timedelta(minutes=minutes), odd, pr, [ann])
+    make.session(datetime(2025, 12, 21, 9), datetime(2025, 12, 21, 10), flat, pr, [ann])
+    [row] = [r for r in reports.balances(practice, admin) if r.client_id == ann.id]
+    assert row.open_charges_cents == session_cost("hourly", 6010, minutes) + 4999
+
+
+def test_the_money_in_sums_use_the_partial_index(practice, admin, books):  # SPEC 9.4
+    """Unallocated credit reads ix_ledger_money_in (its WHERE repeated word for word), never every entry."""
+    from sqlalchemy import event, text
+
+    seen: list[tuple[str, object]] = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many):
+        if "ledger_entry.kind IN ('payment', 'writeoff', 'refund')" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(practice.engine, "before_cursor_execute", grab)
+    try:
+        reports.balances(practice, admin)
+        reports.ageing(practice, admin, date(2025, 12, 31))
+    finally:
+        event.remove(practice.engine, "before_cursor_execute", grab)
+    assert len(seen) == 2
+    with practice.engine.connect() as conn:
+        for statement, parameters in seen:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "ix_ledger_money_in" in plan, plan
+    with practice.engine.connect() as conn:  # the model's index is the migration's
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ix_ledger_money_in'")).scalar()
+    assert "kind IN ('payment', 'writeoff', 'refund')" in sql

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from ...models import (
@@ -27,11 +27,11 @@ from ...models import (
     Service,
 )
 from ...models.enums import SessionStatus
+from ...models.ledger import MONEY_IN_SQL
 from .. import validate
 from ..errors import ValidationError
 from ..people.permissions import require_front_desk, require_role
 from ..practice import Actor, Practice
-from .pricing import session_cost
 
 AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 REVENUE_BY = ("month", "service", "practitioner")
@@ -128,36 +128,45 @@ def _name():
 
 
 # --- balances ------------------------------------------------------------------------------------
-def _open_charges(tx: Session) -> dict[int, int]:
-    """O for every client: fixed services summed in SQL; hourly ones (cost by the minute) in Python."""
-    live_open = and_(Participant.is_booked(), PracticeSession.status == SessionStatus.OPEN.value,
-                     PracticeSession.deleted_at.is_(None))
-    fixed = tx.execute(select(Participant.client_id,
-                              func.sum(func.coalesce(Participant.price_cents, Service.cost_cents)))
-                       .join(PracticeSession, PracticeSession.id == Participant.session_id)
-                       .join(Service, Service.id == PracticeSession.service_id)
-                       .where(live_open, Service.kind == "fixed").group_by(Participant.client_id))
-    out: dict[int, int] = defaultdict(int)
-    for cid, total in fixed:
-        out[cid] += int(total)
-    hourly = tx.execute(select(Participant.client_id, Participant.price_cents, Service.cost_cents,
-                               PracticeSession.start_at, PracticeSession.end_at)
-                        .join(PracticeSession, PracticeSession.id == Participant.session_id)
-                        .join(Service, Service.id == PracticeSession.service_id)
-                        .where(live_open, Service.kind == "hourly"))
-    for cid, own, cost, start, end in hourly:
-        out[cid] += own if own is not None else session_cost("hourly", cost, int((end - start).total_seconds() // 60))
-    return out
+def _minutes(practice: Practice):
+    """A session's length in whole minutes, in SQL: SQLite keeps UTC times as text, PostgreSQL as
+    timestamps."""
+    start, end = PracticeSession.start_at, PracticeSession.end_at
+    if practice.engine.dialect.name == "sqlite":
+        return cast(func.round((func.julianday(end) - func.julianday(start)) * 1440), Integer)
+    return cast(func.round(func.extract("epoch", end - start) / 60), Integer)
+
+
+def _open_charges(tx: Session, practice: Practice) -> dict[int, int]:
+    """O for every client, in one pass over the open sessions: a participant's own price, else what
+    the service costs them, an hourly one by the minute half-up as ``pricing.session_cost`` prices it
+    (SPEC 2.6; tests/services/test_reports.py holds the two to the same cents)."""
+    hourly = (Service.cost_cents * _minutes(practice) + 30) // 60  # div_half_up(cost * minutes, 60), cost >= 0
+    cost = func.coalesce(Participant.price_cents, case((Service.kind == "hourly", hourly), else_=Service.cost_cents))
+    q = (select(Participant.client_id, func.sum(cost))
+         .select_from(PracticeSession)
+         .join(Participant, Participant.session_id == PracticeSession.id)
+         .join(Service, Service.id == PracticeSession.service_id)
+         .where(PracticeSession.status == SessionStatus.OPEN.value, PracticeSession.deleted_at.is_(None),
+                Participant.is_booked())
+         .group_by(Participant.client_id))
+    return {cid: int(total) for cid, total in tx.execute(q)}
 
 
 def _unallocated(tx: Session, until: datetime | None = None) -> dict[int, int]:
-    """Per client: payments, write-offs and refunds (dated before ``until``) less allocations (made before it)."""
-    money_in = select(LedgerEntry.client_id, func.sum(LedgerEntry.amount_cents)).where(
-        LedgerEntry.kind.in_(("payment", "writeoff", "refund"))).group_by(LedgerEntry.client_id)
-    allocated = (select(LedgerEntry.client_id, func.sum(Allocation.amount_cents))
-                 .join(LedgerEntry, LedgerEntry.id == Allocation.payment_id).group_by(LedgerEntry.client_id))
+    """Per client: payments, write-offs and refunds (dated before ``until``) less allocations (made
+    before it). The money in is read from the partial index ix_ledger_money_in alone; allocations are
+    read from their own table first (``IN``), so a file without any costs nothing."""
+    money_in = (select(LedgerEntry.client_id, func.sum(LedgerEntry.amount_cents))
+                .where(text(f"ledger_entry.{MONEY_IN_SQL}")).group_by(LedgerEntry.client_id))
+    paying = select(Allocation.payment_id)
     if until is not None:
         money_in = money_in.where(LedgerEntry.effective_at < until)
+        paying = paying.where(Allocation.created_at < until)
+    allocated = (select(LedgerEntry.client_id, func.sum(Allocation.amount_cents))
+                 .select_from(Allocation).join(LedgerEntry, LedgerEntry.id == Allocation.payment_id)
+                 .where(LedgerEntry.id.in_(paying)).group_by(LedgerEntry.client_id))
+    if until is not None:
         allocated = allocated.where(Allocation.created_at < until)
     out: dict[int, int] = defaultdict(int)
     for cid, total in tx.execute(money_in):
@@ -175,7 +184,7 @@ def balances(practice: Practice, actor: Actor, include_zero: bool = False) -> li
     with practice.read() as tx:
         bal = dict(tx.execute(select(LedgerEntry.client_id, func.sum(LedgerEntry.amount_cents))
                               .where(LedgerEntry.client_id.is_not(None)).group_by(LedgerEntry.client_id)).all())
-        pending, free = _open_charges(tx), _unallocated(tx)
+        pending, free = _open_charges(tx, practice), _unallocated(tx)
         names = tx.execute(select(Client.id, _name()).order_by(Client.last_name, Client.first_name, Client.id)).all()
     rows = []
     for cid, name in names:
