@@ -123,8 +123,9 @@ class ReportTab(QWidget):
         """The table, and a chart beside or under it."""
         body.addWidget(self.table)
 
-    def chart_under_table(self, body: QVBoxLayout, name: str, title: str):
-        """A bar chart under the table, the two parted by a splitter; returns the chart."""
+    def chart_under_table(self, body: QVBoxLayout, name: str, title: str, chart_share: int = 1):
+        """A bar chart under the table, the two parted by a splitter (the chart taking ``chart_share``
+        parts of the height to the table's one); returns the chart."""
         from .bar_chart import BarChart  # QtCharts only once a report with a chart opens
 
         chart = BarChart(name, title, self.ctx.short, self.ctx.digits)
@@ -132,7 +133,9 @@ class ReportTab(QWidget):
         split.addWidget(self.table)
         split.addWidget(chart)
         split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, chart_share)
+        if chart_share != 1:  # else the table keeps the height its rows ask for (revenue's 13 rows)
+            split.setSizes([300, 300 * chart_share])
         split.setChildrenCollapsible(False)
         body.addWidget(split)
         return chart
@@ -167,10 +170,10 @@ class ReportTab(QWidget):
         return True
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its text (names at least 220 px, figures 120) plus some air."""
-        for c, col in enumerate(self.model.columns):
+        """Each column as wide as its text (names at least 180 px, figures 100) plus some air."""
+        for c in range(len(self.model.columns)):
             self.table.resizeColumnToContents(c)
-            least = 220 if c == 0 else 120 if col.money or col.number else 100
+            least = 180 if c == 0 else 100
             self.table.setColumnWidth(c, max(least, self.table.columnWidth(c) + 16))
 
     def export_csv(self) -> Path | None:

@@ -30,7 +30,7 @@ class WagesTab(ReportTab):
         row.addWidget(self.period)
 
     def add_body(self, body) -> None:
-        self.chart = self.chart_under_table(body, "wagesChart", "Wages by practitioner")
+        self.chart = self.chart_under_table(body, "wagesChart", "Wages by practitioner", 2)  # a few rows
 
     def load(self):
         return reports.wages(self.ctx.practice, self.ctx.actor, *self.period.period())
