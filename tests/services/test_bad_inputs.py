@@ -161,6 +161,10 @@ def test_the_maximum_follows_the_currency_digits(practice, admin, booked):
     practice_settings.update_settings(practice, admin, currency="JPY", locale="ja_JP")
     refused(practice, "amount", ledger.record_payment, practice, admin, cl.id, 10_000_000 + 1, "cash")
     ledger.record_payment(practice, admin, cl.id, 10_000_000, "cash")
+
+
+def test_the_maximum_follows_three_currency_digits(practice, admin, booked):
+    _, _, cl, _ = booked
     practice_settings.update_settings(practice, admin, currency="KWD", locale="ar_KW")
     ledger.record_payment(practice, admin, cl.id, 10_000_000 * 1000, "cash")
     refused(practice, "amount", ledger.record_payment, practice, admin, cl.id, 10_000_000 * 1000 + 1, "cash")
