@@ -37,7 +37,15 @@ from app.services.money import (
 )
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
-from app.services.scheduling import catalog, closures, completion, deletion, participants, sessions
+from app.services.scheduling import (
+    catalog,
+    closures,
+    completion,
+    deletion,
+    participants,
+    session_lists,
+    sessions,
+)
 from app.services.scheduling.recurrence import RecurrenceInput
 from tests.services.fingerprint import fingerprint
 from tests.services.invoice_rows import issued
@@ -252,7 +260,7 @@ CALLS = {
                              lambda d, w: (maybe(d, w.client), arg(d, False))),
     "clients.get_client": (lambda w, *a: clients.get_client(w.p, w.pract, *a), lambda d, w: (arg(d, w.client),)),
     "clients.list_clients": (lambda w, *a: clients.list_clients(w.p, w.admin, *a), lambda d, w: (
-        arg(d, "lee"), maybe(d, False), maybe(d, 50), maybe(d, 0))),
+        arg(d, "lee", nullable=True), maybe(d, False), maybe(d, 50, nullable=True), maybe(d, 0))),
     "clients.client_balances": (lambda w: clients.client_balances(w.p, w.admin), lambda d, w: ()),
     "client_record.client_record": (lambda w, *a: client_record.client_record(w.p, w.admin, *a),
                                     lambda d, w: (arg(d, w.client), maybe(d, 50))),
@@ -344,6 +352,24 @@ CALLS = {
                                   lambda d, w: (arg(d, -1),)),
     "completion.bulk_action": (lambda w, *a: completion.bulk_action(w.p, w.admin, *a), lambda d, w: (
         arg(d, [w.session]), arg(d, "complete"), arg(d, w.ctype))),
+    # the sessions lists
+    "session_lists.list_page": (lambda w, *a: session_lists.list_page(w.p, w.admin, *a), lambda d, w: (
+        session_lists.ListFilter(maybe(d, date(2026, 2, 1), nullable=True), maybe(d, date(2026, 2, 28), nullable=True),
+                                 maybe(d, w.practitioner, nullable=True), maybe(d, w.client, nullable=True),
+                                 maybe(d, w.location, nullable=True), maybe(d, "open", nullable=True),
+                                 maybe(d, w.ctype, nullable=True), maybe(d, "a"))
+        if d.draw(st.booleans()) else arg(d, None),
+        arg(d, "client"), arg(d, False), arg(d, None), arg(d, 50))),
+    "session_lists.open_page": (lambda w, *a: session_lists.open_page(w.p, w.pract, *a), lambda d, w: (
+        arg(d, "date"), arg(d, True), arg(d, None), arg(d, 50))),
+    "session_lists.count": (lambda w, *a: session_lists.count(w.p, w.staff, *a), lambda d, w: (
+        session_lists.ListFilter(maybe(d, date(2026, 2, 1), nullable=True), text=maybe(d, "x"))
+        if d.draw(st.booleans()) else arg(d, None),)),
+    "session_lists.count_open": (lambda w, *a: session_lists.count_open(w.p, w.admin, *a), lambda d, w: ()),
+    "session_lists.list_actions": (lambda w, *a: session_lists.list_actions(w.p, w.admin, *a),
+                                   lambda d, w: (arg(d, False),)),
+    "session_lists.not_ended": (lambda w, *a: session_lists.not_ended(w.p, w.admin, *a), lambda d, w: (
+        arg(d, [w.session], nullable=True), session_lists.list_actions(w.p, w.admin)[0] if d.draw(st.booleans()) else arg(d, None))),
     # deletion
     "deletion.delete_session": (lambda w, *a: deletion.delete_session(w.p, w.admin, *a),
                                 lambda d, w: (arg(d, -w.session), arg(d, "this"))),
@@ -506,6 +532,7 @@ def test_every_public_service_is_fuzzed():
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
+               "session_lists": session_lists,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
                "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
                "practice_settings": practice_settings, "audit": audit,
