@@ -199,6 +199,16 @@ def line_items(d):
             for _ in range(d.draw(st.integers(0, 2)))]
 
 
+def batch_requests(d, w):
+    """Invoices for issue_batch: good ones (line items only, so the world's sessions stay free for
+    ``invoicing``) with a broken field, or junk in the list's place."""
+    if not d.draw(st.integers(0, 3)):
+        return arg(d, [], strict=True)
+    return [invoices.BatchRequest(maybe(d, w.client), arg(d, [], nullable=True), maybe(d, date(2026, 2, 1)),
+                                  maybe(d, date(2026, 2, 28)), line_items(d), maybe(d, ""))
+            for _ in range(d.draw(st.integers(1, 2)))]
+
+
 def session_input(d, w):
     return sessions.SessionInput(
         start=maybe(d, datetime(2026, 3, 2, 10)), end=maybe(d, datetime(2026, 3, 2, 11)),
@@ -425,6 +435,8 @@ CALLS = {
                               lambda d, w: (arg(d, invoicing(w)[1]),)),
     "invoices.issue_invoice": (lambda w, *a: invoices.issue_invoice(w.p, w.staff, *a), lambda d, w: (
         maybe(d, invoicing(w)[0]), arg(d, None))),
+    "invoices.issue_batch": (lambda w, *a: invoices.issue_batch(w.p, w.staff, *a), lambda d, w: (
+        batch_requests(d, w), arg(d, None), maybe(d, 250), arg(d, None))),
     "invoices.cancel_invoice": (lambda w, *a: invoices.cancel_invoice(w.p, w.admin, *a), lambda d, w: (
         maybe(d, invoicing(w)[1]), arg(d, "Wrong address"))),
     "invoices.get_invoice": (lambda w, *a: invoices.get_invoice(w.p, w.admin, *a),

@@ -328,9 +328,14 @@ def _invoiceable(tx: Session, practice: Practice, client_id: int, ids: tuple[int
 # -- drafts -------------------------------------------------------------------------------------
 
 def _setting(tx: Session, key: str):
-    """A practice setting as stored now, read in the caller's transaction (not the cached copy)."""
-    value = tx.scalar(select(Setting.value).where(Setting.key == key))  # a plain read: no ORM object to build
-    return json.loads(value) if value is not None else DEFAULT_SETTINGS[key]
+    """A practice setting as stored now, read in the caller's transaction (not the cached copy): once
+    per transaction, which holds the write lock, so no other workstation can change it meanwhile
+    (nothing here writes settings)."""
+    read = tx.info.setdefault("invoice_settings", {})
+    if key not in read:
+        value = tx.scalar(select(Setting.value).where(Setting.key == key))  # a plain read: no ORM object to build
+        read[key] = json.loads(value) if value is not None else DEFAULT_SETTINGS[key]
+    return read[key]
 
 
 def _fill(tx: Session, practice: Practice, inv: Invoice, sessions: list[UninvoicedSession],
@@ -365,16 +370,22 @@ def create_draft(practice: Practice, actor: Actor, client_id: int, session_ids: 
     ids, first, last, clean_items, note = _check_draft_input(practice, session_ids, first_day, last_day, items, note)
     require_front_desk(actor)
     with practice.uow() as tx:
-        _require_client(tx, client_id)
-        chosen = _invoiceable(tx, practice, client_id, ids, first, last)
-        inv = Invoice(client_id=client_id, status="draft", period_first=first, period_last=last, note=note,
-                      total_cents=0, created_at=practice.clock.now(), created_by=actor.user_id)
-        tx.add(inv)
-        tx.flush()
-        _fill(tx, practice, inv, chosen, clean_items)
-        audit.record(tx, practice, actor, "invoice.create_draft", "invoice", inv.id, client_id=client_id,
-                     sessions=[s.session_id for s in chosen], items=len(clean_items), total_cents=inv.total_cents)
-        return _view(tx, practice, inv)
+        return _view(tx, practice, _make_draft(tx, practice, actor, client_id, ids, first, last, clean_items, note))
+
+
+def _make_draft(tx: Session, practice: Practice, actor: Actor, client_id: int, ids: tuple[int, ...], first: date,
+                last: date, clean_items: list[LineItem], note: str) -> Invoice:
+    """create_draft's work inside the caller's unit of work, on checked input."""
+    _require_client(tx, client_id)
+    chosen = _invoiceable(tx, practice, client_id, ids, first, last)
+    inv = Invoice(client_id=client_id, status="draft", period_first=first, period_last=last, note=note,
+                  total_cents=0, created_at=practice.clock.now(), created_by=actor.user_id)
+    tx.add(inv)
+    tx.flush()
+    _fill(tx, practice, inv, chosen, clean_items)
+    audit.record(tx, practice, actor, "invoice.create_draft", "invoice", inv.id, client_id=client_id,
+                 sessions=[s.session_id for s in chosen], items=len(clean_items), total_cents=inv.total_cents)
+    return inv
 
 
 def _draft(tx: Session, invoice_id: int, doing: str) -> Invoice:
@@ -474,44 +485,153 @@ def issue_invoice(practice: Practice, actor: Actor, invoice_id: int, issue_date:
     issue_date = validate.optional_date("issue date", issue_date)
     require_front_desk(actor)
     with practice.uow() as tx:
-        inv = _invoice(tx, invoice_id)
-        if inv.status != "draft":
-            raise RuleViolation(f"Invoice {inv.number} is already {inv.status}; only a draft can be issued.")
-        issue_date = issue_date or _today(practice)
-        latest = tx.execute(select(Invoice.issue_date, Invoice.number).where(Invoice.year == issue_date.year)
-                            .order_by(Invoice.seq.desc()).limit(1)).first()
-        if latest is not None and issue_date < latest[0]:
-            raise ValidationError("issue date", f"must not be before {latest[0]:%d %b %Y}, the date of invoice "
-                                                f"{latest[1]}, so that numbers follow dates")
-        lines = list(tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
-                                .order_by(InvoiceLine.position)))
-        _check_still_true(tx, practice, inv, lines)
-        seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year)
-        number = numbering.format_number(_setting(tx, "invoice_number_format"), issue_date.year, seq)
-        if tx.scalar(select(Invoice.id).where(or_(Invoice.number == number, and_(
-                Invoice.year == issue_date.year, Invoice.seq == seq)))) is not None:  # imported or changed by hand
-            raise RuleViolation(f"The number {number} is already used by another invoice (the invoice number format "
-                                "was changed?). Change the invoice number format in Settings, then issue again.")
-        now = practice.clock.now()
-        inv.status, inv.number, inv.year, inv.seq = "issued", number, issue_date.year, seq
-        inv.issue_date = issue_date
-        inv.due_date = issue_date + timedelta(days=int(_setting(tx, "payment_terms_days")))
-        inv.total_cents = sum(line.amount_cents + line.tax_cents for line in lines)
-        inv.issued_at, inv.issued_by = now, actor.user_id
-        for line in lines:
-            charges = [] if line.session_id is not None else [(line.amount_cents, f"Invoice {number}: "
-                                                                                  f"{line.description}")]
-            charges.append((line.tax_cents, f"Invoice {number}: tax {line.tax_rate_bp / 100:g} % on "
-                                             f"{line.description}"))
-            for amount, memo in charges:
-                if amount:
-                    tx.add(LedgerEntry(kind="charge", client_id=inv.client_id, invoice_line_id=line.id,
-                                       amount_cents=-amount, memo=memo[:500], effective_at=now, created_at=now,
-                                       created_by=actor.user_id))
-        tx.flush()
-        audit.record(tx, practice, actor, "invoice.issue", "invoice", inv.id, number=number, issue_date=issue_date,
-                     total_cents=inv.total_cents)
+        inv = _issue(tx, practice, actor, _invoice(tx, invoice_id), issue_date)
         return _view(tx, practice, inv, unpaid=True)  # issued just now: nothing applied yet
+
+
+def _issue(tx: Session, practice: Practice, actor: Actor, inv: Invoice, issue_date: date | None,
+           drafted_here: bool = False) -> Invoice:
+    """issue_invoice's work inside the caller's unit of work. ``drafted_here``: the draft was made in
+    this very transaction, under the same write lock, so its sessions cannot have changed since and
+    are not read again."""
+    if inv.status != "draft":
+        raise RuleViolation(f"Invoice {inv.number} is already {inv.status}; only a draft can be issued.")
+    issue_date = issue_date or _today(practice)
+    latest = tx.execute(select(Invoice.issue_date, Invoice.number).where(Invoice.year == issue_date.year)
+                        .order_by(Invoice.seq.desc()).limit(1)).first()
+    if latest is not None and issue_date < latest[0]:
+        raise ValidationError("issue date", f"must not be before {latest[0]:%d %b %Y}, the date of invoice "
+                                            f"{latest[1]}, so that numbers follow dates")
+    lines = list(tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
+                            .order_by(InvoiceLine.position)))
+    if not drafted_here:
+        _check_still_true(tx, practice, inv, lines)
+    seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year)
+    number = numbering.format_number(_setting(tx, "invoice_number_format"), issue_date.year, seq)
+    if tx.scalar(select(Invoice.id).where(or_(Invoice.number == number, and_(
+            Invoice.year == issue_date.year, Invoice.seq == seq)))) is not None:  # imported or changed by hand
+        raise RuleViolation(f"The number {number} is already used by another invoice (the invoice number format "
+                            "was changed?). Change the invoice number format in Settings, then issue again.")
+    now = practice.clock.now()
+    inv.status, inv.number, inv.year, inv.seq = "issued", number, issue_date.year, seq
+    inv.issue_date = issue_date
+    inv.due_date = issue_date + timedelta(days=int(_setting(tx, "payment_terms_days")))
+    inv.total_cents = sum(line.amount_cents + line.tax_cents for line in lines)
+    inv.issued_at, inv.issued_by = now, actor.user_id
+    for line in lines:
+        charges = [] if line.session_id is not None else [(line.amount_cents, f"Invoice {number}: "
+                                                                              f"{line.description}")]
+        charges.append((line.tax_cents, f"Invoice {number}: tax {line.tax_rate_bp / 100:g} % on "
+                                         f"{line.description}"))
+        for amount, memo in charges:
+            if amount:
+                tx.add(LedgerEntry(kind="charge", client_id=inv.client_id, invoice_line_id=line.id,
+                                   amount_cents=-amount, memo=memo[:500], effective_at=now, created_at=now,
+                                   created_by=actor.user_id))
+    tx.flush()
+    audit.record(tx, practice, actor, "invoice.issue", "invoice", inv.id, number=number, issue_date=issue_date,
+                 total_cents=inv.total_cents)
+    return inv
+
+
+# -- many invoices at once ---------------------------------------------------------------------
+
+MAX_BATCH = 20_000  # invoices in one call
+MAX_CHUNK = 1000  # invoices in one transaction: the write lock is let go between chunks
+
+
+class BatchRequest(NamedTuple):
+    """One invoice of a batch: what ``create_draft`` takes."""
+
+    client_id: int
+    session_ids: list[int] | tuple[int, ...]
+    first_day: date
+    last_day: date
+    items: list[LineItem] | tuple = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BatchIssued:
+    index: int  # of the request
+    client_id: int
+    invoice_id: int
+    number: str
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class BatchRefused:
+    index: int  # of the request
+    client_id: int
+    message: str  # why, in plain words: nothing of this invoice was written and it took no number
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    issued: tuple[BatchIssued, ...]  # in number order
+    refused: tuple[BatchRefused, ...]
+
+
+def _check_batch(practice: Practice, requests, issue_date, chunk_size, on_chunk):
+    if not isinstance(requests, (list, tuple)):
+        raise ValidationError("invoices", "must be a list of invoices to make")
+    if not requests:
+        raise ValidationError("invoices", "choose at least one invoice to make")
+    if len(requests) > MAX_BATCH:
+        raise ValidationError("invoices", f"too many at once (at most {MAX_BATCH:,})")
+    issue_date = validate.optional_date("issue date", issue_date)
+    chunk_size = validate.whole("invoices per transaction", chunk_size, 1, MAX_CHUNK)
+    if on_chunk is not None and not callable(on_chunk):
+        raise ValidationError("progress", "must be a function or nothing")
+    clean = []
+    for n, req in enumerate(requests, 1):
+        if not isinstance(req, (list, tuple)) or len(req) not in (4, 5, 6):
+            raise ValidationError(f"invoice {n}", "must be a client, sessions, first and last day, items and a note")
+        req = BatchRequest(*req)
+        try:
+            client_id = validate.an_id("client", req.client_id)
+            clean.append((client_id, *_check_draft_input(practice, req.session_ids, req.first_day, req.last_day,
+                                                         req.items, req.note)))
+        except ValidationError as exc:
+            raise ValidationError(f"invoice {n}", f"{exc.field} {exc.message}") from exc
+    return clean, issue_date, chunk_size
+
+
+def issue_batch(practice: Practice, actor: Actor, requests: list[BatchRequest], issue_date: date | None = None,
+                chunk_size: int = 250, on_chunk=None) -> BatchResult:
+    """Draft and issue many invoices (month-end invoicing), one unit of work per ``chunk_size`` of
+    them: each goes through the same steps and checks as ``create_draft`` then ``issue_invoice``
+    (its sessions checked under the write lock, the next gap-free number, due date, tax charges,
+    both audit entries), so the numbers of a batch are consecutive in request order. An invoice
+    refused by a rule (a session already invoiced, deleted or the client taken off it, a number
+    taken by hand) is rolled back alone (a savepoint) and listed in ``refused``; it takes no number.
+
+    Every request is checked before anything is written: bad input raises ``ValidationError``
+    naming the invoice ("invoice 3: to must be on or after the first day") and changes nothing.
+    ``on_chunk(issued)`` is called with each chunk's ``BatchIssued`` after it is committed (PDFs
+    may be made from them at once)."""
+    clean, issue_date, chunk_size = _check_batch(practice, requests, issue_date, chunk_size, on_chunk)
+    require_front_desk(actor)
+    issued: list[BatchIssued] = []
+    refused: list[BatchRefused] = []
+    for start in range(0, len(clean), chunk_size):
+        done: list[BatchIssued] = []
+        with practice.uow() as tx:
+            for index, (client_id, ids, first, last, items, note) in enumerate(clean[start:start + chunk_size], start):
+                try:
+                    with tx.begin_nested():
+                        inv = _make_draft(tx, practice, actor, client_id, ids, first, last, items, note)
+                        _issue(tx, practice, actor, inv, issue_date, drafted_here=True)
+                except (ValidationError, RuleViolation) as exc:
+                    message = f"{exc.field} {exc.message}" if isinstance(exc, ValidationError) else str(exc)
+                    refused.append(BatchRefused(index, client_id, message))
+                    continue
+                done.append(BatchIssued(index, client_id, inv.id, inv.number, inv.total_cents))
+        issued += done
+        if on_chunk is not None and done:
+            on_chunk(tuple(done))
+    return BatchResult(tuple(issued), tuple(refused))
 
 
 def _allocated(tx: Session, invoice_id: int) -> int:
