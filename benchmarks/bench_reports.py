@@ -137,6 +137,22 @@ def add_invoices(practice: Practice, n: int, today: date, seed: int = 11) -> int
     return n
 
 
+def statements(practice: Practice, fn) -> list[tuple[str, object]]:
+    """The SELECT statements (and parameters) one call of ``fn`` sends, but the settings' read."""
+    seen: list[tuple[str, object]] = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM setting" not in statement:
+            seen.append((statement, parameters))
+
+    sqlalchemy.event.listen(practice.engine, "before_cursor_execute", grab)
+    try:
+        fn()
+    finally:
+        sqlalchemy.event.remove(practice.engine, "before_cursor_execute", grab)
+    return seen
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description="Balances and ageing reports on a big practice vs the floor.")
     ap.add_argument("--db", help="practice file: built there if missing (200,000 sessions), reused if present")
@@ -186,8 +202,21 @@ def main(argv=None) -> None:
     def floor_balances() -> None:
         fcon.execute("SELECT client_id, SUM(cents) FROM ledger WHERE client_id IS NOT NULL GROUP BY client_id").fetchall()
 
+    # references: the same GROUP BY on the practice file's own ledger, and each report's own SQL
+    # statements replayed through bare sqlite3 on the practice file (what the service adds is the rest)
+    own = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    sent = {name: statements(practice, fn) for name, fn in (
+        ("balances", lambda: reports.balances(practice, actor)), ("ageing", lambda: reports.ageing(practice, actor, today)))}
+
+    def bare(name):
+        return lambda: [own.execute(sql, params).fetchall() for sql, params in sent[name]]
+
     got = interleaved({
         "floor": floor_balances,
+        "same file": lambda: own.execute("SELECT client_id, SUM(amount_cents) FROM ledger_entry WHERE client_id IS NOT NULL"
+                                         " GROUP BY client_id").fetchall(),
+        "balances SQL": bare("balances"),
+        "ageing SQL": bare("ageing"),
         "balances": lambda: reports.balances(practice, actor),
         "ageing": lambda: reports.ageing(practice, actor, today),
     }, a.runs)
@@ -196,6 +225,13 @@ def main(argv=None) -> None:
     print(f"floor     all client balances (GROUP BY)  {got['floor'].text()}")
     for name in ("balances", "ageing"):
         print(f"product   reports.{name:<24s} {got[name].text()}   ratio {got[name].median / floor:5.2f}x")
+    print("reference (not the target: the same work without the service)")
+    print(f"  the floor's GROUP BY on this file's ledger {got['same file'].text()}   ratio "
+          f"{got['same file'].median / floor:5.2f}x  ({n_entries:,} entries against the floor's {f_entries:,})")
+    for name in ("balances", "ageing"):
+        print(f"  reports.{name} SQL in bare sqlite3 {'':8s}{got[name + ' SQL'].text()}   ratio "
+              f"{got[name + ' SQL'].median / floor:5.2f}x  ({len(sent[name])} statements)")
+    own.close()
 
     if a.profile:
         for name, fn in (("balances", lambda: reports.balances(practice, actor)),

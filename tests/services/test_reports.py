@@ -175,3 +175,25 @@ def test_the_money_in_sums_use_the_partial_index(practice, admin, books):  # SPE
     with practice.engine.connect() as conn:  # the model's index is the migration's
         sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ix_ledger_money_in'")).scalar()
     assert "kind IN ('payment', 'writeoff', 'refund')" in sql
+
+
+def test_ageing_sums_each_invoice_allocations_once(practice, admin, books):  # SPEC 9.4
+    """What was allocated to each invoice by the date is summed once, in a joined GROUP BY, not by a
+    subquery run again for each of the five buckets (and the figures stay those of the ledger)."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, object]] = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many):
+        if "FROM invoice" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(practice.engine, "before_cursor_execute", grab)
+    try:
+        reports.ageing(practice, admin, date(2025, 12, 31))
+    finally:
+        event.remove(practice.engine, "before_cursor_execute", grab)
+    assert len(seen) == 1
+    with practice.engine.connect() as conn:
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + seen[0][0], seen[0][1]))
+    assert "CORRELATED" not in plan, plan

@@ -127,6 +127,12 @@ def _name():
     return Client.first_name + literal(" ") + Client.last_name
 
 
+def _names(tx: Session) -> list[tuple[int, str]]:
+    """Every client's id and name, by name (plain rows, no ORM)."""
+    return tx.connection().execute(select(Client.id, _name()).order_by(Client.last_name, Client.first_name,
+                                                                       Client.id)).all()
+
+
 # --- balances ------------------------------------------------------------------------------------
 def _minutes(practice: Practice):
     """A session's length in whole minutes, in SQL: SQLite keeps UTC times as text, PostgreSQL as
@@ -150,7 +156,7 @@ def _open_charges(tx: Session, practice: Practice) -> dict[int, int]:
          .where(PracticeSession.status == SessionStatus.OPEN.value, PracticeSession.deleted_at.is_(None),
                 Participant.is_booked())
          .group_by(Participant.client_id))
-    return {cid: int(total) for cid, total in tx.execute(q)}
+    return {cid: int(total) for cid, total in tx.connection().execute(q)}
 
 
 def _unallocated(tx: Session, until: datetime | None = None) -> dict[int, int]:
@@ -169,9 +175,9 @@ def _unallocated(tx: Session, until: datetime | None = None) -> dict[int, int]:
     if until is not None:
         allocated = allocated.where(Allocation.created_at < until)
     out: dict[int, int] = defaultdict(int)
-    for cid, total in tx.execute(money_in):
+    for cid, total in tx.connection().execute(money_in):  # plain rows, no ORM: 3,000 of them
         out[cid] += int(total)
-    for cid, total in tx.execute(allocated):
+    for cid, total in tx.connection().execute(allocated):
         out[cid] -= int(total)
     return out
 
@@ -182,10 +188,11 @@ def balances(practice: Practice, actor: Actor, include_zero: bool = False) -> li
     validate.flag("include zero", include_zero)
     require_front_desk(actor)
     with practice.read() as tx:
-        bal = dict(tx.execute(select(LedgerEntry.client_id, func.sum(LedgerEntry.amount_cents))
-                              .where(LedgerEntry.client_id.is_not(None)).group_by(LedgerEntry.client_id)).all())
+        bal = dict(tx.connection().execute(select(LedgerEntry.client_id, func.sum(LedgerEntry.amount_cents))
+                                           .where(LedgerEntry.client_id.is_not(None))
+                                           .group_by(LedgerEntry.client_id)).all())
         pending, free = _open_charges(tx, practice), _unallocated(tx)
-        names = tx.execute(select(Client.id, _name()).order_by(Client.last_name, Client.first_name, Client.id)).all()
+        names = _names(tx)
     rows = []
     for cid, name in names:
         b, o, u = int(bal.get(cid, 0)), pending.get(cid, 0), free.get(cid, 0)
@@ -201,11 +208,11 @@ def ageing(practice: Practice, actor: Actor, as_of: date) -> list[AgeingRow]:
     as_of = validate.a_date("as of", as_of)
     require_front_desk(actor)
     until = _day_start(practice, as_of + timedelta(days=1))
-    allocated = (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
-                 .where(Allocation.invoice_id == Invoice.id, Allocation.created_at < until)
-                 .correlate(Invoice).scalar_subquery())
-    due = (Invoice.total_cents - allocated).label("due")
+    paid = (select(Allocation.invoice_id, func.sum(Allocation.amount_cents).label("paid"))
+            .where(Allocation.created_at < until).group_by(Allocation.invoice_id).subquery())
+    due = (Invoice.total_cents - func.coalesce(paid.c.paid, 0)).label("due")  # summed once, not once per bucket
     owed = (select(Invoice.client_id, Invoice.due_date, due)
+            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
             .where(Invoice.status.in_(("issued", "cancelled")), Invoice.issue_date <= as_of,
                    or_(Invoice.cancelled_at.is_(None), Invoice.cancelled_at >= until))
             .subquery())
@@ -214,12 +221,17 @@ def ageing(practice: Practice, actor: Actor, as_of: date) -> list[AgeingRow]:
                   (owed.c.due_date >= edges[2], 2), (owed.c.due_date >= edges[3], 3), else_=4)
     sums = [func.sum(case((bucket == i, owed.c.due), else_=0)) for i in range(5)]
     with practice.read() as tx:
-        rows = tx.execute(select(owed.c.client_id, *sums).where(owed.c.due != 0).group_by(owed.c.client_id)).all()
+        rows = tx.connection().execute(select(owed.c.client_id, *sums).where(owed.c.due != 0)
+                                       .group_by(owed.c.client_id)).all()
         credit = _unallocated(tx, until)
-        names = tx.execute(select(Client.id, _name()).order_by(Client.last_name, Client.first_name, Client.id)).all()
+        names = _names(tx)
     found = {r[0]: tuple(int(x) for x in r[1:]) for r in rows}
-    return [AgeingRow(cid, name, found.get(cid, (0, 0, 0, 0, 0)), sum(found.get(cid, ())), credit.get(cid, 0))
-            for cid, name in names if cid in found or credit.get(cid)]
+    out = []
+    for cid, name in names:
+        owes, free = found.get(cid), credit.get(cid, 0)
+        if owes is not None or free:
+            out.append(AgeingRow(cid, name, owes or (0, 0, 0, 0, 0), sum(owes) if owes else 0, free))
+    return out
 
 
 # --- wages ---------------------------------------------------------------------------------------
