@@ -39,6 +39,7 @@ from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import (
     catalog,
+    client_cancellations,
     closures,
     completion,
     deletion,
@@ -184,6 +185,17 @@ def invoicing(w):
         w.invoicing = (invoices.create_draft(w.p, w.admin, w.client, [w.session], first, last).id,
                        invoices.issue_invoice(w.p, w.admin, made.id, date(2026, 2, 3)).id)
     return w.invoicing
+
+
+def cancellable(w) -> int:
+    """The world's open session, with client cancellations switched on (one level, 24 h -> the world's
+    custom type) and its client allowed to cancel, set once per world before the first fingerprint."""
+    if not hasattr(w, "cancellable"):
+        client_cancellations.set_cancellation_policy(
+            w.p, w.admin, True, [client_cancellations.PolicyLevelInput(24, w.ctype)])
+        client_cancellations.set_client_permissions(w.p, w.admin, [w.client], True)
+        w.cancellable = w.session
+    return w.cancellable
 
 
 def pdf_path(w) -> Path:
@@ -486,6 +498,26 @@ CALLS = {
                        by=maybe(d, "month"), key=maybe(d, "2026-02")), arg(d, 100))),
     "ledger.practitioner_wages": (lambda w, *a: ledger.practitioner_wages(w.p, w.pract, *a), lambda d, w: (
         arg(d, datetime(2026, 1, 1, tzinfo=UTC)), arg(d, datetime(2026, 3, 1)))),
+    # client cancellations (SPEC 8)
+    "client_cancellations.get_cancellation_policy": (
+        lambda w: client_cancellations.get_cancellation_policy(w.p, w.staff), lambda d, w: ()),
+    "client_cancellations.set_cancellation_policy": (
+        lambda w, *a: client_cancellations.set_cancellation_policy(w.p, w.admin, *a), lambda d, w: (
+            maybe(d, True), [client_cancellations.PolicyLevelInput(maybe(d, 24), maybe(d, w.ctype))
+                             for _ in range(d.draw(st.integers(0, 4)))] if d.draw(st.integers(0, 4)) else arg(d, []))),
+    "client_cancellations.list_client_permissions": (
+        lambda w: client_cancellations.list_client_permissions(w.p, w.staff), lambda d, w: ()),
+    "client_cancellations.set_client_permissions": (
+        lambda w, *a: client_cancellations.set_client_permissions(w.p, w.staff, *a), lambda d, w: (
+            arg(d, [w.client], nullable=True), maybe(d, True))),
+    "client_cancellations.quote_client_cancel": (
+        lambda w, *a: client_cancellations.quote_client_cancel(w.p, w.staff, *a), lambda d, w: (
+            maybe(d, cancellable(w)), maybe(d, w.client), arg(d, datetime(2026, 1, 1, 11, tzinfo=UTC),
+                                                              nullable=True))),
+    "client_cancellations.client_cancels": (
+        lambda w, *a: client_cancellations.client_cancels(w.p, w.staff, *a), lambda d, w: (
+            maybe(d, cancellable(w)), maybe(d, w.client), arg(d, datetime(2026, 1, 1, 11, tzinfo=UTC),
+                                                              nullable=True), maybe(d, True))),
     # settings, audit, backups
     "practice_settings.update_settings": (lambda w, **kw: practice_settings.update_settings(w.p, w.admin, **kw),
                                           None),
@@ -543,6 +575,7 @@ def test_every_public_service_is_fuzzed():
     import inspect
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
+               "client_cancellations": client_cancellations,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
                "session_lists": session_lists,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,

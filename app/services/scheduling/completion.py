@@ -254,7 +254,7 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
               override: Override | None) -> None:
     require_session_access(actor, s.practitioner_id)
     t, label, status, outcome = _resolve(tx, actor, type_id, override)
-    if s.status != SessionStatus.OPEN:
+    if s.status != SessionStatus.OPEN or _client_canceled(s):  # an open session holds a client's late cancel
         reverse_session_entries(tx, practice, actor, s, memo=f"re-saved as {label}")
     held = {p.client_id for p in s.booked if p.package_sale_id is not None}
     s.status = status
@@ -270,11 +270,17 @@ def _save_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSession,
     s.status, s.completion_type_id, s.completion_label = status, t.id if t else None, label
     s.cost_override, s.wage_cents = override is not None, pay
     s.saved_at, s.saved_by = practice.clock.now(), actor.user_id
-    for p in s.participants:  # clients taken off the session are not charged
-        p.charge_cents = charges.get(p.client_id) if p.status == ParticipantStatus.BOOKED else None
+    for p in s.participants:  # clients taken off the session are not charged; a client's own cancel keeps its charge
+        if p.status != ParticipantStatus.CANCELED_BY_CLIENT:
+            p.charge_cents = charges.get(p.client_id) if p.status == ParticipantStatus.BOOKED else None
     post_session_entries(tx, practice, actor, s, memo=label)
     audit.record(tx, practice, actor, "session.save", "session", s.id, label=label,
                  charge_cents=_one_or_each(charges), wage_cents=pay, override=override is not None)
+
+
+def _client_canceled(s: PracticeSession) -> bool:
+    """One client of the group canceled and was charged (SPEC 8): their charge is a live entry of the session."""
+    return any(p.status == ParticipantStatus.CANCELED_BY_CLIENT and p.charge_cents for p in s.participants)
 
 
 def _one_or_each(charges: dict[int, int]) -> int | dict[int, int]:
@@ -290,7 +296,10 @@ def _reopen_one(tx: Session, practice: Practice, actor: Actor, s: PracticeSessio
     s.status, s.completion_type_id, s.completion_label = "open", None, None
     s.cost_override, s.wage_cents, s.saved_at, s.saved_by = False, None, None, None
     for p in s.participants:
-        p.charge_cents = None
+        if p.status != ParticipantStatus.CANCELED_BY_CLIENT:
+            p.charge_cents = None
+    if _client_canceled(s):  # a client's own late cancel (SPEC 8) stays charged
+        post_session_entries(tx, practice, actor, s, memo="client canceled")
     sync_slots(tx, practice, [s])
     audit.record(tx, practice, actor, "session.reopen", "session", s.id)
 

@@ -14,6 +14,7 @@ from ..money.ledger import post_session_entries, reverse_session_entries
 from ..money.packages import sync_slots
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
+from .completion import _client_canceled
 from .session_views import S, SessionView, load_views, session_query
 from .sessions import scope_targets
 
@@ -32,7 +33,7 @@ def delete_rows(tx: Session, practice: Practice, actor: Actor, rows: list[Practi
         if s.id in invoiced:  # SPEC 9.1: an issued invoice is never edited; its sessions stay with it
             raise RuleViolation(f"The session of {_when(s, practice)} is on issued invoice {invoiced[s.id][0]}. "
                                 "Cancel that invoice with a credit note before deleting the session.")
-        if s.status != SessionStatus.OPEN:
+        if s.status != SessionStatus.OPEN or _client_canceled(s):
             reverse_session_entries(tx, practice, actor, s, memo="session deleted")
         s.deleted_at, s.deleted_by = now, actor.user_id
     sync_slots(tx, practice, rows)  # a deleted session gives its package slots back (SPEC 6.3)
@@ -81,8 +82,8 @@ def recover_sessions(practice: Practice, actor: Actor, session_ids: list[int]) -
                 raise RuleViolation(f"The session of {_when(s, practice)} is not deleted.")
             s.deleted_at, s.deleted_by = None, None
             sync_slots(tx, practice, [s])
-            if s.status != SessionStatus.OPEN:
-                post_session_entries(tx, practice, actor, s, memo=f"recovered ({s.completion_label})")
+            if s.status != SessionStatus.OPEN or _client_canceled(s):
+                post_session_entries(tx, practice, actor, s, memo=f"recovered ({s.completion_label or 'open'})")
         audit.record(tx, practice, actor, "session.recover", "session", ids[0], ids=ids)
         tx.flush()
         return load_views(tx, actor, practice.tz, session_query(S.id.in_(ids)))
