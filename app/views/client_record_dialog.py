@@ -1,6 +1,6 @@
 """A client's record: details, balance and available credit, the packages they bought with what is
 left of each, upcoming and past sessions, and "Book session…" and "Sell package…" from here
-(SPEC 1.5, 2.3, 6, 6.3)."""
+(SPEC 1.5, 2.3, 6, 6.3); for the front desk a Payments tab (payments/payment_history_widget.py, SPEC 9.3)."""
 from __future__ import annotations
 
 from html import escape
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from ..models.enums import PrepaymentMode
@@ -27,6 +29,7 @@ from ..services.money.packages import SaleView
 from ..services.people.capabilities import capabilities
 from ..services.people.client_record import ClientRecord, client_record
 from ..services.scheduling.session_views import SessionView
+from .payments.payment_history_widget import PaymentHistoryWidget
 from .widgets.balance_text import balance_color, balance_text
 from .widgets.messages import error_label
 from .widgets.package_text import sessions_text
@@ -114,14 +117,24 @@ class ClientRecordDialog(QDialog):
         layout.addWidget(self.name)
         layout.addWidget(self.details)
         layout.addLayout(figures)
+        sessions_page = QWidget(objectName="recordSessionsPage")
+        page = QVBoxLayout(sessions_page)
         for title, table, stretch in ((self.packages_title, self.packages, 0), (self.upcoming_title, self.upcoming, 1),
                                       (self.past_title, self.past, 1)):
             title.setStyleSheet("font-weight: bold; margin-top: 8px;")
-            layout.addWidget(title)
-            layout.addWidget(table, stretch)
+            page.addWidget(title)
+            page.addWidget(table, stretch)
+        self.payments = PaymentHistoryWidget(practice, actor, client_id, money, parent=self)  # the front desk's
+        self.payments.layout().setContentsMargins(9, 4, 9, 9)
+        self.payments.changed.connect(self.reload)  # the balance and credit above follow each payment
+        self.tabs = QTabWidget(objectName="recordTabs")
+        self.tabs.addTab(sessions_page, "Sessions")
+        self.tabs.addTab(self.payments, "Payments")
+        self.tabs.setTabVisible(1, self.caps.front_desk)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
-        self.resize(760, 600)
+        self.resize(820, 640)
         self.reload()
 
     def _table(self, model, name: str, widths=(230, 200, 160)) -> QTableView:
@@ -150,6 +163,8 @@ class ClientRecordDialog(QDialog):
             return
         c = r.client
         self.setWindowTitle(f"{c.name} \u2014 client record")
+        self.payments.client_name = c.name
+        self.payments.reload()
         self.name.setText(c.name + ("  (archived)" if c.archived else ""))
         self.details.setText(self._details_html(r))
         shown = r.balance_cents is not None

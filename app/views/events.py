@@ -10,3 +10,15 @@ class Events(QObject):
     clients_changed = Signal()
     ledger_changed = Signal()
     catalog_changed = Signal()  # practitioners, services, locations or completion types
+
+
+def events_near(widget) -> Events | None:
+    """The application's ``Events`` as the window owning ``widget`` keeps it (the main window's
+    ``events``), found up the parent chain; None for a widget shown on its own (tests)."""
+    w = widget
+    while w is not None:
+        found = getattr(w, "events", None)
+        if isinstance(found, Events):
+            return found
+        w = w.parent()
+    return None

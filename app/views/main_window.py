@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
         self.act_clients.setEnabled(front_desk)
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
+        self.act_record_payment = self._action("Record Payment…", "actionRecordPayment", self.record_payment)
+        self.act_record_payment.setEnabled(front_desk)
         self.act_invoices = self._action("Invoices…", "actionInvoices", self.open_invoices)
         self.act_invoices.setEnabled(caps.invoices)
         self.act_invoices.setVisible(caps.invoices)  # a practitioner neither sees nor makes invoices (SPEC 1.1)
@@ -236,6 +238,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Accounting")
         m.setObjectName("menuAccounting")
         m.addAction(self.act_invoices)
+        m.addAction(self.act_record_payment)
         m.addAction(self.act_wages)
         m.addAction(self.act_reports)
         m = bar.addMenu("Se&ttings")
@@ -419,6 +422,8 @@ class MainWindow(QMainWindow):
 
     def open_clients(self) -> None:
         dialog = ClientListDialog(self.practice, self.actor, self.money, self)
+        self.events.ledger_changed.connect(dialog.refresh)  # a payment in a client's record: the balances follow
+        dialog.finished.connect(lambda _r: self.events.ledger_changed.disconnect(dialog.refresh))
         dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
         dialog.finished.connect(lambda _r: dialog.booked and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
@@ -429,6 +434,14 @@ class MainWindow(QMainWindow):
 
         self._open(InvoicesDialog(self.practice, self.actor, self.events, self.now().date(), self),
                    refresh_on_accept=False)
+
+    def record_payment(self) -> None:
+        """Accounting > Record Payment… (SPEC 9.3): any client's payment; the balances shown follow."""
+        from .payments.record_payment_dialog import RecordPaymentDialog
+
+        dialog = RecordPaymentDialog(self.practice, self.actor, self.money, parent=self)  # today by the practice clock
+        dialog.recorded.connect(lambda _r: self.events.ledger_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
 
     def open_wages(self) -> None:
         WagesDialog(self.practice, self.actor, self.money, self.calendar.anchor.replace(day=1), self).exec()

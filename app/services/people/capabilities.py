@@ -23,6 +23,7 @@ class Capabilities:
     reports: bool  # Accounting > Reports: balances and ageing with their ledger lines (admin, staff; money/reports.py)
     money_reports: bool  # every practitioner's wages and the revenue report, with their lines (admin)
     practitioner_id: int | None  # a practitioner works on their own sessions only; None = everyone's
+    write_off: bool = False  # forgive what a client owes, with a reason (admin; payments.write_off)
 
     def works_on(self, practitioner_id: int | None) -> bool:
         """May this user add, edit, move or save sessions of ``practitioner_id``?"""
@@ -34,4 +35,4 @@ def capabilities(actor: Actor) -> Capabilities:
     return Capabilities(front_desk=desk, settings=admin, override_cost=desk, confirm_warnings=desk,
                         see_balances=desk, back_up=desk, restore=admin, manage_users=admin,
                         create_clients=desk, invoices=desk, reports=desk, money_reports=admin,
-                        practitioner_id=None if desk else actor.practitioner_id)
+                        practitioner_id=None if desk else actor.practitioner_id, write_off=admin)
