@@ -134,7 +134,7 @@ class ClientRecordDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
-        self.resize(820, 640)
+        self.resize(900, 640)
         self.reload()
 
     def _table(self, model, name: str, widths=(230, 200, 160)) -> QTableView:

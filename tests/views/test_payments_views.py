@@ -222,8 +222,8 @@ def test_spec_9_3_take_an_allocation_back_with_a_reason(qtbot, practice, admin, 
     assert seen and said == ["Reason is required."]
     assert status(practice, admin, a) == ("issued", 12000)
     assert payments.client_credit(practice, admin, client.id) == 12000
-    assert [e[0] for e in entries(w)] == ["Payment", "\u21b3 Applied to invoice (taken back)",
-                                          "\u21b3 Taken back from invoice"]
+    assert [e[0] for e in entries(w)] == ["Payment", "\u21b3 Applied (taken back)", "\u21b3 Taken back"]
+    assert w.model.data(w.model.index(2, 3)) == "Card payment of 01 Jan 2026"  # the details say whose money
     assert w.done.text() == f"$120.00 taken back from invoice {a.number}."
     select(qtbot, w, lambda r: r.kind == HistoryKind.ALLOCATION)
     assert not w.take_back_button.isEnabled()  # once only

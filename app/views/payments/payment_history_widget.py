@@ -27,7 +27,7 @@ from .statement_dialog import StatementDialog
 
 ENTRY = {HistoryKind.PAYMENT: "Payment", HistoryKind.REFUND: "Refund", HistoryKind.WRITEOFF: "Write-off",
          HistoryKind.CHARGE: "Charge", HistoryKind.ALLOCATION: "\u21b3 Applied to invoice",
-         HistoryKind.TAKE_BACK: "\u21b3 Taken back from invoice"}
+         HistoryKind.TAKE_BACK: "\u21b3 Taken back"}
 MOVES = (HistoryKind.ALLOCATION, HistoryKind.TAKE_BACK)  # money moved between a payment and an invoice
 MIN_ROWS = 5  # the table is at least this tall
 
@@ -121,14 +121,14 @@ class PaymentHistoryWidget(QWidget):
     # -- what the rows say ---------------------------------------------------------------------------
     def _entry(self, r: HistoryRow) -> str:
         text = ENTRY[r.kind]
-        return f"{text} (taken back)" if r.id in self.taken_back and r.kind == HistoryKind.ALLOCATION else text
+        return "\u21b3 Applied (taken back)" if r.id in self.taken_back and r.kind == HistoryKind.ALLOCATION else text
 
     def _details(self, r: HistoryRow) -> str:
         how = payment_documents.METHOD_NAMES.get(r.method or "", r.method or "")
         if r.kind in MOVES:
             paid = self.paid_on.get(r.payment_id)
-            what = f"the {how.lower()}" if how else "the write-off"
-            return f"of {what} of {paid}" if paid else f"of {what}"
+            what = f"{how} payment" if how else "Write-off"
+            return f"{what} of {paid}" if paid else what
         parts = [how if r.kind == HistoryKind.PAYMENT else "", r.reference, r.memo]
         return " \u00b7 ".join(p for p in parts if p)
 

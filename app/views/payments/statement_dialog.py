@@ -42,7 +42,7 @@ class StatementDialog(QDialog):
         self.last = QDateEdit(_qdate(today), objectName="statementTo", calendarPopup=True)
         for edit in (self.first, self.last):
             edit.setDisplayFormat("dd MMM yyyy")
-            edit.setMinimumWidth(140)
+            edit.setFixedWidth(150)
         form = QFormLayout()
         form.addRow("From", Stack(self.first, self.errors.line("From", "from")))
         form.addRow("To", Stack(self.last, self.errors.line("To", "to")))
