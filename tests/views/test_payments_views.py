@@ -198,6 +198,42 @@ def test_spec_9_3_zero_amount_is_refused_under_the_amount_and_nothing_is_recorde
     assert payments.payment_history(practice, admin, client.id) == [] and d.balance.text() == "Owes $360.00"
 
 
+def test_spec_9_3_record_payment_says_what_is_missing_under_its_field_and_enter_records(qtbot, practice, admin,
+                                                                                          lucja):
+    """No amount, text that is not an amount, and Choose invoices with none typed are each said once
+    under their field with nothing recorded; then Enter in the amount records the payment."""
+    client, a, _b = lucja
+    d = record(qtbot, practice, admin, client.id)
+    said = []
+
+    def pay(dialog):
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)  # nothing typed
+        said.append(dialog.errors.shown())
+        assert not dialog.amount_error.isHidden()
+        qtbot.keyClicks(dialog.amount, "12abc")
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        said.append(dialog.errors.shown() + [dialog.amount.message.text()])
+        assert dialog.amount.shows_invalid and dialog.amount.message.isVisible()
+        typed(qtbot, dialog.amount, "120")
+        click(qtbot, dialog.choose)
+        click(qtbot, button(dialog, "payConfirm"))
+        said.append(dialog.errors.shown())
+        assert not dialog.allocation_error.isHidden()
+        assert payments.payment_history(practice, admin, client.id) == []
+        click(qtbot, dialog.oldest)
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        assert dialog.result is not None and dialog.done_text.isVisible()
+        click(qtbot, button(dialog, "payClose"))
+
+    seen = when_modal(qtbot, pay)
+    click(qtbot, d.payments.record_button)
+    assert seen
+    assert said[0] == ["Amount: enter an amount."]
+    assert said[1][:-1] == [] and said[1][-1].startswith("Amount: ")  # once, under the field itself
+    assert said[2] == ["Type what goes to at least one invoice, or choose Keep as credit."]
+    assert status(practice, admin, a) == ("paid", 0)
+
+
 def test_spec_9_3_take_an_allocation_back_with_a_reason(qtbot, practice, admin, lucja):
     """An empty reason is refused under the reason and nothing changes; with one, invoice A owes
     again and the money is the client's credit."""
@@ -396,3 +432,38 @@ def test_spec_9_3_accounting_record_payment_for_any_client_and_the_client_list_f
     assert status(practice, admin, a) == ("paid", 0) and status(practice, admin, b) == ("paid", 0)
     assert balance_shown() == "\u2014"  # the open client list follows at once
     click(qtbot, button(dialog, "payClose"))
+
+
+def test_spec_9_3_a_payment_in_a_record_opened_from_the_client_list_shows_in_the_list(qtbot, practice, admin, lucja,
+                                                                                     qsettings):
+    client, _a, _b = lucja
+    win = MainWindow(practice, users.first_admin(practice), date(2026, 1, 1), settings=qsettings,
+                     auto_backup=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.act_clients.trigger()
+    clients_list = win.active_dialog
+    qtbot.waitExposed(clients_list)
+    clients_list.select_client(client.id)
+    m = clients_list.model
+    [row] = [i for i, c in enumerate(m.rows) if c.id == client.id]
+    assert m.data(m.index(row, 5)) == "Owes $360.00"
+    shown = []
+
+    def in_the_record(rec):
+        bar = rec.tabs.tabBar()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+
+        def pay(dialog):
+            typed(qtbot, dialog.amount, "100")
+            click(qtbot, button(dialog, "payConfirm"))
+            click(qtbot, button(dialog, "payClose"))
+
+        when_modal(qtbot, pay)
+        click(qtbot, rec.payments.record_button)
+        shown.append((rec.balance.text(), m.data(m.index(row, 5))))  # while the record is still open
+        rec.accept()
+
+    seen = when_modal(qtbot, in_the_record)
+    click(qtbot, clients_list.record_button)
+    assert seen and shown == [("Owes $260.00", "Owes $260.00")]

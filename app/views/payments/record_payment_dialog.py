@@ -162,6 +162,7 @@ class RecordPaymentDialog(QDialog):
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Record payment", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("payConfirm")
+        self.save_button.setDefault(True)  # Enter in a field records the payment
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setObjectName("payCancel")
         self.receipt_button = QPushButton("Save receipt PDF\u2026", objectName="payReceipt")
@@ -247,7 +248,10 @@ class RecordPaymentDialog(QDialog):
             return Allocate.NONE
         if self.oldest.isChecked():
             return Allocate.OLDEST
-        return [(iid, field.cents()) for iid, field in self.apply_fields.items() if field.text().strip()]
+        plan = [(iid, field.cents()) for iid, field in self.apply_fields.items() if field.text().strip()]
+        if not plan:  # "Choose invoices" with none chosen is a slip, not a wish to keep it all as credit
+            raise ValueError("Type what goes to at least one invoice, or choose Keep as credit")
+        return plan
 
     def save(self) -> None:
         self.errors.clear()
@@ -258,7 +262,10 @@ class RecordPaymentDialog(QDialog):
             cents = self.amount.cents()
             plan = self.allocation()
         except ValueError as exc:  # text that is not an amount: said beside its field, the service is not asked
-            self._say(self.allocation_error if self.amount.is_valid() else self.amount_error, f"{exc}.")
+            if self.amount.is_valid():
+                self._say(self.allocation_error, f"{exc}.")
+            elif not self.amount.shows_invalid:  # empty (bad text is already said under the field)
+                self._say(self.amount_error, f"{exc}.")
             return
         d = self.received.date()
         try:

@@ -93,8 +93,9 @@ class AmountReasonDialog(QDialog):
             try:
                 cents = self.amount.cents()
             except ValueError as exc:  # not an amount: said beside the field, nothing is asked of the service
-                self.amount_error.setText(f"{exc}.")
-                self.amount_error.show()
+                if not self.amount.shows_invalid:  # empty (bad text is already said under the field)
+                    self.amount_error.setText(f"{exc}.")
+                    self.amount_error.show()
                 return
         choice = self.choice.currentData() if self.choice is not None else None
         try:
