@@ -344,8 +344,10 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         day = s.start.date()
         closed = closures.closure_on(closures.list_closures(self.practice, self.actor, day, day), day)
-        self.popup = SessionPopup(s, self.money, self, closure_label=closed.label if closed else None)
+        self.popup = SessionPopup(s, self.money, self, closure_label=closed.label if closed else None,
+                                  client_cancel=capabilities(self.actor).front_desk)
         self.popup.complete_requested.connect(self.complete_session)
+        self.popup.client_cancel_requested.connect(self.client_cancel)
         self.popup.edit_requested.connect(self.edit_session)
         self.popup.open_requested.connect(self.open_session)
         self.popup.show_at(pos)
@@ -355,6 +357,13 @@ class MainWindow(QMainWindow):
 
         s = sessions.get_session(self.practice, self.actor, session_id)
         self._open(CompletionDialog(self.practice, self.actor, s, self.money, self))
+
+    def client_cancel(self, session_id: int) -> None:
+        """Client cancels… (SPEC 8) from the calendar pop-up."""
+        from .client_cancel_dialog import ClientCancelDialog
+
+        s = sessions.get_session(self.practice, self.actor, session_id)
+        self._open(ClientCancelDialog(self.practice, self.actor, s, self.money, self))
 
     def edit_session(self, session_id: int) -> None:
         from .scope_dialog import ask_scope

@@ -64,15 +64,18 @@ class SessionPopup(QFrame):
     do). It is not deleted on close: the caller keeps one at a time and ``deleteLater()``s the one
     it replaces. Attributes: ``session``, and the
     links ``complete_link`` ("Set status…"; None unless the session is open), ``edit_link``,
-    ``open_link`` ("Details…", the session view).
+    ``open_link`` ("Details…", the session view), ``client_cancel_link`` ("Client cancels…"; only with
+    ``client_cancel=True``, which the caller passes for the front desk, on an open session; signal
+    ``client_cancel_requested(int)``).
     """
 
     complete_requested = Signal(int)
+    client_cancel_requested = Signal(int)  # SPEC 8: "Client cancels…"
     edit_requested = Signal(int)
     open_requested = Signal(int)
 
     def __init__(self, session: SessionView, money: Callable[[int], str], parent=None, *,
-                 closure_label: str | None = None):
+                 closure_label: str | None = None, client_cancel: bool = False):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("sessionPopup")
         self.session, self.money = session, money
@@ -136,6 +139,11 @@ class SessionPopup(QFrame):
         if s.status == "open":
             self.complete_link = self._link("Set status\u2026", "popupComplete", self.complete_requested)
             links.addWidget(self.complete_link)
+        self.client_cancel_link = None
+        if s.status == "open" and client_cancel:  # offered to the front desk (SPEC 1.1, 8)
+            self.client_cancel_link = self._link("Client cancels\u2026", "popupClientCancel",
+                                                 self.client_cancel_requested)
+            links.addWidget(self.client_cancel_link)
         self.edit_link = self._link("Edit", "popupEdit", self.edit_requested)
         self.open_link = self._link("Details\u2026", "popupOpen", self.open_requested)
         links.addWidget(self.edit_link)

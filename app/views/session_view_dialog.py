@@ -1,6 +1,6 @@
 """The session view (double-click on a session): every detail, each client with their charge, a
-red line when the practice is closed that day (SPEC 7.3), and the Set status… (SPEC 4.2), Edit and
-Delete (SPEC 5.1) buttons."""
+red line when the practice is closed that day (SPEC 7.3), and the Set status… (SPEC 4.2), Edit,
+Delete (SPEC 5.1) and Client cancels… (SPEC 8) buttons."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -103,6 +103,8 @@ class SessionViewDialog(QDialog):
         self.complete_button = QPushButton("Set status\u2026", objectName="viewComplete")
         self.edit_button = QPushButton("Edit\u2026", objectName="viewEdit")
         self.delete_button = QPushButton("Delete\u2026", objectName="viewDelete")
+        self.client_cancel_button = QPushButton("Client cancels\u2026", objectName="viewClientCancel")  # SPEC 8
+        self.client_cancel_button.clicked.connect(self._client_cancel)
         close = QPushButton("Close", objectName="viewClose")
         close.setDefault(True)
         self.complete_button.clicked.connect(self._complete)
@@ -113,6 +115,7 @@ class SessionViewDialog(QDialog):
         buttons.addWidget(self.complete_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.client_cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         # SPEC 0.3: the service refuses anyway; a practitioner is not offered what they cannot do
@@ -164,6 +167,9 @@ class SessionViewDialog(QDialog):
         self.form.setRowVisible(self.private_note, bool(s.private_note))
         for button in (self.complete_button, self.edit_button, self.delete_button):
             button.setEnabled(not s.deleted)
+        # SPEC 8: staff record it on the client's behalf, on an open session (the service checks the rest)
+        self.client_cancel_button.setVisible(capabilities(self.actor).front_desk)
+        self.client_cancel_button.setEnabled(not s.deleted and s.status == "open")
 
     def _clients_html(self) -> str:
         s = self.session
@@ -205,6 +211,18 @@ class SessionViewDialog(QDialog):
     def _complete(self) -> None:
         dialog = self.make_completion_dialog()
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_session is not None:
+            self.changed = True
+            self.reload()
+        dialog.deleteLater()
+
+    def make_client_cancel_dialog(self):
+        from .client_cancel_dialog import ClientCancelDialog
+
+        return ClientCancelDialog(self.practice, self.actor, self.session, self.money, self)
+
+    def _client_cancel(self) -> None:
+        dialog = self.make_client_cancel_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.recorded is not None:
             self.changed = True
             self.reload()
         dialog.deleteLater()

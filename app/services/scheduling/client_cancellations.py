@@ -138,7 +138,7 @@ def _clean_levels(levels) -> list[tuple[int, int]]:
         hours = validate.whole(f"policy level {n} hours", hours, 0, MAX_HOURS)
         type_id = validate.an_id(f"policy level {n} status", type_id)
         if any(h == hours for h, _t in clean):
-            raise ValidationError(f"policy level {n} hours", f"{hours} hours is already used by another level")
+            raise ValidationError(f"policy level {n} hours", f"must differ from the other levels ({hours} is used twice)")
         clean.append((hours, type_id))
     return sorted(clean)
 
@@ -156,9 +156,9 @@ def set_cancellation_policy(practice: Practice, actor: Actor, enabled: bool,
         for n, (_h, type_id) in enumerate(clean, 1):
             t = types.get(type_id)
             if t is None or t.deleted_at is not None:
-                raise ValidationError(f"policy level {n} status", "no such completion type")
+                raise ValidationError(f"policy level {n} status", "must be a completion type that exists")
             if not t.enabled:
-                raise ValidationError(f"policy level {n} status", f"{t.label!r} is switched off")
+                raise ValidationError(f"policy level {n} status", f"must be switched on ({t.label} is switched off)")
         tx.merge(Setting(key=ENABLED_KEY, value=json.dumps(enabled)))
         tx.merge(Setting(key=POLICY_KEY, value=json.dumps([list(x) for x in clean])))
         audit.record(tx, practice, actor, "settings.client_cancellations", "setting", None, enabled=enabled,

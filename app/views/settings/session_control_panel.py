@@ -2,8 +2,8 @@
 restriction), minimum threshold (a client can be booked only while their balance reaches the amount
 set here), package mode (clients use up the packages they bought; the packages themselves are set up
 on the Packages page) or the available-credit filter (credit must cover each booking; staff may book
-anyway). Client cancellations with their policy levels (SPEC 8) are not built yet, so they are not
-offered here."""
+anyway). Below it, client cancellations with their policy levels (SPEC 8, ``ClientCancellationsBox``,
+saved on their own)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -22,6 +22,7 @@ from ...services import practice_settings
 from ...services.errors import ServiceError
 from ..widgets.money_field import MoneyField
 from ..widgets.record_table import FieldErrors, done_label, heading, muted
+from .client_cancellations_box import ClientCancellationsBox
 from .record_panel import Stack, button
 
 MODES = (
@@ -84,8 +85,10 @@ class SessionControlPanel(QWidget):
         layout.addWidget(self.errors.general)
         layout.addWidget(self.done)
         layout.addLayout(buttons)
-        layout.addWidget(muted("Client cancellations (with their policy levels) are not available yet.",
-                               "sessionControlLater"))
+        self.cancellations = ClientCancellationsBox(practice, actor, self)
+        self.cancellations.changed.connect(self.changed)
+        layout.addSpacing(8)
+        layout.addWidget(self.cancellations)
         layout.addStretch(1)
         self.load(conf)
 
