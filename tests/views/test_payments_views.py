@@ -467,3 +467,41 @@ def test_spec_9_3_a_payment_in_a_record_opened_from_the_client_list_shows_in_the
     seen = when_modal(qtbot, in_the_record)
     click(qtbot, clients_list.record_button)
     assert seen and shown == [("Owes $260.00", "Owes $260.00")]
+
+
+def test_spec_9_3_write_off_without_an_invoice_at_most_what_the_client_owes(qtbot, practice, admin, lucja):
+    """Against no invoice a write-off forgives part of the balance: more than is owed is refused under
+    the amount, nothing changed; what is owed less is written off and kept as credit for invoices."""
+    client, a, _b = lucja
+    d = record(qtbot, practice, admin, client.id)
+    said = []
+
+    def write_off(dialog):
+        assert dialog.choice.currentData() is None  # no row chosen: no invoice
+        typed(qtbot, dialog.amount, "400")
+        qtbot.keyClicks(dialog.reason, "Goodwill")
+        click(qtbot, button(dialog, "writeOffDialogConfirm"))
+        said.extend(dialog.errors.shown())
+        assert payments.payment_history(practice, admin, client.id) == []
+        typed(qtbot, dialog.amount, "60")
+        click(qtbot, button(dialog, "writeOffDialogConfirm"))
+
+    seen = when_modal(qtbot, write_off)
+    click(qtbot, d.payments.write_off_button)
+    assert seen and said == ["Amount is more than the client owes ($360.00)."]
+    assert d.balance.text() == "Owes $300.00" and status(practice, admin, a) == ("issued", 12000)
+    assert d.payments.credit.text() == "<b>$60.00</b> of payments not applied to invoices yet (credit)"
+    assert d.payments.done.text() == "Wrote off $60.00."
+
+
+def test_spec_9_3_show_charges_lists_the_sessions_so_each_balance_follows(qtbot, practice, admin, lucja):
+    client, _a, _b = lucja
+    payments.record_payment(practice, admin, client.id, 5000, "cash", allocate="none")
+    d = record(qtbot, practice, admin, client.id)
+    w = d.payments
+    assert [e[0] for e in entries(w)] == ["Payment"]
+    click(qtbot, w.show_charges)
+    assert [e[0] for e in entries(w)] == ["Charge", "Charge", "Charge", "Payment"]
+    assert [e[3] for e in entries(w)] == ["Owes $120.00", "Owes $240.00", "Owes $360.00", "Owes $310.00"]
+    click(qtbot, w.show_charges)
+    assert w.model.rowCount() == 1
