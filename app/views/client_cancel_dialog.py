@@ -158,7 +158,8 @@ class ClientCancelDialog(QDialog):
                 lines.append(f"{escape(self.session.practitioner_name)} is paid {escape(self.money(q.wage_cents))}.")
         if not q.whole_session:
             lines.append(f"<span style='{_MUTED}'>Only {name} is canceled; the other clients stay booked and "
-                         "the session stays open for them.</span>")
+                         "the session stays open for them. The practitioner is paid when the session is "
+                         "saved.</span>")
         return "<br>".join(lines)
 
     # saving -------------------------------------------------------------------
