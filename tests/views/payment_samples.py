@@ -83,7 +83,8 @@ def main(out: Path, every: bool = False) -> None:
 
         # Accounting ▸ Record Payment…: the client chosen, amounts against two invoices
         d = RecordPaymentDialog(practice, admin, money)
-        d.client.setCurrentIndex(d.client.findData(client_id))
+        d.client.ensure_loaded()  # as a click into the box does
+        d.client.set_client(client_id)
         d.amount.setText(f"{(mine[0].amount_due_cents + 5000) / 100:.2f}")
         d.reference.setText("Transfer 2026-03-14 / 88412")
         d.method.setCurrentIndex(d.method.findData("transfer"))

@@ -131,7 +131,7 @@ def test_spec_9_3_record_a_payment_oldest_due_first_from_the_record(qtbot, pract
         ("\u21b3 Applied to invoice", a.number, "$120.00", ""),
         ("\u21b3 Applied to invoice", b.number, "$80.00", ""),
     ]
-    assert d.payments.credit.text() == "Every payment is applied to invoices."
+    assert d.payments.credit.text() == "No credit: nothing paid is waiting to be applied to invoices."
     text = pdf_text(tmp_path / "receipt.pdf")  # ".pdf" added to the name typed
     assert "Łucja Źdźbło-Muñoz" in text and "$200.00" in text and a.number in text and b.number in text
 

@@ -152,7 +152,7 @@ class PaymentHistoryWidget(QWidget):
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         self.credit.setText(f"<b>{escape(self.money(credit))}</b> of payments not applied to invoices yet (credit)"
-                            if credit else "Every payment is applied to invoices." if rows else "")
+                            if credit else "No credit: nothing paid is waiting to be applied to invoices." if rows else "")
         if chosen is not None:
             for i, r in enumerate(rows):
                 if (r.kind, r.id) == (chosen.kind, chosen.id):

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -33,6 +32,7 @@ from ...services.errors import ServiceError
 from ...services.money import invoices, payment_documents, payments
 from ...services.money.payments import Allocate, PaymentResult
 from ...services.people import clients
+from ..widgets.client_combo import ClientCombo
 from ..widgets.money_field import MoneyField
 from ..widgets.pdf_file import ask_pdf_path
 from ..widgets.record_table import FieldErrors, Stack, done_label, heading, muted
@@ -69,22 +69,10 @@ class RecordPaymentDialog(QDialog):
         self.errors = FieldErrors("pay")
 
         # who
-        if client_id is None:
-            self.client = QComboBox(objectName="payClient")
-            self.client.setEditable(True)
-            self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            self.client.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-            self.client.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-            self.client.lineEdit().setPlaceholderText("Type part of a name")
-            self.client.addItem("", None)
-            self.names: dict[int, str] = {}
-            try:
-                for c in clients.list_clients(practice, actor):
-                    self.client.addItem(f"{c.last_name}, {c.first_name}", c.id)
-                    self.names[c.id] = c.name
-            except ServiceError as exc:
-                self.errors.show(exc)
-            self.client.currentIndexChanged.connect(self._client_chosen)
+        self.names: dict[int, str] = {}
+        if client_id is None:  # Accounting > Record Payment…: any client, by typing part of the name
+            self.client = ClientCombo(self._client_names, "Type part of a name", objectName="payClient")
+            self.client.client_changed.connect(self._client_chosen)
             who: QWidget = self.client
         else:
             self.client = None
@@ -137,7 +125,8 @@ class RecordPaymentDialog(QDialog):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(APPLY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.allocation_error = self.errors.line("Allocation", "allocation", "invoice")
-        self.no_invoices = muted("No invoices of this client are waiting for payment.", "payNoInvoices")
+        self.no_invoices = muted("No invoices of this client are waiting for payment: all of it is kept as "
+                                 "the client's credit.", "payNoInvoices")
 
         form = QFormLayout()
         form.setVerticalSpacing(8)
@@ -196,8 +185,17 @@ class RecordPaymentDialog(QDialog):
         (self.client if self.client is not None else self.amount).setFocus()
 
     # -- the client's invoices --------------------------------------------------------------------------
+    def _client_names(self):
+        try:
+            found = clients.list_clients(self.practice, self.actor)
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return []
+        self.names = {c.id: c.name for c in found}
+        return [(f"{c.last_name}, {c.first_name}", c.id) for c in found]
+
     def _client_chosen(self, *_args) -> None:
-        self.client_id = self.client.currentData()
+        self.client_id = self.client.client_id()
         self.client_name = self.names.get(self.client_id, "")
         self._load_invoices()
         self._how_changed()
@@ -231,7 +229,9 @@ class RecordPaymentDialog(QDialog):
     def _how_changed(self, *_args) -> None:
         choosing = self.choose.isChecked()
         self.invoices_table.setVisible(choosing and bool(self.open_invoices))
-        self.no_invoices.setVisible(self.client_id is not None and not self.open_invoices and not self.keep.isChecked())
+        none_owed = self.client_id is not None and not self.open_invoices and not self.keep.isChecked()
+        self.no_invoices.setVisible(none_owed)  # then it says where the money goes instead of the hint
+        self.how_hint.setVisible(not none_owed)
         if self.keep.isChecked():
             hint = "All of it stays as the client's credit, to apply to invoices later."
         elif choosing:
