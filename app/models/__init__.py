@@ -4,6 +4,7 @@ from .catalog import CustomWage, Location, Service
 from .closures import Closure
 from .invoices import Allocation, CreditNote, Invoice, InvoiceLine, NumberSeries
 from .ledger import LedgerEntry
+from .outbox import OutboxMessage
 from .packages import Package, PackageSale, PackageService
 from .people import Client, Practitioner, User
 from .practice import AuditEntry, Setting
@@ -12,4 +13,4 @@ from .sessions import CompletionType, Participant, PracticeSession, Series
 __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service", "LedgerEntry", "Client",
            "Practitioner", "User", "AuditEntry", "Setting", "CompletionType", "Participant",
            "PracticeSession", "Series", "Allocation", "CreditNote", "Invoice", "InvoiceLine", "NumberSeries",
-           "Package", "PackageSale", "PackageService"]
+           "Package", "PackageSale", "PackageService", "OutboxMessage"]

@@ -64,3 +64,29 @@ class WarningCode(StrEnum):
     PREPAYMENT_PACKAGE = "prepayment.package"  # SPEC 6.3: nothing left of the client's packages
     ON_INVOICE = "completion.on_invoice"  # SPEC 9.1: the session is a line of an issued invoice
     NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended
+
+
+class MessageChannel(StrEnum):
+    """How an outbox message goes out (SPEC 7.2)."""
+
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class MessageStatus(StrEnum):
+    """An outbox message's state: queued -> sending -> sent or failed; a failed one can be sent again."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MessagePurpose(StrEnum):
+    """Why a message was queued (what the outbox shows and what a reminder run looks up)."""
+
+    CANCELLATION = "cancellation"  # SPEC 7.1
+    REMINDER = "reminder"  # SPEC 7.4
+    INVOICE = "invoice"
+    TEST = "test"  # Settings > Messages > Send a test message
+    OTHER = "other"

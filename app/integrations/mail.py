@@ -1,0 +1,121 @@
+"""Sending one e-mail over SMTP (SPEC 7.2): STARTTLS, TLS or a plain connection, an optional login,
+a plain-text body and an optional PDF attachment. Failures come back as ``MailError`` with a
+plain message (the password never appears in it)."""
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str  # starttls | tls | none
+    user: str  # "" = no login
+    sender: str  # the From address
+    sender_name: str = ""  # shown beside it, e.g. the practice's name
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+    attachment: bytes | None = None
+    attachment_name: str | None = None  # e.g. "Invoice 2026-0001.pdf"
+
+
+class MailError(Exception):
+    """The message was not accepted; ``str()`` says why, for the outbox's error column."""
+
+
+def build_message(config: SmtpConfig, mail: Mail) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = f"{config.sender_name} <{config.sender}>" if config.sender_name else config.sender
+    msg["To"] = mail.to
+    msg["Subject"] = mail.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
+    msg.set_content(mail.body)
+    if mail.attachment is not None:
+        name = mail.attachment_name or "attachment.pdf"
+        msg.add_attachment(mail.attachment, maintype="application", subtype="pdf", filename=name)
+    return msg
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if config.security == "tls":
+        return smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
+    smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    if config.security == "starttls":
+        smtp.starttls(context=context)
+    return smtp
+
+
+def send_mail(config: SmtpConfig, password: str | None, mail: Mail) -> None:
+    """Hand ``mail`` to the server; raises MailError when it is not accepted for its recipient."""
+    where = f"{config.host}:{config.port}"
+    try:
+        smtp = _connect(config)
+    except (ConnectionRefusedError, socket.gaierror, TimeoutError, OSError, smtplib.SMTPException) as exc:
+        raise MailError(f"Could not reach the mail server {where}: {_reason(exc)}") from None
+    try:
+        if config.user:
+            if not password:
+                raise MailError("The mail server needs a password and none is saved for this computer "
+                                "(Settings > Messages).")
+            smtp.login(config.user, password)
+        refused = smtp.send_message(build_message(config, mail))
+        if refused:
+            raise MailError(f"The mail server refused {mail.to}: {_refused(refused.get(mail.to))}")
+    except smtplib.SMTPAuthenticationError:
+        raise MailError(f"The mail server {where} did not accept the user name and password.") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise MailError(f"The mail server refused {mail.to}: {_refused(exc.recipients.get(mail.to))}") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise MailError(f"The mail server refused the sender {config.sender}: {_smtp_text(exc)}") from None
+    except smtplib.SMTPResponseException as exc:
+        raise MailError(f"The mail server {where} answered: {_smtp_text(exc)}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailError(f"The connection to the mail server {where} failed: {_reason(exc)}") from None
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return f"{exc.smtp_code} {text}".strip()
+
+
+def _refused(answer) -> str:
+    if not answer:
+        return "no reason given"
+    code, text = answer
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}".strip()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "the connection was refused (is the server running, and is the port right?)"
+    if isinstance(exc, socket.gaierror):
+        return "the server name is not known"
+    if isinstance(exc, TimeoutError):
+        return "it did not answer in time"
+    if isinstance(exc, ssl.SSLError):
+        return f"the secure connection failed ({exc.reason or exc})"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,343 @@
+"""The outbox (SPEC 7.1, 7.2, 7.4): every e-mail and SMS is queued here first, then sent; each keeps
+its status (queued, sending, sent, failed), the last error in plain words, its attempts and times.
+
+Queueing is part of the caller's business transaction (``queue_in``: a cancellation and its
+notices are saved together). Sending happens afterwards, one message at a time, each in its own
+short transactions: the message is marked *sending* (under the write lock, so two desks never send
+it twice), the server is talked to with no transaction open, and the result is written. A failed
+send is recorded on the message and returned, never raised: it cannot undo what queued it (7.2).
+A message left *sending* by a desk that closed mid-send counts as failed after ``STALE_AFTER``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ...integrations import keyring_store
+from ...integrations.mail import Mail, MailError, send_mail
+from ...integrations.sms import SmsError, send_sms
+from ...models import Client, OutboxMessage, PracticeSession
+from ...models.enums import MessageChannel, MessagePurpose, MessageStatus
+from .. import audit, validate
+from ..errors import NotFound, ValidationError
+from ..people.permissions import require_front_desk
+from ..practice import Actor, Practice
+from . import settings as message_settings
+
+STALE_AFTER = timedelta(minutes=10)  # far beyond the 20 s network timeouts
+MAX_BODY = 20_000
+MAX_SMS_BODY = 1_600  # ten SMS parts; providers refuse longer
+MAX_ATTACHMENT = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """A message to queue. ``subject`` is for e-mail; an attachment goes with e-mail only."""
+
+    channel: str  # MessageChannel
+    recipient: str  # an e-mail address or a phone number
+    body: str
+    subject: str = ""
+    purpose: str = MessagePurpose.OTHER
+    client_id: int | None = None
+    session_id: int | None = None
+    attachment: bytes | None = None  # a PDF
+    attachment_name: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxView:
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    purpose: str
+    status: str
+    error: str
+    attempts: int
+    created_at: datetime
+    last_attempt_at: datetime | None
+    sent_at: datetime | None
+    client_id: int | None
+    client_name: str
+    session_id: int | None
+    attachment_name: str | None  # None: no attachment
+
+    @property
+    def can_send(self) -> bool:
+        """Queued or failed: Send / Retry applies."""
+        return self.status in (MessageStatus.QUEUED, MessageStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    sent: int
+    failed: int
+    skipped: int  # sent or being sent elsewhere meanwhile
+
+
+def _clean(draft: MessageDraft) -> MessageDraft:
+    validate.form("message", draft, MessageDraft)
+    channel = validate.choice("channel", draft.channel, tuple(MessageChannel))
+    if channel == MessageChannel.EMAIL:
+        recipient = validate.email("recipient", draft.recipient, required=True)
+        subject = validate.text("subject", draft.subject, 200)
+        body = validate.text("message", draft.body, MAX_BODY)
+    else:
+        recipient = validate.phone("recipient", draft.recipient)
+        if not recipient:
+            raise ValidationError("recipient", "is required (a phone number)")
+        subject = validate.text("subject", draft.subject, 200, required=False)
+        body = validate.text("message", draft.body, MAX_SMS_BODY)
+    purpose = validate.choice("purpose", draft.purpose, tuple(MessagePurpose))
+    client_id = validate.optional_id("client", draft.client_id)
+    session_id = validate.optional_id("session", draft.session_id)
+    attachment, name = draft.attachment, draft.attachment_name
+    if attachment is not None:
+        if channel != MessageChannel.EMAIL:
+            raise ValidationError("attachment", "only an e-mail can carry an attachment")
+        if not isinstance(attachment, bytes) or not attachment:
+            raise ValidationError("attachment", "must be the contents of a file")
+        if len(attachment) > MAX_ATTACHMENT:
+            raise ValidationError("attachment", "is too large (at most 10 MB)")
+        name = validate.text("attachment name", name or "attachment.pdf", 120)
+        if any(c in name for c in "/\\\r\n"):
+            raise ValidationError("attachment name", "must be a file name without / or \\")
+    elif name is not None:
+        validate.text("attachment name", name, 120, required=False)
+        name = None
+    return MessageDraft(channel, recipient, body, subject, purpose, client_id, session_id, attachment, name)
+
+
+def queue_in(tx: Session, practice: Practice, actor: Actor, draft: MessageDraft) -> int:
+    """Queue ``draft`` inside the caller's transaction (e.g. a cancellation's) and return its id.
+    Nothing is sent here; call ``send_message`` / ``send_pending`` after the caller has committed."""
+    require_front_desk(actor)
+    d = _clean(draft)
+    if d.client_id is not None and tx.get(Client, d.client_id) is None:
+        raise NotFound.gone("client")
+    if d.session_id is not None and tx.get(PracticeSession, d.session_id) is None:
+        raise NotFound.gone("session")
+    m = OutboxMessage(channel=d.channel, recipient=d.recipient, subject=d.subject, body=d.body,
+                      attachment=d.attachment, attachment_name=d.attachment_name, client_id=d.client_id,
+                      session_id=d.session_id, purpose=d.purpose, status=MessageStatus.QUEUED, error="",
+                      attempts=0, created_at=practice.clock.now(), created_by=actor.user_id)
+    tx.add(m)
+    tx.flush()
+    return m.id
+
+
+def queue_message(practice: Practice, actor: Actor, draft: MessageDraft) -> OutboxView:
+    """Queue one message in its own transaction (it is sent by ``send_message`` or ``send_pending``)."""
+    require_front_desk(actor)
+    _clean(draft)
+    with practice.uow() as tx:
+        mid = queue_in(tx, practice, actor, draft)
+        audit.record(tx, practice, actor, "outbox.queue", "outbox_message", mid, purpose=str(draft.purpose))
+    return get_message(practice, actor, mid)
+
+
+def client_addresses(tx: Session, client_id: int) -> list[tuple[str, str]]:
+    """Where a client wants messages (SPEC 7.2, 7.4): [(channel, recipient)] by their "notify by"
+    choice, leaving out a channel they have no address for. Empty for "none" or an archived client."""
+    c = tx.get(Client, client_id)
+    if c is None or c.archived_at is not None:
+        return []
+    out = []
+    if c.notify_by in ("email", "both") and c.email:
+        out.append((MessageChannel.EMAIL, c.email))
+    if c.notify_by in ("sms", "both") and c.phone:
+        out.append((MessageChannel.SMS, c.phone))
+    return out
+
+
+# -- reading -----------------------------------------------------------------------------------------
+def _select():
+    name = (Client.first_name + " " + Client.last_name).label("client_name")
+    return select(OutboxMessage, name).outerjoin(Client, Client.id == OutboxMessage.client_id)
+
+
+def _view(m: OutboxMessage, client_name: str | None) -> OutboxView:
+    return OutboxView(m.id, m.channel, m.recipient, m.subject, m.body, m.purpose, m.status, m.error, m.attempts,
+                      m.created_at, m.last_attempt_at, m.sent_at, m.client_id, client_name or "", m.session_id,
+                      m.attachment_name)
+
+
+def _status_filter(status):
+    return None if status is None else validate.choice("status", status, tuple(MessageStatus))
+
+
+def get_message(practice: Practice, actor: Actor, message_id: int) -> OutboxView:
+    validate.an_id("message", message_id)
+    require_front_desk(actor)
+    with practice.read() as tx:
+        row = tx.execute(_select().where(OutboxMessage.id == message_id)).first()
+    if row is None:
+        raise NotFound.gone("message")
+    return _view(*row)
+
+
+def list_outbox(practice: Practice, actor: Actor, status: str | None = None, limit: int = 200,
+                before_id: int | None = None) -> list[OutboxView]:
+    """The outbox newest first, a page at a time: pass the last row's id as ``before_id`` for the next
+    page (keyset paging on the primary key). ``status`` keeps only messages in that state."""
+    status = _status_filter(status)
+    validate.whole("page size", limit, 1, 10_000)
+    validate.optional_id("page start", before_id)
+    require_front_desk(actor)
+    q = _select().order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        q = q.where(OutboxMessage.status == status)
+    if before_id is not None:
+        q = q.where(OutboxMessage.id < before_id)
+    with practice.read() as tx:
+        return [_view(m, name) for m, name in tx.execute(q)]
+
+
+def count_outbox(practice: Practice, actor: Actor, status: str | None = None) -> int:
+    status = _status_filter(status)
+    require_front_desk(actor)
+    q = select(func.count()).select_from(OutboxMessage)
+    if status is not None:
+        q = q.where(OutboxMessage.status == status)
+    with practice.read() as tx:
+        return tx.scalar(q)
+
+
+def messages_for_session(tx: Session, session_id: int, purpose: str | None = None) -> list[OutboxMessage]:
+    """The outbox rows of one session (a reminder run checks "sent once" with it); takes a tx."""
+    q = select(OutboxMessage).where(OutboxMessage.session_id == session_id).order_by(OutboxMessage.id)
+    if purpose is not None:
+        q = q.where(OutboxMessage.purpose == purpose)
+    return list(tx.scalars(q))
+
+
+def _sendable(now: datetime):
+    return or_(OutboxMessage.status == MessageStatus.QUEUED,
+               (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.last_attempt_at < now - STALE_AFTER))
+
+
+def pending_ids(practice: Practice, actor: Actor, include_failed: bool = False, limit: int = 10_000) -> list[int]:
+    """Ids of the messages waiting to be sent, oldest first: queued ones (and failed ones too with
+    ``include_failed``). A sending window calls ``send_message`` for each, so it can stop between."""
+    validate.flag("include failed", include_failed)
+    validate.whole("number of messages", limit, 1, 100_000)
+    require_front_desk(actor)
+    now = practice.clock.now()
+    cond = _sendable(now)
+    if include_failed:
+        cond = or_(cond, OutboxMessage.status == MessageStatus.FAILED)
+    with practice.read() as tx:
+        return list(tx.scalars(select(OutboxMessage.id).where(cond).order_by(OutboxMessage.id).limit(limit)))
+
+
+# -- sending -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Outgoing:
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    attachment: bytes | None
+    attachment_name: str | None
+
+
+def _claim(practice: Practice, message_id: int) -> _Outgoing | None:
+    """Mark the message *sending* (one transaction, under the write lock); None if it is not to be sent."""
+    with practice.uow() as tx:
+        m = tx.get(OutboxMessage, message_id)
+        if m is None:
+            raise NotFound.gone("message")
+        now = practice.clock.now()
+        stale = m.status == MessageStatus.SENDING and m.last_attempt_at is not None \
+            and m.last_attempt_at < now - STALE_AFTER
+        if m.status not in (MessageStatus.QUEUED, MessageStatus.FAILED) and not stale:
+            return None
+        m.status, m.attempts, m.last_attempt_at = MessageStatus.SENDING, m.attempts + 1, now
+        return _Outgoing(m.channel, m.recipient, m.subject, m.body, m.attachment, m.attachment_name)
+
+
+def _deliver(practice: Practice, out: _Outgoing) -> str:
+    """Talk to the server; "" when it took the message, else why not (never raises)."""
+    try:
+        if out.channel == MessageChannel.EMAIL:
+            config, secret = message_settings.smtp_config(practice)
+            if config is None:
+                return secret
+            password = keyring_store.get_secret(secret) if config.user else None
+            send_mail(config, password, Mail(out.recipient, out.subject, out.body, out.attachment,
+                                             out.attachment_name))
+        else:
+            config, secret = message_settings.sms_config(practice)
+            if config is None:
+                return secret
+            send_sms(config, keyring_store.get_secret(secret), out.recipient, out.body)
+    except (MailError, SmsError, keyring_store.NoKeyring) as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - a send that fails in any way is recorded, never raised (7.2)
+        return f"The message could not be sent ({type(exc).__name__}: {exc})"[:1000]
+    return ""
+
+
+def _record(practice: Practice, message_id: int, error: str) -> None:
+    with practice.uow() as tx:
+        m = tx.get(OutboxMessage, message_id)
+        m.status = MessageStatus.FAILED if error else MessageStatus.SENT
+        m.error = error
+        if not error:
+            m.sent_at = practice.clock.now()
+
+
+def send_message(practice: Practice, actor: Actor, message_id: int) -> OutboxView:
+    """Send one queued message, or retry a failed one. The result is on the returned view (status
+    *sent*, or *failed* with ``error``); a failed send does not raise. A message already sent, or being
+    sent at another desk, is returned as it is."""
+    validate.an_id("message", message_id)
+    require_front_desk(actor)
+    _send(practice, message_id)
+    return get_message(practice, actor, message_id)
+
+
+def _send(practice: Practice, message_id: int) -> str | None:
+    """None when the message was not to be sent, else its error ("" = sent)."""
+    out = _claim(practice, message_id)
+    if out is None:
+        return None
+    error = _deliver(practice, out)
+    _record(practice, message_id, error)
+    return error
+
+
+def send_pending(practice: Practice, actor: Actor, include_failed: bool = False,
+                 limit: int = 10_000) -> SendSummary:
+    """Send every queued message (and retry failed ones with ``include_failed``), one by one, each in
+    its own transactions; for runs without a window (reminders). A window loops ``send_message``."""
+    sent = failed = skipped = 0
+    for mid in pending_ids(practice, actor, include_failed, limit):
+        error = _send(practice, mid)
+        if error is None:
+            skipped += 1
+        elif error:
+            failed += 1
+        else:
+            sent += 1
+    return SendSummary(sent, failed, skipped)
+
+
+def send_test_message(practice: Practice, actor: Actor, channel: str, recipient: str) -> OutboxView:
+    """Queue and send a test message now (Settings > Messages); the result is on the returned view
+    and in the outbox like any other message."""
+    channel = validate.choice("channel", channel, tuple(MessageChannel))
+    require_front_desk(actor)
+    name = practice.settings().get("practice_name", "Practice Desk")
+    body = (f"This is a test message from {name}, sent from Practice Desk.\n\n"
+            "If you can read it, messages to clients will arrive too.")
+    draft = MessageDraft(channel, recipient, body, subject=f"Test message from {name}"[:200],
+                         purpose=MessagePurpose.TEST)
+    view = queue_message(practice, actor, draft)
+    return send_message(practice, actor, view.id)
+
