@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
         self.act_record_payment = self._action("Record Payment…", "actionRecordPayment", self.record_payment)
         self.act_record_payment.setEnabled(front_desk)
+        self.act_record_payment.setVisible(front_desk)  # a practitioner neither sees nor records payments (SPEC 1.1)
         self.act_invoices = self._action("Invoices…", "actionInvoices", self.open_invoices)
         self.act_invoices.setEnabled(caps.invoices)
         self.act_invoices.setVisible(caps.invoices)  # a practitioner neither sees nor makes invoices (SPEC 1.1)

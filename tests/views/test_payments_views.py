@@ -505,3 +505,17 @@ def test_spec_9_3_show_charges_lists_the_sessions_so_each_balance_follows(qtbot,
     assert [e[3] for e in entries(w)] == ["Owes $120.00", "Owes $240.00", "Owes $360.00", "Owes $310.00"]
     click(qtbot, w.show_charges)
     assert w.model.rowCount() == 1
+
+
+def test_spec_1_1_a_practitioner_has_no_record_payment(qtbot, practice, admin, make, qsettings):
+    pr = make.practitioner()
+    actor = make.user("practitioner", practitioner_id=pr.id)
+    user = next(u for u in users.list_users(practice, admin) if u.id == actor.user_id)
+    win = MainWindow(practice, user, date(2026, 1, 1), settings=qsettings, auto_backup=False)
+    qtbot.addWidget(win)
+    assert not win.act_record_payment.isVisible() and not win.act_record_payment.isEnabled()
+    staff = make.user("staff")
+    desk = next(u for u in users.list_users(practice, admin) if u.id == staff.user_id)
+    front = MainWindow(practice, desk, date(2026, 1, 1), settings=qsettings, auto_backup=False)
+    qtbot.addWidget(front)
+    assert front.act_record_payment.isVisible() and front.act_record_payment.isEnabled()
