@@ -519,3 +519,19 @@ def test_spec_1_1_a_practitioner_has_no_record_payment(qtbot, practice, admin, m
     front = MainWindow(practice, desk, date(2026, 1, 1), settings=qsettings, auto_backup=False)
     qtbot.addWidget(front)
     assert front.act_record_payment.isVisible() and front.act_record_payment.isEnabled()
+
+
+def test_spec_9_3_a_stripe_payment_refund_says_stripe_gives_the_money_back(qtbot, practice, admin, lucja):
+    client, _a, _b = lucja
+    payments.record_payment(practice, admin, client.id, 3000, "stripe", reference="pi_3QxAmple", allocate="none")
+    d = record(qtbot, practice, admin, client.id)
+    select(qtbot, d.payments, lambda r: r.kind == HistoryKind.PAYMENT)
+
+    def refund(dialog):
+        qtbot.keyClicks(dialog.reason, "Booked twice online")
+        click(qtbot, button(dialog, "refundDialogConfirm"))
+
+    when_modal(qtbot, refund)
+    click(qtbot, d.payments.refund_button)
+    assert d.payments.done.text() == ("Refunded $30.00. This was a card payment through Stripe: the client gets the "
+                                      "money back once Stripe refunds $30.00 of payment pi_3QxAmple.")

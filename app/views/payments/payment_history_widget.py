@@ -251,8 +251,8 @@ class PaymentHistoryWidget(QWidget):
         text = f"Refunded {self.money(-done.refund.amount_cents)}."
         if done.gateway is not None:  # SPEC 9.3: a Stripe payment is refunded through Stripe
             g = done.gateway
-            text += (f" This was a Stripe payment: the client gets the money back once Stripe refunds "
-                     f"{self.money(g.amount_cents)} of charge {g.payment_reference} (key {g.idempotency_key}).")
+            text += (f" This was a card payment through Stripe: the client gets the money back once Stripe refunds "
+                     f"{self.money(g.amount_cents)} of payment {g.payment_reference}.")
         self._changed(text)
 
     def write_off(self) -> None:
