@@ -1,6 +1,7 @@
 """SQLAlchemy tables. No business rules, no Qt."""
 from .base import Base, UTCDateTime
 from .catalog import CustomWage, Location, Service
+from .classes import ClassSession, Enrollment, PracticeClass, WaitlistEntry
 from .closures import Closure
 from .invoices import Allocation, CreditNote, Invoice, InvoiceLine, NumberSeries
 from .ledger import LedgerEntry
@@ -13,4 +14,5 @@ from .sessions import CompletionType, Participant, PracticeSession, Series
 __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service", "LedgerEntry", "Client",
            "Practitioner", "User", "AuditEntry", "Setting", "CompletionType", "Participant",
            "PracticeSession", "Series", "Allocation", "CreditNote", "Invoice", "InvoiceLine", "NumberSeries",
-           "Package", "PackageSale", "PackageService", "OutboxMessage"]
+           "Package", "PackageSale", "PackageService", "OutboxMessage",
+           "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry"]

@@ -64,6 +64,9 @@ class WarningCode(StrEnum):
     PREPAYMENT_PACKAGE = "prepayment.package"  # SPEC 6.3: nothing left of the client's packages
     ON_INVOICE = "completion.on_invoice"  # SPEC 9.1: the session is a line of an issued invoice
     NOT_ENDED = "completion.not_ended"  # SPEC 4.7: completed or missed before the session has ended
+    CLASS_ENROLL_CLOSED = "class.enroll_closed"  # SPEC 11.1: enrolling after the enrollment deadline
+    CLASS_DROP_CLOSED = "class.drop_closed"  # SPEC 11.1: dropping after the drop deadline
+    CLASS_FULL = "class.full"  # every seat of the class taken (or held for a client offered it)
 
 
 class MessageChannel(StrEnum):

@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
         self.act_open_sessions = self._action("Open Sessions…", "actionOpenSessions", self.open_open_sessions)
         self.act_deleted = self._action("Deleted Sessions…", "actionDeletedSessions", self.open_deleted)
         self.act_deleted.setEnabled(front_desk)
+        self.act_classes = self._action("Classes\u2026", "actionClasses", self.open_classes)
+        self.act_classes.setEnabled(front_desk)  # SPEC 11: the front desk runs classes
         self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
         self.act_closure.setEnabled(front_desk)
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
@@ -232,6 +234,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_sessions_list)
         m.addAction(self.act_open_sessions)
         m.addAction(self.act_deleted)
+        m.addAction(self.act_classes)
         m.addAction(self.act_closure)
         m = bar.addMenu("&Clients")
         m.setObjectName("menuClients")
@@ -410,6 +413,13 @@ class MainWindow(QMainWindow):
         dialog = DeletedSessionsDialog(self.practice, self.actor, self.money, self)
         dialog.finished.connect(lambda _r: dialog.recovered and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
+
+    def open_classes(self) -> None:
+        """Sessions > Classes… (SPEC 11): the classes, each opened in its view; what is enrolled or
+        dropped there shows on the calendar (the class view says ``sessions_changed``)."""
+        from .classes.classes_dialog import ClassesDialog
+
+        self._open(ClassesDialog(self.practice, self.actor, self.money, self), refresh_on_accept=False)
 
     def open_sessions_list(self) -> None:
         from .sessions_list_dialog import SessionsListDialog

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..services.errors import ServiceError
 from ..services.people.capabilities import capabilities
-from ..services.scheduling import closures, deletion, participants, sessions
+from ..services.scheduling import classes, closures, deletion, participants, sessions
 from ..services.scheduling.session_views import SessionView
 from . import style
 from .completion_dialog import CompletionDialog
@@ -103,6 +103,8 @@ class SessionViewDialog(QDialog):
         self.complete_button = QPushButton("Set status\u2026", objectName="viewComplete")
         self.edit_button = QPushButton("Edit\u2026", objectName="viewEdit")
         self.delete_button = QPushButton("Delete\u2026", objectName="viewDelete")
+        self.class_button = QPushButton("Make class\u2026", objectName="viewClass")  # SPEC 11: group or series
+        self.class_button.clicked.connect(self._class)
         self.client_cancel_button = QPushButton("Client cancels\u2026", objectName="viewClientCancel")  # SPEC 8
         self.client_cancel_button.clicked.connect(self._client_cancel)
         close = QPushButton("Close", objectName="viewClose")
@@ -115,6 +117,7 @@ class SessionViewDialog(QDialog):
         buttons.addWidget(self.complete_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.class_button)
         buttons.addWidget(self.client_cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -167,6 +170,15 @@ class SessionViewDialog(QDialog):
         self.form.setRowVisible(self.private_note, bool(s.private_note))
         for button in (self.complete_button, self.edit_button, self.delete_button):
             button.setEnabled(not s.deleted)
+        self.class_id = None
+        if capabilities(self.actor).front_desk and not s.deleted:
+            try:
+                self.class_id = classes.class_of_session(self.practice, self.actor, s.id)
+            except ServiceError:
+                self.class_id = None
+        self.class_button.setText("Open class\u2026" if self.class_id is not None else "Make class\u2026")
+        self.class_button.setVisible(capabilities(self.actor).front_desk and not s.deleted
+                                     and (self.class_id is not None or s.kind == "group" or s.series_id is not None))
         # SPEC 8: staff record it on the client's behalf, on an open session (the service checks the rest)
         self.client_cancel_button.setVisible(capabilities(self.actor).front_desk)
         self.client_cancel_button.setEnabled(not s.deleted and s.status == "open")
@@ -226,6 +238,33 @@ class SessionViewDialog(QDialog):
             self.changed = True
             self.reload()
         dialog.deleteLater()
+
+    def make_class_dialog(self):
+        from .classes.make_class_dialog import MakeClassDialog
+
+        return MakeClassDialog(self.practice, self.actor, self.session, self.money, self)
+
+    def make_class_view(self, class_id: int):
+        from .classes.class_view_dialog import ClassViewDialog
+
+        return ClassViewDialog(self.practice, self.actor, class_id, self.money, self)
+
+    def _class(self) -> None:
+        """Open the session's class, or make one from it (SPEC 11.1) and then open it."""
+        class_id = self.class_id
+        if class_id is None:
+            dialog = self.make_class_dialog()
+            made = dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_view is not None
+            class_id = dialog.result_view.id if made else None
+            dialog.deleteLater()
+            if class_id is None:
+                return
+            self.changed = True
+        view = self.make_class_view(class_id)
+        view.exec()
+        self.changed |= view.changed
+        view.deleteLater()
+        self.reload()
 
     def _edit(self) -> None:
         self.accept()

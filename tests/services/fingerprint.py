@@ -21,7 +21,12 @@ def fingerprint(practice) -> tuple:
             " (SELECT group_concat(coalesce(archived_at, '-')) FROM service),"
             " (SELECT group_concat(coalesce(archived_at, '-')) FROM location),"
             " (SELECT group_concat(status || coalesce(deleted_at, '-') || start_at) FROM practice_session),"
-            " (SELECT group_concat(password_hash || failed_logins) FROM user_account)"))
+            " (SELECT group_concat(password_hash || failed_logins) FROM user_account),"
+            " (SELECT group_concat(name || capacity || enroll_deadline || drop_deadline"
+            " || coalesce(archived_at, '-')) FROM practice_class),"
+            " (SELECT group_concat(displayed) FROM class_session),"
+            " (SELECT group_concat(coalesce(dropped_at, '-')) FROM enrollment),"
+            " (SELECT group_concat(coalesce(offered_at, '-') || coalesce(removed_at, '-')) FROM waitlist_entry)"))
         return counts, ledger, settings, flags
     finally:
         con.close()

@@ -39,6 +39,8 @@ from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import (
     catalog,
+    class_list,
+    classes,
     client_cancellations,
     closures,
     completion,
@@ -252,6 +254,25 @@ def type_input(d):
                                           client_modifier=maybe(d, 50), practitioner_modifier=maybe(d, 50))
 
 
+def klass(w) -> tuple[int, int]:
+    """(class, its first session): a class made of the world's series (3 sessions from Mon 9 Feb 2026),
+    once per world before the first example that needs it; the world's client, on the series, is enrolled."""
+    if not hasattr(w, "klass"):
+        first = sessions.list_series(w.p, w.admin, w.series)[0].id
+        w.klass = (classes.make_class(w.p, w.admin, first, w.service, classes.ClassInput(
+            "Course", 4, datetime(2026, 2, 8, 18), datetime(2026, 2, 8, 18))).id, first)
+    return w.klass
+
+
+def class_input(d):
+    return classes.ClassInput(name=maybe(d, "Yoga"), capacity=maybe(d, 5), enroll_deadline=maybe(d, datetime(2026, 3, 1)),
+                              drop_deadline=maybe(d, datetime(2026, 3, 1, 18)))
+
+
+def export_path(w, suffix: str) -> Path:
+    return Path(w.p.path).parent / f"fuzz{suffix}"
+
+
 def whole_or_junk(d, good, form):
     """The input dataclass with broken fields, or junk in its place."""
     return form(d) if d.draw(st.integers(0, 4)) else arg(d, good, strict=True)
@@ -341,6 +362,34 @@ CALLS = {
                                           lambda d, w: (arg(d, w.session),)),
     "participants.set_participant_price": (lambda w, *a: participants.set_participant_price(w.p, w.admin, *a),
                                            lambda d, w: (maybe(d, w.session), maybe(d, w.client), arg(d, 7000, nullable=True))),
+    # classes (SPEC 11)
+    "classes.list_classes": (lambda w, *a: classes.list_classes(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
+    "classes.get_class": (lambda w, *a: classes.get_class(w.p, w.admin, *a), lambda d, w: (arg(d, klass(w)[0]),)),
+    "classes.class_of_session": (lambda w, *a: classes.class_of_session(w.p, w.admin, *a),
+                                 lambda d, w: (arg(d, w.session),)),
+    "classes.make_class": (lambda w, *a: classes.make_class(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, w.session), maybe(d, w.service), whole_or_junk(d, None, class_input), arg(d, True))),
+    "classes.update_class": (lambda w, *a: classes.update_class(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, klass(w)[0]), whole_or_junk(d, None, class_input))),
+    "classes.set_class_archived": (lambda w, *a: classes.set_class_archived(w.p, w.admin, *a),
+                                   lambda d, w: (maybe(d, klass(w)[0]), arg(d, False))),
+    "classes.set_session_displayed": (lambda w, *a: classes.set_session_displayed(w.p, w.staff, *a), lambda d, w: (
+        maybe(d, klass(w)[0]), maybe(d, klass(w)[1]), arg(d, False))),
+    "classes.enroll": (lambda w, *a: classes.enroll(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, klass(w)[0]), arg(d, w.client), arg(d, False))),
+    "classes.accept_offer": (lambda w, *a: classes.accept_offer(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, klass(w)[0]), arg(d, w.client), arg(d, True))),
+    "classes.drop": (lambda w, *a: classes.drop(w.p, w.staff, *a), lambda d, w: (
+        arg(d, klass(w)[0]), maybe(d, w.client), arg(d, True))),
+    "classes.add_to_waitlist": (lambda w, *a: classes.add_to_waitlist(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, klass(w)[0]), arg(d, w.client))),
+    "classes.remove_from_waitlist": (lambda w, *a: classes.remove_from_waitlist(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, klass(w)[0]), arg(d, w.client), arg(d, False))),
+    "class_list.published_list": (lambda w: class_list.published_list(w.p, w.staff), lambda d, w: ()),
+    "class_list.export_html": (lambda w, *a: class_list.export_html(w.p, w.admin, *a),
+                               lambda d, w: (arg(d, export_path(w, ".html")),)),
+    "class_list.export_ics": (lambda w, *a: class_list.export_ics(w.p, w.staff, *a),
+                              lambda d, w: (arg(d, str(export_path(w, ".ics"))),)),
     # closures
     "closures.add_closure": (lambda w, *a: closures.add_closure(w.p, w.admin, *a), lambda d, w: (
         arg(d, date(2026, 5, 1)), arg(d, None), maybe(d, "Shut"))),
@@ -577,7 +626,7 @@ def test_every_public_service_is_fuzzed():
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "client_cancellations": client_cancellations,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
-               "session_lists": session_lists,
+               "session_lists": session_lists, "classes": classes, "class_list": class_list,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
                "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
                "practice_settings": practice_settings, "audit": audit,
