@@ -181,6 +181,8 @@ class MainWindow(QMainWindow):
         self.act_closure.setEnabled(front_desk)
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
         self.act_clients.setEnabled(front_desk)
+        self.act_outbox = self._action("Outbox…", "actionOutbox", self.open_outbox)
+        self.act_outbox.setEnabled(front_desk)  # SPEC 7.2: e-mails and SMS to clients, their results, retries
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
         self.act_record_payment = self._action("Record Payment…", "actionRecordPayment", self.record_payment)
         self.act_record_payment.setEnabled(front_desk)
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Clients")
         m.setObjectName("menuClients")
         m.addAction(self.act_clients)
+        m.addAction(self.act_outbox)
         m = bar.addMenu("&Accounting")
         m.setObjectName("menuAccounting")
         m.addAction(self.act_invoices)
@@ -447,6 +450,12 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
         dialog.finished.connect(lambda _r: dialog.booked and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
+
+    def open_outbox(self) -> None:
+        """Clients > Outbox… (SPEC 7.2): every message with its status and error; Retry for failed ones."""
+        from .outbox_window import OutboxWindow
+
+        self._open(OutboxWindow(self.practice, self.actor, self), refresh_on_accept=False)
 
     def open_invoices(self) -> None:
         """Accounting > Invoices… (SPEC 9.1, 9.2): the list, new invoices, issuing, credit notes, PDFs."""

@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
+from app.services.messaging import outbox
+from app.services.messaging import settings as message_settings
 from app.services.money import (
     invoice_documents,
     invoices,
@@ -50,6 +52,7 @@ from app.services.scheduling import (
     sessions,
 )
 from app.services.scheduling.recurrence import RecurrenceInput
+from tests.messaging_servers import MemoryKeyring
 from tests.services.fingerprint import fingerprint
 from tests.services.invoice_rows import issued
 
@@ -198,6 +201,38 @@ def cancellable(w) -> int:
         client_cancellations.set_client_permissions(w.p, w.admin, [w.client], True)
         w.cancellable = w.session
     return w.cancellable
+
+
+def message(w) -> int:
+    """A queued e-mail to the world's client, made once per world before the first fingerprint."""
+    if not hasattr(w, "message"):
+        w.message = outbox.queue_message(w.p, w.staff, outbox.MessageDraft(
+            "email", "client@example.com", "Body", subject="Subject", client_id=w.client)).id
+    return w.message
+
+
+def in_memory_keyring(fn):
+    """Run a message-settings call against an in-memory keyring: the fuzz never reaches the
+    machine's real one (and behaves the same where the machine has none)."""
+    def call(w, *a, **kw):
+        import keyring
+
+        before = keyring.get_keyring()
+        if not hasattr(w, "keyring"):
+            w.keyring = MemoryKeyring()
+        keyring.set_keyring(w.keyring)
+        try:
+            return fn(w, *a, **kw)
+        finally:
+            keyring.set_keyring(before)
+    return call
+
+
+def message_draft(d, w):
+    return outbox.MessageDraft(maybe(d, "email"), maybe(d, "client@example.com"), maybe(d, "Body"),
+                               subject=maybe(d, "Subject"), purpose=maybe(d, "reminder"),
+                               client_id=maybe(d, w.client, nullable=True), session_id=maybe(d, w.session, nullable=True),
+                               attachment=maybe(d, None), attachment_name=maybe(d, None))
 
 
 def pdf_path(w) -> Path:
@@ -567,6 +602,33 @@ CALLS = {
         lambda w, *a: client_cancellations.client_cancels(w.p, w.staff, *a), lambda d, w: (
             maybe(d, cancellable(w)), maybe(d, w.client), arg(d, datetime(2026, 1, 1, 11, tzinfo=UTC),
                                                               nullable=True), maybe(d, True))),
+    # messages (outbox and Settings > Messages)
+    "outbox.queue_message": (lambda w, *a: outbox.queue_message(w.p, w.staff, *a), lambda d, w: (
+        whole_or_junk(d, None, lambda d2: message_draft(d2, w)),)),
+    "outbox.get_message": (lambda w, *a: outbox.get_message(w.p, w.staff, *a), lambda d, w: (arg(d, message(w)),)),
+    "outbox.list_outbox": (lambda w, *a: outbox.list_outbox(w.p, w.staff, *a), lambda d, w: (
+        arg(d, None), maybe(d, 50), arg(d, None))),
+    "outbox.count_outbox": (lambda w, *a: outbox.count_outbox(w.p, w.staff, *a), lambda d, w: (arg(d, "failed"),)),
+    "outbox.pending_ids": (lambda w, *a: outbox.pending_ids(w.p, w.staff, *a), lambda d, w: (
+        arg(d, False), maybe(d, 100))),
+    "outbox.send_message": (lambda w, *a: outbox.send_message(w.p, w.staff, *a), lambda d, w: (arg(d, message(w)),)),
+    "outbox.send_pending": (lambda w, *a: outbox.send_pending(w.p, w.staff, *a), lambda d, w: (
+        arg(d, True), maybe(d, 10))),
+    "outbox.send_test_message": (lambda w, *a: outbox.send_test_message(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, "sms"), arg(d, "+1 555 0100"))),
+    "outbox.queue_test_message": (lambda w, *a: outbox.queue_test_message(w.p, w.staff, *a), lambda d, w: (
+        maybe(d, "email"), arg(d, "owner@example.com"))),
+    "message_settings.get_message_settings": (
+        in_memory_keyring(lambda w: message_settings.get_message_settings(w.p, w.staff)), lambda d, w: ()),
+    "message_settings.update_message_settings": (
+        in_memory_keyring(lambda w, changes: message_settings.update_message_settings(w.p, w.admin, **changes)),
+        lambda d, w: (message_changes(d),)),
+    "message_settings.set_mail_password": (
+        in_memory_keyring(lambda w, *a: message_settings.set_mail_password(w.p, w.admin, *a)),
+        lambda d, w: (arg(d, "secret-password"),)),
+    "message_settings.set_sms_token": (
+        in_memory_keyring(lambda w, *a: message_settings.set_sms_token(w.p, w.admin, *a)),
+        lambda d, w: (arg(d, "token"),)),
     # settings, audit, backups
     "practice_settings.update_settings": (lambda w, **kw: practice_settings.update_settings(w.p, w.admin, **kw),
                                           None),
@@ -584,6 +646,14 @@ SETTINGS_GOOD = {"practice_name": "P", "practice_address": "", "timezone": "UTC"
                  "payment_instructions": "", "tax_note": ""}
 # sign-in attempts are counted even when refused (SPEC 1.2): the file changes by design
 COUNTS_ATTEMPTS = {"users.login", "users.change_password"}
+
+MESSAGE_GOOD = {"mail_host": "127.0.0.1", "mail_port": 587, "mail_security": "starttls", "mail_user": "desk",
+                "mail_from": "desk@example.com", "sms_url": "https://sms.example.com/send", "sms_sender": ""}
+
+
+def message_changes(d):
+    keys = d.draw(st.lists(st.sampled_from([*MESSAGE_GOOD, "mail_password", ""]), max_size=3, unique=True))
+    return {k: arg(d, MESSAGE_GOOD.get(k)) for k in keys}
 
 
 def settings_changes(d):
@@ -630,7 +700,8 @@ def test_every_public_service_is_fuzzed():
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
                "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
                "practice_settings": practice_settings, "audit": audit,
-               "backups": backups, "client_record": client_record}
+               "backups": backups, "client_record": client_record,
+               "outbox": outbox, "message_settings": message_settings}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
         "users.check_new_practice",  # create_practice's own checks, run page by page by the set-up form
@@ -647,6 +718,9 @@ def test_every_public_service_is_fuzzed():
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",
         "backups.before_upgrade_path", "backups.parse_name", "backups.list_backups", "backups.backup_now",
         "backups.auto_backup", "backups.daily_backup_due", "backups.auto_backup_if_due",
+        "outbox.queue_in", "outbox.client_addresses", "outbox.messages_for_session",  # take a tx
+        "message_settings.mail_secret_name", "message_settings.sms_secret_name",  # pure functions
+        "message_settings.smtp_config", "message_settings.sms_config",  # read for the outbox, no input
     }
     missing = []
     for short, module in modules.items():

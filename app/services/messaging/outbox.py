@@ -328,16 +328,20 @@ def send_pending(practice: Practice, actor: Actor, include_failed: bool = False,
     return SendSummary(sent, failed, skipped)
 
 
-def send_test_message(practice: Practice, actor: Actor, channel: str, recipient: str) -> OutboxView:
-    """Queue and send a test message now (Settings > Messages); the result is on the returned view
-    and in the outbox like any other message."""
+def queue_test_message(practice: Practice, actor: Actor, channel: str, recipient: str) -> OutboxView:
+    """Queue a test message (Settings > Messages); a window then sends it with ``send_message``."""
     channel = validate.choice("channel", channel, tuple(MessageChannel))
     require_front_desk(actor)
     name = practice.settings().get("practice_name", "Practice Desk")
     body = (f"This is a test message from {name}, sent from Practice Desk.\n\n"
             "If you can read it, messages to clients will arrive too.")
-    draft = MessageDraft(channel, recipient, body, subject=f"Test message from {name}"[:200],
-                         purpose=MessagePurpose.TEST)
-    view = queue_message(practice, actor, draft)
-    return send_message(practice, actor, view.id)
+    return queue_message(practice, actor, MessageDraft(channel, recipient, body,
+                                                       subject=f"Test message from {name}"[:200],
+                                                       purpose=MessagePurpose.TEST))
 
+
+def send_test_message(practice: Practice, actor: Actor, channel: str, recipient: str) -> OutboxView:
+    """Queue and send a test message now; the result is on the returned view and in the outbox like
+    any other message."""
+    view = queue_test_message(practice, actor, channel, recipient)
+    return send_message(practice, actor, view.id)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from .custom_status_panel import CustomStatusPanel
 from .invoicing_panel import InvoicingPanel
 from .locations_panel import LocationsPanel
+from .messages_panel import MessagesPanel
 from .packages_panel import PackagesPanel
 from .practice_panel import PracticePanel
 from .practitioners_panel import PractitionersPanel
@@ -35,6 +36,7 @@ PAGES = (
     ("status", "Custom session status", CustomStatusPanel),
     ("control", "Session control", SessionControlPanel),
     ("invoicing", "Invoices", InvoicingPanel),
+    ("messages", "Messages", MessagesPanel),
 )
 
 
