@@ -173,12 +173,12 @@ def test_completing_a_session_that_has_not_ended_asks_first(qtbot, practice, adm
     tick(qtbot, d, row_of(d, b["future"].id))
     tick(qtbot, d, row_of(d, b["dec5"].id))
     choose(qtbot, d.list.action, "Save as Missed")
-    seen = answer_modal(qtbot, "confirmEarly", "confirmCancel")
+    seen = answer_modal(qtbot, "confirmBulk", "confirmCancel")
     click(qtbot, d.list.submit)
     assert "1 session of the checked has not ended yet." in seen[0]
     assert "Fri 09 Jan 2026" in seen[0]
     assert cell(d, row_of(d, b["dec5"].id), "Status") == "Open"  # nothing saved
-    seen = answer_modal(qtbot, "confirmEarly", "confirmYes")
+    seen = answer_modal(qtbot, "confirmBulk", "confirmYes")
     click(qtbot, d.list.submit)
     assert cell(d, row_of(d, b["future"].id), "Status") == "Missed"
     assert cell(d, row_of(d, b["dec5"].id), "Status") == "Missed"
@@ -461,3 +461,59 @@ def test_a_new_order_does_not_count_again_unless_sessions_changed(qtbot, booked,
     click(qtbot, d.list.submit)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
     assert counted == [1] and d.list.count.text() == "6 sessions"
+
+
+@pytest.fixture
+def on_invoice(practice, admin, booked):
+    """Carla's saved session of 28 November on an issued invoice (SPEC 9.1); -> the invoice number."""
+    from datetime import date
+
+    from app.services.money import invoices
+    draft = invoices.create_draft(practice, admin, booked["carla"].id, [booked["saved"].id],
+                                  date(2025, 11, 1), date(2025, 11, 30))
+    return invoices.issue_invoice(practice, admin, draft.id).number
+
+
+# SPEC 9.1, 4.2
+def test_bulk_save_of_a_session_on_an_issued_invoice_asks_and_saves_only_on_yes(qtbot, practice, admin, booked,
+                                                                                 on_invoice, open_list):
+    """The service's confirmation warning (NeedsConfirmation, the invoice named) is put to the front
+    desk; Cancel saves nothing, yes repeats the call confirmed and every checked row is saved."""
+    b = booked
+    d = open_list()
+    tick(qtbot, d, row_of(d, b["saved"].id))
+    tick(qtbot, d, row_of(d, b["dec3"].id))
+    choose(qtbot, d.list.action, "Save as Missed")
+    seen = answer_modal(qtbot, "confirmBulk", "confirmCancel")
+    click(qtbot, d.list.submit)
+    assert seen and on_invoice in seen[0] and "credit note" in seen[0]
+    assert not d.list.error.isVisible()
+    assert cell(d, row_of(d, b["saved"].id), "Status") == "Completed"  # nothing saved
+    assert cell(d, row_of(d, b["dec3"].id), "Status") == "Open"
+    seen = answer_modal(qtbot, "confirmBulk", "confirmYes")
+    click(qtbot, d.list.submit)
+    assert seen
+    assert cell(d, row_of(d, b["saved"].id), "Status") == "Missed"
+    assert cell(d, row_of(d, b["dec3"].id), "Status") == "Missed"
+    assert not d.list.error.isVisible()
+
+
+# SPEC 9.1, 4.7
+def test_a_bulk_save_both_early_and_on_an_invoice_asks_about_both_at_once(qtbot, practice, admin, booked,
+                                                                          on_invoice, open_list):
+    """Agreeing to save a session before its end does not also agree, unasked, to re-save one on an
+    issued invoice: one question names both."""
+    b = booked
+    d = open_list()
+    tick(qtbot, d, row_of(d, b["future"].id))
+    tick(qtbot, d, row_of(d, b["saved"].id))
+    choose(qtbot, d.list.action, "Save as Missed")
+    seen = answer_modal(qtbot, "confirmBulk", "confirmCancel")
+    click(qtbot, d.list.submit)
+    assert seen and "Fri 09 Jan 2026" in seen[0] and on_invoice in seen[0]
+    assert cell(d, row_of(d, b["saved"].id), "Status") == "Completed"
+    assert cell(d, row_of(d, b["future"].id), "Status") == "Open"
+    answer_modal(qtbot, "confirmBulk", "confirmYes")
+    click(qtbot, d.list.submit)
+    assert cell(d, row_of(d, b["saved"].id), "Status") == "Missed"
+    assert cell(d, row_of(d, b["future"].id), "Status") == "Missed"

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.errors import ServiceError
+from ...models.enums import WarningCode
+from ...services.errors import NeedsConfirmation, ServiceError
 from ...services.scheduling import completion, session_lists
 from ...services.scheduling.session_lists import ListAction, ListRow
 from ...services.scheduling.session_views import SessionView
@@ -300,13 +301,11 @@ class SessionChecklist(QWidget):
             self._say_error("Nothing is checked: tick the sessions first, then Submit.")
             return
         try:
-            early = session_lists.not_ended(self.practice, self.actor, ids, action)
-            if early and not self._confirm_early(early, action):
-                return
-            views = completion.bulk_action(self.practice, self.actor, ids, action.key, action.type_id,
-                                           confirm=bool(early))  # the service asks too (SPEC 4.7)
+            views = self._bulk(action, ids)
         except ServiceError as exc:
             self.show_error(exc)
+            return
+        if views is None:  # the front desk said no: nothing saved
             return
         n = len(ids)
         if action.key == "delete":
@@ -332,17 +331,40 @@ class SessionChecklist(QWidget):
         self.action.setCurrentIndex(0)
         self.changed.emit()
 
-    def _confirm_early(self, early: list[SessionView], action: ListAction) -> bool:
-        """SPEC 4.7: marking completed or missed before the session has ended asks first."""
-        n = len(early)
-        box = QMessageBox(QMessageBox.Icon.Question, "Not ended yet",
-                          f"{sessions_word(n)} of the checked {'has' if n == 1 else 'have'} not ended yet.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("confirmEarly")
-        listed = [f"\u2022 {when_text(s)}  {clients_text(s)}" for s in early[:10]]
-        if n > 10:
-            listed.append(f"\u2026 and {n - 10} more")
-        box.setInformativeText("\n".join(listed) + f"\n\nSave {'it' if n == 1 else 'them'} as {action.label} anyway?")
+    def _bulk(self, action: ListAction, ids: list[int]) -> list[SessionView] | None:
+        """One call of the service as a person's Submit (``confirm=False``); what it asks first (a
+        session not ended yet, SPEC 4.7; one on an issued invoice, SPEC 9.1) is put to the user, and
+        on yes the same call is repeated confirmed. -> the sessions afterwards, or None on no."""
+        try:
+            return completion.bulk_action(self.practice, self.actor, ids, action.key, action.type_id, confirm=False)
+        except NeedsConfirmation as need:
+            if not self._confirm(need.warnings, ids, action):
+                return None
+        return completion.bulk_action(self.practice, self.actor, ids, action.key, action.type_id, confirm=True)
+
+    def _confirm(self, warnings, ids: list[int], action: ListAction) -> bool:
+        """Ask once about every warning of the service; the sessions not ended are listed by date."""
+        early = (session_lists.not_ended(self.practice, self.actor, ids, action)
+                 if any(w.code == WarningCode.NOT_ENDED for w in warnings) else [])
+        others = [w.message for w in warnings if w.code != WarningCode.NOT_ENDED]
+        parts = []
+        if early:
+            n = len(early)
+            head = f"{sessions_word(n)} of the checked {'has' if n == 1 else 'have'} not ended yet."
+            listed = [f"\u2022 {when_text(s)}  {clients_text(s)}" for s in early[:10]]
+            if n > 10:
+                listed.append(f"\u2026 and {n - 10} more")
+            parts.append("\n".join(listed))
+        else:
+            head = "Before saving"
+        parts += others
+        if not others:
+            n = len(early) or len(ids)
+            parts.append(f"Save {'it' if n == 1 else 'them'} as {action.label} anyway?")
+        box = QMessageBox(QMessageBox.Icon.Question, "Not ended yet" if early and not others else "Before saving",
+                          head, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmBulk")
+        box.setInformativeText("\n\n".join(parts))
         box.button(QMessageBox.StandardButton.Yes).setText(f"Save as {action.label}")
         box.button(QMessageBox.StandardButton.Yes).setObjectName("confirmYes")
         box.button(QMessageBox.StandardButton.Cancel).setObjectName("confirmCancel")
