@@ -92,7 +92,7 @@ class OutboxModel(QAbstractTableModel):
         if column == 3:
             text = m.subject or m.body
             text = " ".join(text.split())
-            return (text[:60] + "…" if len(text) > 60 else text) + (" 📎" if m.attachment_name else "")
+            return (text[:60] + "…" if len(text) > 60 else text) + (" + attachment" if m.attachment_name else "")
         if column == 4:
             return PURPOSE_WORDS.get(m.purpose, m.purpose)
         if column == 5:
@@ -109,7 +109,9 @@ class OutboxModel(QAbstractTableModel):
         m = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(m, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (3, 8):
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (2, 3, 8):
+            if index.column() == 2:
+                return self.text(m, 2)
             return m.error if index.column() == 8 else (m.subject + "\n\n" + m.body).strip()
         if role == Qt.ItemDataRole.ForegroundRole and index.column() in (5, 8):
             return STATUS_COLOURS.get(m.status)
@@ -140,7 +142,7 @@ class OutboxWindow(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for i, width in enumerate((120, 60, 230, 230, 90, 70, 45, 120, 200)):
+        for i, width in enumerate((140, 62, 270, 250, 95, 70, 45, 140, 200)):
             self.table.setColumnWidth(i, width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -178,7 +180,7 @@ class OutboxWindow(QDialog):
         layout.addWidget(self.detail)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(1200, 620)
+        self.resize(1320, 620)
         self.reload()
 
     # --- reading -----------------------------------------------------------------------------------
