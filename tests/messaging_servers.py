@@ -83,16 +83,26 @@ class SmtpRecorder:
 class SmtpServer:
     """Start/stop an aiosmtpd server on 127.0.0.1 (stop() and start() again to test a server that is down)."""
 
-    def __init__(self):
+    def __init__(self, tls: str = "none", cert: tuple[str, str] | None = None):
+        """``tls``: "none", "starttls" (the server requires STARTTLS) or "tls" (TLS from the start)."""
         self.port = free_port()
         self.recorder = SmtpRecorder()
         self.controller = None
+        self.tls, self.cert = tls, cert
 
     def start(self):
+        import ssl
+
         from aiosmtpd.controller import Controller
 
+        kw = {}
+        if self.tls != "none":
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*self.cert)
+            kw = {"tls_context": context, "require_starttls": True} if self.tls == "starttls" \
+                else {"ssl_context": context}
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port,
-                                     authenticator=self.recorder.authenticate, auth_require_tls=False)
+                                     authenticator=self.recorder.authenticate, auth_require_tls=False, **kw)
         self.controller.start()
 
     def stop(self):
@@ -182,3 +192,14 @@ def sms_provider():
     provider = SmsProvider()
     yield provider
     provider.close()
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 and its key (openssl), to run the SMTP server with TLS."""
+    import subprocess
+
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
