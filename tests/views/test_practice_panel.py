@@ -43,7 +43,7 @@ def practice_page(qtbot, practice, admin):
 
 def test_practice_is_the_first_page_and_has_no_prepayment(practice_page):
     d, panel = practice_page
-    assert d.nav.item(0).text() == "Practice" and d.stack.currentWidget() is panel
+    assert d.nav.item(0).text() == "Practice" and d.current_panel() is panel
     assert isinstance(panel, PracticePanel)
     # the prepayment mode and threshold stay on Session control only
     assert not [w for w in panel.findChildren(QLabel) if "prepayment" in w.text().casefold()]
@@ -54,7 +54,7 @@ def test_admin_sets_working_hours_and_name_and_the_calendar_shades_accordingly(w
     window.act_settings.trigger()
     d = window.active_dialog
     qtbot.waitUntil(d.isVisible)
-    assert d.objectName() == "settingsDialog" and d.stack.currentWidget() is d.panels["practice"]
+    assert d.objectName() == "settingsDialog" and d.current_panel() is d.panels["practice"]
     panel = d.panels["practice"]
     type_over(qtbot, panel.name, "Harbour Clinic")
     panel.day_start.setValue(7)
@@ -72,7 +72,7 @@ def test_settings_still_opens_on_users(window, qtbot):
     window.act_settings_panels.trigger()
     d = window.active_dialog
     qtbot.waitUntil(d.isVisible)
-    assert d.stack.currentWidget() is d.panels["users"]
+    assert d.current_panel() is d.panels["users"]
     assert d.nav.item(0).text() == "Practice" and d.nav.currentItem().text() == "Users and roles"
     click(qtbot, d.findChild(QPushButton, "settingsClose"))
     assert window.windowTitle().endswith("— Practice Desk")
@@ -175,7 +175,7 @@ def test_a_new_currency_shows_on_the_other_pages_and_in_the_main_window(practice
     assert panel.done.text() == "Saved: language and region, currency."
     control = d.panels["control"]  # made again: its threshold is typed in yen
     pages = [d.nav.item(i).text() for i in range(d.nav.count())]
-    assert control.threshold.currency == "JPY" and d.stack.indexOf(control) == pages.index("Session control")
+    assert control.threshold.currency == "JPY" and d.stack.indexOf(control.parentWidget().parentWidget()) == pages.index("Session control")
     d.show_page("control")
     radio = control.radios["threshold"]
     qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))

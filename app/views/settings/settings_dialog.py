@@ -9,8 +9,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QListWidget,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
 )
@@ -54,7 +56,7 @@ class SettingsDialog(QDialog):
         for key, title, cls in PAGES:
             self.panels[key] = self._make(cls)
             self.nav.addItem(title)
-            self.stack.addWidget(self.panels[key])
+            self.stack.addWidget(self._scrolled(self.panels[key]))
         self.panels["practice"].changed.connect(self._mark_practice_changed)
         self.panels["practice"].money_changed.connect(self._remake_pages)
         self.nav.setStyleSheet("QListWidget::item { padding: 7px 10px; }")
@@ -75,6 +77,17 @@ class SettingsDialog(QDialog):
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
 
+    def current_panel(self):
+        return self.stack.currentWidget().widget()
+
+    @staticmethod
+    def _scrolled(panel) -> QScrollArea:
+        """A page taller than the window (Session control at 680 px) scrolls; without this its
+        layout squeezes the wrapped hints into one cut line each."""
+        area = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        area.setWidget(panel)
+        return area
+
     def _make(self, cls):
         panel = cls(self.practice, self.actor)
         panel.changed.connect(self._mark_changed)
@@ -93,10 +106,10 @@ class SettingsDialog(QDialog):
         for key, _title, cls in PAGES:
             if key == "practice":
                 continue
-            old, index = self.panels[key], self.stack.indexOf(self.panels[key])
+            area = self.stack.widget([k for k, _t, _c in PAGES].index(key))
+            old = area.takeWidget()
             self.panels[key] = self._make(cls)
-            self.stack.insertWidget(index, self.panels[key])
-            self.stack.removeWidget(old)
+            area.setWidget(self.panels[key])
             old.deleteLater()
 
     def _refresh_others(self) -> None:
