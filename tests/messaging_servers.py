@@ -129,12 +129,17 @@ class SmsProvider:
     def __init__(self):
         self.requests: list[SmsRequest] = []
         self.status = 200
+        self.delay = 0.0  # seconds before answering (a slow provider)
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)
+                if provider.delay:
+                    import time
+
+                    time.sleep(provider.delay)
                 provider.requests.append(SmsRequest(self.path, self.headers.get("Authorization"),
                                                     self.headers.get("Content-Type"), json.loads(raw)))
                 answer = json.dumps({"ok": provider.status == 200} if provider.status == 200

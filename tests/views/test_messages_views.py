@@ -164,3 +164,28 @@ def test_clients_menu_opens_the_outbox_for_the_front_desk(window, qtbot):
     qtbot.waitUntil(d.isVisible)
     assert d.objectName() == "outboxWindow" and d.empty.isVisible()
     d.close()
+
+
+def test_closing_settings_while_a_test_message_is_in_flight_lets_it_finish(qtbot, practice, admin, sms_provider,
+                                                                          memory_keyring):
+    """The window goes, the sending thread does not abort the program: the message is sent and kept."""
+    from app.views.settings.settings_dialog import SettingsDialog
+    from app.views.widgets import outbox_sender
+
+    msettings.update_message_settings(practice, admin, sms_url=sms_provider.url)
+    msettings.set_sms_token(practice, admin, "tok")
+    sms_provider.delay = 0.5
+    d = SettingsDialog(practice, admin, page="messages")
+    d.show()
+    panel = d.panels["messages"]
+    panel.test_channel.setCurrentIndex(panel.test_channel.findData(MessageChannel.SMS))
+    qtbot.keyClicks(panel.test_to, "+1 555 0100")
+    click(qtbot, panel.test_button)
+    thread = panel.sender_run.thread
+    assert thread.isRunning()
+    d.close()
+    d.deleteLater()
+    qtbot.waitUntil(lambda: not outbox_sender._RUNNING, timeout=10_000)
+    assert thread.wait(5_000)
+    assert outbox.list_outbox(practice, admin)[0].status == MessageStatus.SENT
+    assert len(sms_provider.requests) == 1

@@ -12,6 +12,10 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from ...services.errors import ServiceError
 from ...services.messaging import outbox
 
+# Threads still running whose window has closed: kept here until they end, so Qt never destroys a
+# running QThread (which aborts the program). The message in flight finishes and keeps its result.
+_RUNNING: set = set()
+
 
 class _Worker(QObject):
     one_done = Signal(int, object)  # index, OutboxView (or the ServiceError that stopped it)
@@ -56,7 +60,7 @@ class OutboxSender(QObject):
         self.progress.setAutoReset(False)
         self.progress.setMinimumWidth(380)
         self.progress.canceled.connect(self.stop)
-        self.thread = QThread(self)
+        self.thread = QThread()  # no parent: it outlives a window closed mid-run (see _RUNNING)
         self.thread.setObjectName("outboxSenderThread")
         self.worker = _Worker(practice, actor, self.ids)
         self.worker.moveToThread(self.thread)
@@ -64,8 +68,13 @@ class OutboxSender(QObject):
         self.worker.one_done.connect(self._one_done)
         self.worker.all_done.connect(self.thread.quit)
         self.thread.finished.connect(self._finish)
+        pair = (self.thread, self.worker)
+        self.thread.finished.connect(lambda: _RUNNING.discard(pair))
+        stop = self.worker.stop
+        self.destroyed.connect(lambda *_: stop.set())  # the window went: no further message
 
     def start(self) -> None:
+        _RUNNING.add((self.thread, self.worker))
         self.running = True
         self.progress.setLabelText(self._label(0))
         self.progress.show()
