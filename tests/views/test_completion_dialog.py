@@ -316,3 +316,18 @@ def test_with_seven_clients_the_chosen_option_stays_in_view(qtbot, practice, adm
     choose(qtbot, d, "completionOverride")
     qtbot.wait(20)
     assert viewport.rect().contains(QRect(cost.mapTo(viewport, QPoint(0, 0)), cost.size()))  # not cut
+
+
+def test_the_cost_error_line_goes_once_the_amount_is_fixed(qtbot, practice, admin, booked, open_dialog):
+    """Issue 13 (calendar fixes): a refused cost's error line goes as soon as the amount is typed
+    again, before Save."""
+    d = open_dialog(booked["single"])
+    choose(qtbot, d, "completionOverride")
+    cost = d.findChild(MoneyField, "overrideCost")
+    type_into(qtbot, cost, "-5")
+    submit(qtbot, d)
+    error = d.findChild(QLabel, "completionError")
+    assert error.isVisible() and error.text() == "Cost: cannot be negative"
+    type_into(qtbot, cost, "80")
+    assert not error.isVisible() or error.text() == ""
+    assert sessions.get_session(practice, admin, booked["single"].id).status == "open"
