@@ -103,10 +103,10 @@ class SessionViewDialog(QDialog):
         self.complete_button = QPushButton("Set status\u2026", objectName="viewComplete")
         self.edit_button = QPushButton("Edit\u2026", objectName="viewEdit")
         self.delete_button = QPushButton("Delete\u2026", objectName="viewDelete")
-        self.class_button = QPushButton("Make class\u2026", objectName="viewClass")  # SPEC 11: group or series
-        self.class_button.clicked.connect(self._class)
         self.client_cancel_button = QPushButton("Client cancels\u2026", objectName="viewClientCancel")  # SPEC 8
         self.client_cancel_button.clicked.connect(self._client_cancel)
+        self.class_button = QPushButton("Make class\u2026", objectName="viewClass")  # SPEC 11: group or series
+        self.class_button.clicked.connect(self._class)
         close = QPushButton("Close", objectName="viewClose")
         close.setDefault(True)
         self.complete_button.clicked.connect(self._complete)
@@ -117,8 +117,8 @@ class SessionViewDialog(QDialog):
         buttons.addWidget(self.complete_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
-        buttons.addWidget(self.class_button)
         buttons.addWidget(self.client_cancel_button)
+        buttons.addWidget(self.class_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         # SPEC 0.3: the service refuses anyway; a practitioner is not offered what they cannot do
@@ -170,6 +170,9 @@ class SessionViewDialog(QDialog):
         self.form.setRowVisible(self.private_note, bool(s.private_note))
         for button in (self.complete_button, self.edit_button, self.delete_button):
             button.setEnabled(not s.deleted)
+        # SPEC 8: staff record it on the client's behalf, on an open session (the service checks the rest)
+        self.client_cancel_button.setVisible(capabilities(self.actor).front_desk)
+        self.client_cancel_button.setEnabled(not s.deleted and s.status == "open")
         self.class_id = None
         if capabilities(self.actor).front_desk and not s.deleted:
             try:
@@ -179,9 +182,6 @@ class SessionViewDialog(QDialog):
         self.class_button.setText("Open class\u2026" if self.class_id is not None else "Make class\u2026")
         self.class_button.setVisible(capabilities(self.actor).front_desk and not s.deleted
                                      and (self.class_id is not None or s.kind == "group" or s.series_id is not None))
-        # SPEC 8: staff record it on the client's behalf, on an open session (the service checks the rest)
-        self.client_cancel_button.setVisible(capabilities(self.actor).front_desk)
-        self.client_cancel_button.setEnabled(not s.deleted and s.status == "open")
 
     def _clients_html(self) -> str:
         s = self.session
