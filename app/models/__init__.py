@@ -2,6 +2,7 @@
 from .base import Base, UTCDateTime
 from .catalog import CustomWage, Location, Service
 from .classes import ClassSession, Enrollment, PracticeClass, WaitlistEntry
+from .client_requests import ClientRequest
 from .closures import Closure
 from .invoices import Allocation, CreditNote, Invoice, InvoiceLine, NumberSeries
 from .ledger import LedgerEntry
@@ -15,4 +16,4 @@ __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service"
            "Practitioner", "User", "AuditEntry", "Setting", "CompletionType", "Participant",
            "PracticeSession", "Series", "Allocation", "CreditNote", "Invoice", "InvoiceLine", "NumberSeries",
            "Package", "PackageSale", "PackageService", "OutboxMessage",
-           "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry"]
+           "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry", "ClientRequest"]
