@@ -93,3 +93,12 @@ class MessagePurpose(StrEnum):
     INVOICE = "invoice"
     TEST = "test"  # Settings > Messages > Send a test message
     OTHER = "other"
+
+
+class RequestStatus(StrEnum):
+    """A client request's state (SPEC 1.4): pending until the front desk accepts it (a session is
+    made) or declines it (with a reason)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
