@@ -102,3 +102,18 @@ class RequestStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+
+
+class BillingInterval(StrEnum):
+    """How often automatic invoicing runs (SPEC 10.1)."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+
+class BillingResultStatus(StrEnum):
+    """One client's result in an automatic invoicing run (SPEC 10.3)."""
+
+    INVOICED = "invoiced"
+    FAILED = "failed"  # nothing was made for the client; the reason is kept and Retry tries again
