@@ -40,6 +40,7 @@ from app.services.money import (
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import (
+    cancellation_tool,
     catalog,
     class_list,
     classes,
@@ -304,6 +305,18 @@ def class_input(d):
                               drop_deadline=maybe(d, datetime(2026, 3, 1, 18)))
 
 
+def cancel_scope(d):
+    return cancellation_tool.CancelScope(maybe(d, date(2026, 2, 2)), maybe(d, date(2026, 2, 3), nullable=True),
+                                         maybe(d, None, nullable=True), maybe(d, None, nullable=True))
+
+
+def cancel_request(d, w):
+    return cancellation_tool.CancelRequest(
+        cancel_scope(d), maybe(d, cancellation_tool.NOTIFY_AND_CANCEL), maybe(d, (w.session,)),
+        maybe(d, cancellation_tool.DEFAULT_SUBJECT), maybe(d, "Dear {client}, {date} at {time} is off."),
+        maybe(d, w.ctype, nullable=True))
+
+
 def export_path(w, suffix: str) -> Path:
     return Path(w.p.path).parent / f"fuzz{suffix}"
 
@@ -425,6 +438,12 @@ CALLS = {
                                lambda d, w: (arg(d, export_path(w, ".html")),)),
     "class_list.export_ics": (lambda w, *a: class_list.export_ics(w.p, w.staff, *a),
                               lambda d, w: (arg(d, str(export_path(w, ".ics"))),)),
+    # the cancellation tool (SPEC 7.1)
+    "cancellation_tool.affected_sessions": (lambda w, *a: cancellation_tool.affected_sessions(w.p, w.staff, *a),
+                                            lambda d, w: (whole_or_junk(d, None, cancel_scope),)),
+    "cancellation_tool.run_cancellations": (lambda w, *a: cancellation_tool.run_cancellations(w.p, w.staff, *a),
+                                            lambda d, w: (whole_or_junk(d, None, lambda d: cancel_request(d, w)),
+                                                          arg(d, False))),
     # closures
     "closures.add_closure": (lambda w, *a: closures.add_closure(w.p, w.admin, *a), lambda d, w: (
         arg(d, date(2026, 5, 1)), arg(d, None), maybe(d, "Shut"))),
@@ -694,7 +713,7 @@ def test_every_public_service_is_fuzzed():
     import inspect
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
-               "client_cancellations": client_cancellations,
+               "client_cancellations": client_cancellations, "cancellation_tool": cancellation_tool,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
                "session_lists": session_lists, "classes": classes, "class_list": class_list,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
