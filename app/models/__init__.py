@@ -1,5 +1,6 @@
 """SQLAlchemy tables. No business rules, no Qt."""
 from .base import Base, UTCDateTime
+from .billing import BillingResult, BillingRun
 from .catalog import CustomWage, Location, Service
 from .classes import ClassSession, Enrollment, PracticeClass, WaitlistEntry
 from .client_requests import ClientRequest
@@ -16,4 +17,5 @@ __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service"
            "Practitioner", "User", "AuditEntry", "Setting", "CompletionType", "Participant",
            "PracticeSession", "Series", "Allocation", "CreditNote", "Invoice", "InvoiceLine", "NumberSeries",
            "Package", "PackageSale", "PackageService", "OutboxMessage",
-           "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry", "ClientRequest"]
+           "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry", "ClientRequest",
+           "BillingRun", "BillingResult"]
