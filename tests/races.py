@@ -167,6 +167,19 @@ def issue_each(practice, actor, invoice_ids, _unused, barrier, tally):
 WORKERS[issue_each.__name__] = issue_each  # defined apart from the others, with the invoices
 
 
+def queue_reminders(practice, actor, nows, _unused, barrier, tally):
+    """Runs the reminder queue at each given time (ISO, aware) in step with another desk (SPEC 7.4:
+    each session and client is reminded once, however many desks run it at once)."""
+    from app.services.messaging import reminders
+
+    for now in nows:
+        barrier.wait()
+        _call(tally, reminders.queue_due_reminders, practice, actor, datetime.fromisoformat(now))
+
+
+WORKERS[queue_reminders.__name__] = queue_reminders
+
+
 # -- a workstation killed in the middle of its work ---------------------------------------------
 
 def busy_desk(path: str, log_path: str, setup: dict, start_at: int) -> None:
