@@ -26,7 +26,8 @@ def fingerprint(practice) -> tuple:
             " || coalesce(archived_at, '-')) FROM practice_class),"
             " (SELECT group_concat(displayed) FROM class_session),"
             " (SELECT group_concat(coalesce(dropped_at, '-')) FROM enrollment),"
-            " (SELECT group_concat(coalesce(offered_at, '-') || coalesce(removed_at, '-')) FROM waitlist_entry)"))
+            " (SELECT group_concat(coalesce(offered_at, '-') || coalesce(removed_at, '-')) FROM waitlist_entry),"
+            " (SELECT group_concat(status || coalesce(session_id, '-')) FROM client_request)"))
         return counts, ledger, settings, flags
     finally:
         con.close()

@@ -45,6 +45,7 @@ from app.services.scheduling import (
     class_list,
     classes,
     client_cancellations,
+    client_requests,
     closures,
     completion,
     deletion,
@@ -315,6 +316,26 @@ def cancel_request(d, w):
         cancel_scope(d), maybe(d, cancellation_tool.NOTIFY_AND_CANCEL), maybe(d, (w.session,)),
         maybe(d, cancellation_tool.DEFAULT_SUBJECT), maybe(d, "Dear {client}, {date} at {time} is off."),
         maybe(d, w.ctype, nullable=True))
+
+
+def bookable(w) -> tuple[int, int, int]:
+    """(service, location, request): a service and a room open to client booking and a pending request of
+    the world's client for them, made once per world before the first example that needs them."""
+    if not hasattr(w, "bookable"):
+        sv = catalog.create_service(w.p, w.admin, catalog.ServiceInput("Open therapy", "fixed", 8000, 4000,
+                                                                       client_booking=True)).id
+        loc = catalog.create_location(w.p, w.admin, "Open room", client_booking=True).id
+        r = client_requests.record_request(w.p, w.staff, client_requests.RequestInput(
+            w.client, sv, datetime(2026, 3, 4, 10), datetime(2026, 3, 4, 11), loc, w.practitioner)).id
+        w.bookable = (sv, loc, r)
+    return w.bookable
+
+
+def request_input(d, w):
+    sv, loc, _ = bookable(w)
+    return client_requests.RequestInput(
+        maybe(d, w.client), maybe(d, sv), maybe(d, datetime(2026, 3, 5, 10)), maybe(d, datetime(2026, 3, 5, 11)),
+        maybe(d, loc, nullable=True), maybe(d, w.practitioner, nullable=True), maybe(d, ""))
 
 
 def export_path(w, suffix: str) -> Path:
@@ -621,6 +642,20 @@ CALLS = {
         lambda w, *a: client_cancellations.client_cancels(w.p, w.staff, *a), lambda d, w: (
             maybe(d, cancellable(w)), maybe(d, w.client), arg(d, datetime(2026, 1, 1, 11, tzinfo=UTC),
                                                               nullable=True), maybe(d, True))),
+    # client requests (SPEC 1.4)
+    "client_requests.booking_choices": (lambda w: client_requests.booking_choices(w.p, w.staff), lambda d, w: ()),
+    "client_requests.record_request": (lambda w, *a: client_requests.record_request(w.p, w.staff, *a),
+                                       lambda d, w: (whole_or_junk(d, None, lambda d2: request_input(d2, w)),)),
+    "client_requests.list_requests": (lambda w, *a: client_requests.list_requests(w.p, w.staff, *a), lambda d, w: (
+        arg(d, "pending", nullable=True), arg(d, 50, nullable=True), maybe(d, 0))),
+    "client_requests.count_requests": (lambda w, *a: client_requests.count_requests(w.p, w.staff, *a),
+                                       lambda d, w: (arg(d, "declined", nullable=True),)),
+    "client_requests.get_request": (lambda w, *a: client_requests.get_request(w.p, w.staff, *a),
+                                    lambda d, w: (arg(d, bookable(w)[2]),)),
+    "client_requests.accept_request": (lambda w, *a: client_requests.accept_request(w.p, w.admin, *a), lambda d, w: (
+        maybe(d, bookable(w)[2]), arg(d, w.practitioner, nullable=True), arg(d, False))),
+    "client_requests.decline_request": (lambda w, *a: client_requests.decline_request(w.p, w.staff, *a),
+                                        lambda d, w: (maybe(d, bookable(w)[2]), arg(d, "Fully booked"))),
     # messages (outbox and Settings > Messages)
     "outbox.queue_message": (lambda w, *a: outbox.queue_message(w.p, w.staff, *a), lambda d, w: (
         whole_or_junk(d, None, lambda d2: message_draft(d2, w)),)),
@@ -713,7 +748,8 @@ def test_every_public_service_is_fuzzed():
     import inspect
 
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
-               "client_cancellations": client_cancellations, "cancellation_tool": cancellation_tool,
+               "client_cancellations": client_cancellations, "client_requests": client_requests,
+               "cancellation_tool": cancellation_tool,
                "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
                "session_lists": session_lists, "classes": classes, "class_list": class_list,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
@@ -723,6 +759,7 @@ def test_every_public_service_is_fuzzed():
                "outbox": outbox, "message_settings": message_settings}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
+        "sessions.prepare_new", "sessions.add_in",  # add_session's two halves (add_in takes a tx)
         "users.check_new_practice",  # create_practice's own checks, run page by page by the set-up form
         "sessions.local_to_utc", "sessions.local_span", "sessions.scope_targets", "participants.book",
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",

@@ -24,6 +24,9 @@ from .pricing import session_cost
 MODES = tuple(PrepaymentMode)
 HARD_CODES = (WarningCode.PREPAYMENT_THRESHOLD,)  # SPEC 6.2: such a client "cannot be added"; nobody overrides
 # (each such warning also says so itself: ``Warning_.hard``)
+# SPEC 6.3, 6.4: where staff see a warning and may add anyway, practitioners and client-initiated
+# requests are refused; a request is refused on these codes (sessions.add_in, client_request=True)
+CLIENT_REFUSED_CODES = HARD_CODES + (WarningCode.PREPAYMENT_CREDIT, WarningCode.PREPAYMENT_PACKAGE)
 
 
 def balances(tx: Session, client_ids: Sequence[int]) -> dict[int, int]:

@@ -15,7 +15,7 @@ from ...models.sessions import STATUSES
 from .. import audit, validate
 from ..errors import NeedsConfirmation, NotFound, RuleViolation, ValidationError, Warning_, for_viewer
 from ..money.packages import sync_slots
-from ..money.prepayment import HARD_CODES, prepayment_warnings
+from ..money.prepayment import CLIENT_REFUSED_CODES, HARD_CODES, prepayment_warnings
 from ..people.permissions import require_session_access
 from ..practice import Actor, Practice
 from . import participants
@@ -135,8 +135,8 @@ def _warnings(tx: Session, tz: ZoneInfo, slots, data: SessionInput, exclude_ids=
     return out
 
 
-def _refuse_hard_rules(warnings: list[Warning_], actor: Actor) -> None:
-    hard = [w for w in warnings if w.code in HARD_CODES]
+def _refuse_hard_rules(warnings: list[Warning_], actor: Actor, codes=HARD_CODES) -> None:
+    hard = [w for w in warnings if w.code in codes]
     if hard:
         raise RuleViolation(" ".join(w.message for w in for_viewer(hard, actor)))
 
@@ -166,6 +166,16 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
     (SPEC 3.1). Conflicts come back as NeedsConfirmation; repeat with ``confirm=True``.
     Returns every session made, the first one first."""
     validate.flag("confirm", confirm)
+    data, recurrence, slots = prepare_new(practice, actor, data, recurrence)
+    with practice.uow() as tx:
+        ids = add_in(tx, practice, actor, data, slots, recurrence, confirm)
+        return load_views(tx, actor, practice.tz, session_query(S.id.in_(ids)))
+
+
+def prepare_new(practice: Practice, actor: Actor, data: SessionInput, recurrence: RecurrenceInput | None
+                ) -> tuple[SessionInput, RecurrenceInput | None, list[tuple[datetime, datetime]]]:
+    """A new session's form checked (bad input names its field) and the actor's access to its
+    practitioner; -> the clean form, the clean recurrence and each occurrence's UTC (start, end)."""
     tz = practice.tz
     data = _clean(data, tz)
     require_session_access(actor, data.practitioner_id)
@@ -174,29 +184,39 @@ def add_session(practice: Practice, actor: Actor, data: SessionInput, recurrence
         recurrence = check(recurrence, dates[0])
         if recurrence.enabled:
             dates = occurrence_dates(dates[0], recurrence)
-    slots = _slots(data, dates, tz)
-    with practice.uow() as tx:
-        _check_references(tx, data)
-        warnings = _warnings(tx, tz, slots, data, practice=practice)
-        _refuse_hard_rules(warnings, actor)
-        if warnings and not confirm:
-            _gate(tx, practice, actor, warnings, confirm)  # raises before anything is written
-        series_id = None
-        if recurrence is not None:
-            series = Series(weekdays=",".join(map(str, recurrence.weekdays)), freq=recurrence.freq,
-                            interval=recurrence.interval, count=recurrence.count, until=recurrence.until,
-                            enabled=recurrence.enabled, created_at=practice.clock.now(), created_by=actor.user_id)
-            tx.add(series)
-            tx.flush()
-            series_id = series.id
-        made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
-        tx.add_all(made)
+    return data, recurrence, _slots(data, dates, tz)
+
+
+def add_in(tx: Session, practice: Practice, actor: Actor, data: SessionInput, slots: list[tuple[datetime, datetime]],
+           recurrence: RecurrenceInput | None = None, confirm: bool = False,
+           client_request: bool = False) -> list[int]:
+    """Book what ``prepare_new`` returned inside the caller's write transaction; -> the new ids.
+
+    ``client_request``: the booking is a client's own request recorded by the front desk (SPEC 1.1),
+    so it follows the client rules: where prepayment would refuse a practitioner (6.3, 6.4) it is
+    refused (RuleViolation) even for staff; conflicts and closures are asked about as for staff."""
+    tz = practice.tz
+    _check_references(tx, data)
+    warnings = _warnings(tx, tz, slots, data, practice=practice)
+    _refuse_hard_rules(warnings, actor, CLIENT_REFUSED_CODES if client_request else HARD_CODES)
+    if warnings and not confirm:
+        _gate(tx, practice, actor, warnings, confirm)  # raises before anything is written
+    series_id = None
+    if recurrence is not None:
+        series = Series(weekdays=",".join(map(str, recurrence.weekdays)), freq=recurrence.freq,
+                        interval=recurrence.interval, count=recurrence.count, until=recurrence.until,
+                        enabled=recurrence.enabled, created_at=practice.clock.now(), created_by=actor.user_id)
+        tx.add(series)
         tx.flush()
-        _gate(tx, practice, actor, warnings, confirm, made[0].id)  # audits the override against the session
-        sync_slots(tx, practice, made)  # package mode: each client takes a slot of their package (SPEC 6.3)
-        audit.record(tx, practice, actor, "session.add", "session", made[0].id, count=len(made), series_id=series_id)
-        ids = [s.id for s in made]
-        return load_views(tx, actor, tz, session_query(S.id.in_(ids)))
+        series_id = series.id
+    made = [_new_session(practice, actor, data, a, b, series_id) for a, b in slots]
+    tx.add_all(made)
+    tx.flush()
+    _gate(tx, practice, actor, warnings, confirm, made[0].id)  # audits the override against the session
+    sync_slots(tx, practice, made)  # package mode: each client takes a slot of their package (SPEC 6.3)
+    audit.record(tx, practice, actor, "session.add", "session", made[0].id, count=len(made), series_id=series_id,
+                 **({"client_request": True} if client_request else {}))
+    return [s.id for s in made]
 
 
 def check_session(practice: Practice, actor: Actor, data: SessionInput, recurrence: RecurrenceInput | None = None,
