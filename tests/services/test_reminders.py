@@ -307,7 +307,7 @@ def test_bad_settings_name_the_field_and_change_nothing_spec_7_4_0_5(practice, a
 def test_unknown_field_error_lists_what_can_be_filled_in(practice, admin):
     with pytest.raises(ValidationError) as err:
         reminders.update_reminder_settings(practice, admin, body="See you {when}")
-    assert "{when} is not something that can be filled in" in err.value.message
+    assert err.value.message.startswith("names {when}, which cannot be filled in; use ")
     assert "{client}, {date}, {time}, {practitioner}, {service}, {location}, {practice}" in err.value.message
 
 

@@ -88,14 +88,17 @@ class ReminderRun:
 
 
 # -- settings -----------------------------------------------------------------------------------
-def _stored(practice: Practice) -> dict:
-    s = practice.settings()
-    return {k: s.get(k, d) for k, d in REMINDER_DEFAULTS.items()}
+def _stored(tx) -> dict:
+    """Read from the file itself, not the practice's cached settings: a desk's timer sees an admin's
+    change made at another desk on its next check."""
+    rows = tx.scalars(select(Setting).where(Setting.key.in_(list(REMINDER_DEFAULTS))))
+    return {**REMINDER_DEFAULTS, **{row.key: json.loads(row.value) for row in rows}}
 
 
 def get_reminder_settings(practice: Practice, actor: Actor) -> ReminderSettings:
     require_front_desk(actor)
-    s = _stored(practice)
+    with practice.read() as tx:
+        s = _stored(tx)
     return ReminderSettings(bool(s["reminders_on"]), int(s["reminder_hours"]), s["reminder_subject"],
                             s["reminder_body"])
 
@@ -115,7 +118,7 @@ def check_template(field: str, value, max_len: int, one_line: bool = False) -> s
             continue
         if name not in FIELDS or spec or conversion:
             shown = name[:30] or ""
-            raise ValidationError(field, f"{{{shown}}} is not something that can be filled in; use {names}")
+            raise ValidationError(field, f"names {{{shown}}}, which cannot be filled in; use {names}")
     return value
 
 
@@ -187,9 +190,7 @@ def queue_due_reminders(practice: Practice, actor: Actor, now: datetime | None =
     else:
         now = validate.moment("now", now, practice.tz)
     with practice.uow() as tx:
-        conf = {row.key: json.loads(row.value) for row in tx.scalars(
-            select(Setting).where(Setting.key.in_(list(REMINDER_DEFAULTS))))}
-        conf = {**REMINDER_DEFAULTS, **conf}
+        conf = _stored(tx)
         if not conf["reminders_on"]:
             return ReminderRun(0, 0, 0)
         until = now + timedelta(hours=int(conf["reminder_hours"]))

@@ -24,6 +24,7 @@ from .messages_panel import MessagesPanel
 from .packages_panel import PackagesPanel
 from .practice_panel import PracticePanel
 from .practitioners_panel import PractitionersPanel
+from .reminders_panel import RemindersPanel
 from .services_panel import ServicesPanel
 from .session_control_panel import SessionControlPanel
 from .users_panel import UsersPanel
@@ -39,6 +40,7 @@ PAGES = (
     ("control", "Session control", SessionControlPanel),
     ("invoicing", "Invoices", InvoicingPanel),
     ("messages", "Messages", MessagesPanel),
+    ("reminders", "Reminders", RemindersPanel),
 )
 
 
