@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         self.act_classes.setEnabled(front_desk)  # SPEC 11: the front desk runs classes
         self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
         self.act_closure.setEnabled(front_desk)
+        self.act_cancellations = self._action("Cancellations…", "actionCancellations", self.open_cancellations)
+        self.act_cancellations.setEnabled(front_desk)  # SPEC 7.1: the snow-day tool is the front desk's
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
         self.act_clients.setEnabled(front_desk)
         self.act_outbox = self._action("Outbox…", "actionOutbox", self.open_outbox)
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_deleted)
         m.addAction(self.act_classes)
         m.addAction(self.act_closure)
+        m.addAction(self.act_cancellations)
         m = bar.addMenu("&Clients")
         m.setObjectName("menuClients")
         m.addAction(self.act_clients)
@@ -450,6 +453,13 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: dialog.changed and self.events.clients_changed.emit())
         dialog.finished.connect(lambda _r: dialog.booked and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
+
+    def open_cancellations(self, first_day=None, last_day=None) -> None:
+        """Sessions > Cancellations… (SPEC 7.1): cancel and/or notify the open sessions of a date or range;
+        a closure opens it on its own days. The calendar refreshes when sessions are canceled."""
+        from .cancellations_dialog import CancellationsDialog
+
+        self._open(CancellationsDialog(self.practice, self.actor, self, first_day, last_day), refresh_on_accept=False)
 
     def open_outbox(self) -> None:
         """Clients > Outbox… (SPEC 7.2): every message with its status and error; Retry for failed ones."""
