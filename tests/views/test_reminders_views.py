@@ -110,7 +110,7 @@ def test_runner_queues_and_sends_reminders_without_freezing_the_window_spec_7_4(
     assert isinstance(w.reminders.last, reminder_runner.RunResult)
     assert w.reminders.last.queued.queued == 2 and w.reminders.last.sent == 2
     assert len(ticks) >= 25  # ~50 in the second the provider took: the GUI thread never waited
-    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.5
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.5
     (mail,) = smtp_server.arrived
     assert mail.rcpt_tos == ["ann@client.test"] and mail.message["Subject"].startswith("Reminder: Counselling on ")
     (sms,) = sms_provider.requests

@@ -34,6 +34,13 @@ PLACES = ("You can use: {client} the client's name, {date}, {time}, {practitione
           "(the practice's name when a session has none) and {practice}.")
 
 
+def _boxed(layout) -> QWidget:
+    w = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    w.setLayout(layout)
+    return w
+
+
 class RemindersPanel(QWidget):
     changed = Signal()
 
@@ -45,7 +52,7 @@ class RemindersPanel(QWidget):
         self.enabled = QCheckBox("Send reminders to clients", objectName="reminderEnabled")
         self.hours = QSpinBox(objectName="reminderHours", minimum=reminders.MIN_HOURS, maximum=reminders.MAX_HOURS,
                               suffix=" hours before the session starts")
-        self.hours.setMinimumWidth(260)
+        self.hours.setFixedWidth(300)
         self.subject = QLineEdit(objectName="reminderSubject", maxLength=reminders.MAX_SUBJECT)
         self.body = QPlainTextEdit(objectName="reminderBody")
         self.body.setTabChangesFocus(True)
@@ -57,14 +64,17 @@ class RemindersPanel(QWidget):
         when = QGroupBox("When", objectName="remindersWhenBox")
         wform = QFormLayout(when)
         wform.addRow("", self.enabled)
-        wform.addRow("Send", Stack(self.hours, self.errors.line("Hours", "hours before")))
+        hours_row = QHBoxLayout()
+        hours_row.addWidget(self.hours)
+        hours_row.addStretch(1)
+        wform.addRow("Send", Stack(_boxed(hours_row), self.errors.line("Hours", "hours before")))
 
         text = QGroupBox("What clients read", objectName="remindersTextBox")
         tform = QFormLayout(text)
         tform.addRow("Subject", Stack(self.subject, self.errors.line("Subject", "reminder subject")))
         tform.addRow("Message", Stack(self.body, self.errors.line("Body", "reminder message")))
-        tform.addRow("", muted(PLACES, "reminderPlaceholders"))
-        tform.addRow("", muted("The subject goes with e-mails only; an SMS is the message.", "reminderSmsNote"))
+        tform.addRow("", muted(PLACES + " The subject goes with e-mails only; an SMS is the message.",
+                               "reminderPlaceholders"))
 
         self.preview_subject = QLabel(objectName="reminderPreviewSubject", wordWrap=True)
         self.preview_subject.setStyleSheet("font-weight: bold;")
@@ -126,12 +136,14 @@ class RemindersPanel(QWidget):
                                                        self.body.toPlainText())
         except ValidationError as exc:
             self.preview_subject.setText("")
+            self.preview_subject.hide()
             self.preview_body.setText(f"{exc.field.capitalize()} {exc.message}.".replace("..", "."))
             self.preview_body.setStyleSheet("color: #c53030;")
             return
         except ServiceError:
             return
         self.preview_subject.setText(subject)
+        self.preview_subject.show()
         self.preview_body.setText(body)
         self.preview_body.setStyleSheet("")
 
