@@ -395,3 +395,37 @@ class CancellationsDialog(QDialog):
         if self.outbox_sender is not None:
             self.outbox_sender.stop()
         super().closeEvent(event)
+
+
+def open_cancellations(parent, practice, actor, first_day: date, last_day: date) -> CancellationsDialog:
+    """Open the tool on a closure's days, window-modal and without blocking (a closure's "Cancel sessions
+    on this closure…")."""
+    d = CancellationsDialog(practice, actor, parent, first_day, last_day)
+    d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    d.open()
+    return d
+
+
+def offer_for_closure(parent, practice, actor, closure) -> CancellationsDialog | None:
+    """After a closure is added: when open sessions are booked on its days, ask whether to open the
+    cancellation tool on them (SPEC 7.1, 7.3). Returns the tool when opened."""
+    try:
+        found = tool.affected_sessions(practice, actor, tool.CancelScope(closure.first_day, closure.last_day))
+    except ServiceError:
+        return None
+    if not found:
+        return None
+    n = len(found)
+    box = QMessageBox(QMessageBox.Icon.Question, "Sessions on this closure",
+                      f"{n} open session{'s are' if n != 1 else ' is'} booked on {closure.label}. Open the "
+                      f"cancellation tool to notify the clients and cancel {'them' if n != 1 else 'it'}?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("closureOfferCancel")
+    box.button(QMessageBox.StandardButton.Yes).setText("Open cancellation tool")
+    box.button(QMessageBox.StandardButton.Yes).setObjectName("closureOfferYes")
+    box.button(QMessageBox.StandardButton.No).setText("Not now")
+    box.button(QMessageBox.StandardButton.No).setObjectName("closureOfferNo")
+    box.exec()
+    yes = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+    box.deleteLater()
+    return open_cancellations(parent, practice, actor, closure.first_day, closure.last_day) if yes else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..services.errors import ServiceError
 from ..services.scheduling import closures
+from .cancellations_dialog import offer_for_closure
 from .widgets.messages import error_label, error_text
 
 
@@ -68,3 +69,7 @@ class ClosureDialog(QDialog):
             self.error.show()
             return
         self.accept()
+        # SPEC 7.1: offer to cancel what is booked on it, once this dialog has gone (asked from the window)
+        parent, practice, actor, closure = self.parentWidget(), self.practice, self.actor, self.closure
+        if parent is not None:
+            QTimer.singleShot(0, parent, lambda: offer_for_closure(parent, practice, actor, closure))

@@ -29,7 +29,6 @@ from .day_agenda import DayAgenda
 from .events import Events
 from .move_command import MoveSessionCommand
 from .open_practice import recent_menu
-from .reminder_runner import ReminderRunner
 from .wages_dialog import WagesDialog
 from .widgets.messages import confirm_warnings, error_text, show_error
 
@@ -99,7 +98,6 @@ class MainWindow(QMainWindow):
         self.calendar.month.selected = anchor
         self.calendar.show_range(view=saved_view if saved_view in VIEWS else "month", anchor=anchor)
         self._start_backups(auto_backup)
-        self.reminders = ReminderRunner(self, practice, self.actor, start=auto_backup)  # SPEC 7.4, in the background
 
     # helpers ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -181,6 +179,8 @@ class MainWindow(QMainWindow):
         self.act_classes.setEnabled(front_desk)  # SPEC 11: the front desk runs classes
         self.act_closure = self._action("Add Closure…", "actionAddClosure", self.add_closure)
         self.act_closure.setEnabled(front_desk)
+        self.act_closures = self._action("Closures…", "actionClosures", self.open_closures)
+        self.act_closures.setEnabled(front_desk)  # SPEC 7.3: list, remove, cancel the sessions on one
         self.act_cancellations = self._action("Cancellations…", "actionCancellations", self.open_cancellations)
         self.act_cancellations.setEnabled(front_desk)  # SPEC 7.1: the snow-day tool is the front desk's
         self.act_clients = self._action("Client List…", "actionClients", self.open_clients)
@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_deleted)
         m.addAction(self.act_classes)
         m.addAction(self.act_closure)
+        m.addAction(self.act_closures)
         m.addAction(self.act_cancellations)
         m = bar.addMenu("&Clients")
         m.setObjectName("menuClients")
@@ -456,6 +457,12 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: dialog.booked and self.events.sessions_changed.emit())
         self._open(dialog, refresh_on_accept=False)
 
+    def open_closures(self) -> None:
+        """Sessions > Closures… (SPEC 7.3): the closures, with Remove and Cancel sessions on this closure…"""
+        from .closures_dialog import ClosuresDialog
+
+        self._open(ClosuresDialog(self.practice, self.actor, self), refresh_on_accept=False)
+
     def open_cancellations(self, first_day=None, last_day=None) -> None:
         """Sessions > Cancellations… (SPEC 7.1): cancel and/or notify the open sessions of a date or range;
         a closure opens it on its own days. The calendar refreshes when sessions are canceled."""
@@ -663,8 +670,6 @@ class MainWindow(QMainWindow):
                                     auto_backup=other)  # this window made the backups of its own practice
         if self.backup_timer_was_on and not other:
             self.successor.backup_timer.start()
-        if self.reminders.was_on and not other:
-            self.successor.reminders.start()  # the next user's reminders (front desk only)
         self.successor.show()
         self.replaced.emit(self.successor)
         self.close()
@@ -676,7 +681,6 @@ class MainWindow(QMainWindow):
         if self.backup_timer.isActive():
             self.backup_timer_was_on = True
         self.backup_timer.stop()
-        self.reminders.pause()
 
     def _save_ui_state(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())

@@ -4,7 +4,7 @@ server and SMS provider on 127.0.0.1 and an in-memory keyring:
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.views.cancellation_samples docs/screenshots
 
 Writes cancellations.png (a snow day chosen: the affected sessions and the message preview) and
-cancellations-results.png (after Notify and cancel: each client's result, one refused address).
+cancellations-results.png (after Notify and cancel: each client's result, one refused address) and\nclosures.png (Sessions ▸ Closures… with Cancel sessions on this closure…).
 """
 from __future__ import annotations
 
@@ -92,6 +92,19 @@ def main(out: Path) -> None:
         d.grab().save(str(out / "cancellations-results.png"))
         print("results:", d.results_note.text())
         d.close()
+
+        from app.services.scheduling import closures
+        from app.views.closures_dialog import ClosuresDialog
+
+        closures.add_closure(practice, admin, SNOW, None, "Snow day")
+        closures.add_closure(practice, admin, date(2026, 12, 24), date(2026, 12, 26), "Christmas")
+        closures.add_closure(practice, admin, date(2026, 1, 1), None, "New Year's Day")
+        c = ClosuresDialog(practice, admin)
+        c.show()
+        c.table.selectRow(0)
+        app.processEvents()
+        c.grab().save(str(out / "closures.png"))
+        c.close()
         practice.close()
     smtp.stop()
     sms.close()
