@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
 from app.services.errors import ServiceError
-from app.services.messaging import outbox
+from app.services.messaging import outbox, reminders
 from app.services.messaging import settings as message_settings
 from app.services.money import (
     invoice_documents,
@@ -672,6 +672,19 @@ CALLS = {
         maybe(d, "sms"), arg(d, "+1 555 0100"))),
     "outbox.queue_test_message": (lambda w, *a: outbox.queue_test_message(w.p, w.staff, *a), lambda d, w: (
         maybe(d, "email"), arg(d, "owner@example.com"))),
+    # reminders (SPEC 7.4)
+    "reminders.get_reminder_settings": (lambda w: reminders.get_reminder_settings(w.p, w.staff), lambda d, w: ()),
+    "reminders.update_reminder_settings": (
+        lambda w, changes: reminders.update_reminder_settings(w.p, w.admin, **changes),
+        lambda d, w: (reminder_changes(d),)),
+    "reminders.preview_reminder": (lambda w, *a: reminders.preview_reminder(w.p, w.staff, *a), lambda d, w: (
+        arg(d, "{client} on {date}"), arg(d, "{time} with {practitioner}"))),
+    "reminders.queue_due_reminders": (lambda w, *a: reminders.queue_due_reminders(w.p, w.staff, *a), lambda d, w: (
+        arg(d, datetime(2026, 2, 1, 12, tzinfo=UTC), nullable=True),)),
+    "reminders.pending_reminder_ids": (lambda w, *a: reminders.pending_reminder_ids(w.p, w.staff, *a),
+                                       lambda d, w: (maybe(d, 100),)),
+    "reminders.send_due_reminders": (lambda w, *a: reminders.send_due_reminders(w.p, w.staff, *a),
+                                     lambda d, w: (maybe(d, 10),)),
     "message_settings.get_message_settings": (
         in_memory_keyring(lambda w: message_settings.get_message_settings(w.p, w.staff)), lambda d, w: ()),
     "message_settings.update_message_settings": (
@@ -703,6 +716,14 @@ COUNTS_ATTEMPTS = {"users.login", "users.change_password"}
 
 MESSAGE_GOOD = {"mail_host": "127.0.0.1", "mail_port": 587, "mail_security": "starttls", "mail_user": "desk",
                 "mail_from": "desk@example.com", "sms_url": "https://sms.example.com/send", "sms_sender": ""}
+
+
+REMINDER_GOOD = {"enabled": True, "hours_before": 24, "subject": "See you {date}", "body": "{client}: {time}"}
+
+
+def reminder_changes(d):
+    keys = d.draw(st.lists(st.sampled_from([*REMINDER_GOOD, "reminder_hours", ""]), max_size=3, unique=True))
+    return {k: arg(d, REMINDER_GOOD.get(k)) for k in keys}
 
 
 def message_changes(d):
@@ -756,6 +777,7 @@ def test_every_public_service_is_fuzzed():
                "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
                "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record,
+               "reminders": reminders,
                "outbox": outbox, "message_settings": message_settings}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
@@ -777,6 +799,7 @@ def test_every_public_service_is_fuzzed():
         "outbox.queue_in", "outbox.client_addresses", "outbox.messages_for_session",  # take a tx
         "message_settings.mail_secret_name", "message_settings.sms_secret_name",  # pure functions
         "message_settings.smtp_config", "message_settings.sms_config",  # read for the outbox, no input
+        "reminders.check_template", "reminders.fill",  # update_reminder_settings' own check; a pure function
     }
     missing = []
     for short, module in modules.items():
