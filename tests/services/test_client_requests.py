@@ -227,7 +227,8 @@ def test_spec_6_4_insufficient_funds_refuses_the_request_even_for_staff_confirmi
         with pytest.raises(RuleViolation) as e:
             client_requests.accept_request(practice, actor, r.id, confirm=True)
         assert str(e.value) == ("This request cannot be accepted. Insufficient funds: Ann Lee has $50.00 of "
-                                "available credit; this booking costs $80.00.")
+                                "available credit; this booking costs $80.00. Once the client has paid, accept it again; or "
+                                "decline it.")
     assert fingerprint(practice) == before
     assert client_requests.get_request(practice, desk.staff, r.id).status == "pending"  # it can still be declined
     # the same booking made by staff themselves is only a warning they may confirm (SPEC 6.4)

@@ -288,7 +288,8 @@ def accept_request(practice: Practice, actor: Actor, request_id: int, practition
         try:
             [session_id] = sessions.add_in(tx, practice, actor, data, slots, None, confirm, client_request=True)
         except RuleViolation as exc:
-            raise RuleViolation(f"This request cannot be accepted. {exc}") from exc
+            raise RuleViolation(f"This request cannot be accepted. {exc} Once the client has paid, accept it "
+                                "again; or decline it.") from exc
         r.status, r.session_id = RequestStatus.ACCEPTED.value, session_id
         r.decided_at, r.decided_by = practice.clock.now(), actor.user_id
         audit.record(tx, practice, actor, "client_request.accept", "client_request", r.id, session_id=session_id,
