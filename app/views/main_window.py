@@ -29,6 +29,7 @@ from .day_agenda import DayAgenda
 from .events import Events
 from .move_command import MoveSessionCommand
 from .open_practice import recent_menu
+from .reminder_runner import ReminderRunner
 from .wages_dialog import WagesDialog
 from .widgets.messages import confirm_warnings, error_text, show_error
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.calendar.month.selected = anchor
         self.calendar.show_range(view=saved_view if saved_view in VIEWS else "month", anchor=anchor)
         self._start_backups(auto_backup)
+        self.reminders = ReminderRunner(self, practice, self.actor, start=auto_backup)  # SPEC 7.4, in the background
 
     # helpers ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -670,6 +672,8 @@ class MainWindow(QMainWindow):
                                     auto_backup=other)  # this window made the backups of its own practice
         if self.backup_timer_was_on and not other:
             self.successor.backup_timer.start()
+        if self.reminders.was_on and not other:
+            self.successor.reminders.start()  # the next user's reminders (front desk only)
         self.successor.show()
         self.replaced.emit(self.successor)
         self.close()
@@ -681,6 +685,7 @@ class MainWindow(QMainWindow):
         if self.backup_timer.isActive():
             self.backup_timer_was_on = True
         self.backup_timer.stop()
+        self.reminders.pause()
 
     def _save_ui_state(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
