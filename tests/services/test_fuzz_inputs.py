@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
+from app.services.billing import auto_invoicing
+from app.services.billing import settings as auto_settings
 from app.services.errors import ServiceError
 from app.services.messaging import outbox, reminders
 from app.services.messaging import settings as message_settings
@@ -340,6 +342,13 @@ def request_input(d, w):
 
 def export_path(w, suffix: str) -> Path:
     return Path(w.p.path).parent / f"fuzz{suffix}"
+
+
+def auto_input(d):
+    return auto_settings.AutoInvoiceInput(
+        enabled=maybe(d, True), interval=maybe(d, "weekly"), weekday=maybe(d, 4), run_time=maybe(d, time(18, 0)),
+        completed=maybe(d, True), scheduled=maybe(d, False), email=maybe(d, False),
+        start_date=maybe(d, date(2025, 12, 1)))
 
 
 def whole_or_junk(d, good, form):
@@ -696,6 +705,22 @@ CALLS = {
     "message_settings.set_sms_token": (
         in_memory_keyring(lambda w, *a: message_settings.set_sms_token(w.p, w.admin, *a)),
         lambda d, w: (arg(d, "token"),)),
+    # automatic invoicing (SPEC 10)
+    "auto_invoicing.due_count": (lambda w: auto_invoicing.due_count(w.p, w.staff), lambda d, w: ()),
+    "auto_invoicing.run_due": (lambda w, *a: auto_invoicing.run_due(w.p, w.admin, *a), lambda d, w: (
+        arg(d, "app"), arg(d, None, nullable=True), arg(d, None, nullable=True))),
+    "auto_invoicing.retry_client": (lambda w, *a: auto_invoicing.retry_client(w.p, w.staff, *a),
+                                    lambda d, w: (arg(d, 1), arg(d, w.client))),
+    "auto_invoicing.list_runs": (lambda w, *a: auto_invoicing.list_runs(w.p, w.admin, *a),
+                                 lambda d, w: (arg(d, 100), arg(d, None, nullable=True))),
+    "auto_invoicing.get_run": (lambda w, *a: auto_invoicing.get_run(w.p, w.staff, *a), lambda d, w: (arg(d, 1),)),
+    "auto_invoicing.run_results": (lambda w, *a: auto_invoicing.run_results(w.p, w.admin, *a),
+                                   lambda d, w: (arg(d, 1),)),
+    "auto_settings.get_auto_invoicing": (lambda w: auto_settings.get_auto_invoicing(w.p, w.staff), lambda d, w: ()),
+    "auto_settings.update_auto_invoicing": (lambda w, *a: auto_settings.update_auto_invoicing(w.p, w.admin, *a),
+                                            lambda d, w: (whole_or_junk(d, None, auto_input),)),
+    "auto_settings.preview": (lambda w, *a: auto_settings.preview(w.p, *a),
+                              lambda d, w: (whole_or_junk(d, None, auto_input),)),
     # settings, audit, backups
     "practice_settings.update_settings": (lambda w, **kw: practice_settings.update_settings(w.p, w.admin, **kw),
                                           None),
@@ -778,7 +803,8 @@ def test_every_public_service_is_fuzzed():
                "practice_settings": practice_settings, "audit": audit,
                "backups": backups, "client_record": client_record,
                "reminders": reminders,
-               "outbox": outbox, "message_settings": message_settings}
+               "outbox": outbox, "message_settings": message_settings,
+               "auto_invoicing": auto_invoicing, "auto_settings": auto_settings}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
         "sessions.prepare_new", "sessions.add_in",  # add_session's two halves (add_in takes a tx)
@@ -792,6 +818,10 @@ def test_every_public_service_is_fuzzed():
         "payments.money_left", "payments.credit_of",
         "invoices.line_tax",  # a pure function
         "invoices.issued_invoice_numbers",  # takes a tx
+        "invoices.clients_to_invoice", "invoices.sessions_to_invoice", "invoices.draft_and_issue_in",  # take a tx
+        "invoice_documents.document_of", "invoice_documents.pdf_of",  # take a view read in the caller's tx
+        "auto_settings.read_in",  # takes a tx
+        "auto_settings.check",  # update_auto_invoicing's and preview's own checks
         "invoice_documents.practice_header",  # takes no input: the practice's settings
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",
         "backups.before_upgrade_path", "backups.parse_name", "backups.list_backups", "backups.backup_now",

@@ -76,7 +76,11 @@ def _issued(practice: Practice, actor: Actor, invoice_id: int) -> InvoiceView:
 
 def invoice_document(practice: Practice, actor: Actor, invoice_id: int) -> InvoiceDoc:
     """The issued (or paid, or cancelled) invoice as the printed invoice says it (SPEC 9.2)."""
-    view = _issued(practice, actor, invoice_id)
+    return document_of(practice, _issued(practice, actor, invoice_id))
+
+
+def document_of(practice: Practice, view: InvoiceView) -> InvoiceDoc:
+    """``invoice_document`` of a view already read (an invoice issued in the caller's transaction)."""
     return InvoiceDoc(
         practice=practice_header(practice), client=Party(view.client_name, view.client_address),
         number=view.number, issue_date=view.issue_date, due_date=view.due_date,
@@ -105,6 +109,16 @@ def invoice_pdf_bytes(practice: Practice, actor: Actor, invoice_id: int) -> byte
     """The invoice's PDF (for printing)."""
     out = io.BytesIO()
     invoice_pdf.render(invoice_document(practice, actor, invoice_id), out)
+    return out.getvalue()
+
+
+def pdf_of(practice: Practice, view: InvoiceView) -> bytes:
+    """The PDF of an issued invoice's view already read (automatic invoicing attaches it to an e-mail
+    queued in the transaction that issued the invoice)."""
+    if view.number is None:
+        raise RuleViolation("This invoice is a draft: it has no number yet and may still change.")
+    out = io.BytesIO()
+    invoice_pdf.render(document_of(practice, view), out)
     return out.getvalue()
 
 

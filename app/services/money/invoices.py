@@ -634,6 +634,62 @@ def issue_batch(practice: Practice, actor: Actor, requests: list[BatchRequest], 
     return BatchResult(tuple(issued), tuple(refused))
 
 
+# -- automatic invoicing (billing/auto_invoicing.py calls these inside its own transactions) --------
+
+def _auto_where(tx: Session, practice: Practice, since: date, saved_until: date | None,
+                open_until: date | None) -> list | None:
+    """SQL: a session from the local date ``since`` with something to invoice: saved with a charge up
+    to ``saved_until``, or open (scheduled) up to ``open_until`` (never in package mode, SPEC 6.3).
+    None when neither is asked for."""
+    tz = practice.tz
+    conds = []
+    if saved_until is not None:
+        hi = datetime.combine(saved_until + timedelta(days=1), time(), tzinfo=tz)
+        conds.append(and_(S.status != SessionStatus.OPEN, Participant.charge_cents > 0, S.start_at < hi))
+    if open_until is not None and not _package_mode(tx):
+        hi = datetime.combine(open_until + timedelta(days=1), time(), tzinfo=tz)
+        conds.append(and_(S.status == SessionStatus.OPEN, S.start_at < hi))
+    if not conds:
+        return None
+    return [S.start_at >= datetime.combine(since, time(), tzinfo=tz), or_(*conds)]
+
+
+def clients_to_invoice(tx: Session, practice: Practice, since: date, saved_until: date | None,
+                       open_until: date | None) -> list[int]:
+    """Ids of the clients with a session to invoice (``_auto_where``) that no live invoice of theirs
+    holds, in id order: one SELECT."""
+    where = _auto_where(tx, practice, since, saved_until, open_until)
+    if where is None:
+        return []
+    on_live = exists().where(InvoiceLine.session_id == S.id, InvoiceLine.client_id == Participant.client_id,
+                             InvoiceLine.live.is_(True))
+    return list(tx.scalars(select(Participant.client_id).distinct()
+                           .join(S, S.id == Participant.session_id)
+                           .where(Participant.is_booked(), S.deleted_at.is_(None), ~on_live, *where)
+                           .order_by(Participant.client_id)))
+
+
+def sessions_to_invoice(tx: Session, practice: Practice, client_id: int, since: date, saved_until: date | None,
+                        open_until: date | None) -> list[UninvoicedSession]:
+    """The client's sessions ``clients_to_invoice`` counted, on no live invoice of theirs, in date order."""
+    where = _auto_where(tx, practice, since, saved_until, open_until)
+    if where is None:
+        return []
+    return _sessions(tx, practice, client_id, ~_live_line_of(client_id), *where)
+
+
+def draft_and_issue_in(tx: Session, practice: Practice, actor: Actor, client_id: int, session_ids: list[int],
+                       first_day: date, last_day: date, note: str = "") -> InvoiceView:
+    """``create_draft`` then ``issue_invoice`` (dated today) inside the caller's unit of work, with the
+    same checks, numbering and audit entries; the caller holds the write lock (``practice.uow``)."""
+    validate.an_id("client", client_id)
+    ids, first, last, items, note = _check_draft_input(practice, session_ids, first_day, last_day, (), note)
+    require_front_desk(actor)
+    inv = _make_draft(tx, practice, actor, client_id, ids, first, last, items, note)
+    _issue(tx, practice, actor, inv, None, drafted_here=True)
+    return _view(tx, practice, inv, unpaid=True)
+
+
 def _allocated(tx: Session, invoice_id: int) -> int:
     return int(tx.scalar(select(func.coalesce(func.sum(Allocation.amount_cents), 0))
                          .where(Allocation.invoice_id == invoice_id)))
