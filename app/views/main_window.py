@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
         self.act_clients.setEnabled(front_desk)
         self.act_outbox = self._action("Outbox…", "actionOutbox", self.open_outbox)
         self.act_outbox.setEnabled(front_desk)  # SPEC 7.2: e-mails and SMS to clients, their results, retries
+        self.act_client_requests = self._action("Requests\u2026", "actionClientRequests", self.open_client_requests)
+        self.act_client_requests.setEnabled(front_desk)  # SPEC 1.1, 1.4: recorded on the client's behalf by staff
+        self.act_client_requests.setVisible(front_desk)
         self.act_wages = self._action("Practitioner Wages…", "actionWages", self.open_wages)
         self.act_record_payment = self._action("Record Payment…", "actionRecordPayment", self.record_payment)
         self.act_record_payment.setEnabled(front_desk)
@@ -250,6 +253,7 @@ class MainWindow(QMainWindow):
         m.setObjectName("menuClients")
         m.addAction(self.act_clients)
         m.addAction(self.act_outbox)
+        m.addAction(self.act_client_requests)
         m = bar.addMenu("&Accounting")
         m.setObjectName("menuAccounting")
         m.addAction(self.act_invoices)
@@ -471,6 +475,14 @@ class MainWindow(QMainWindow):
         from .cancellations_dialog import CancellationsDialog
 
         self._open(CancellationsDialog(self.practice, self.actor, self, first_day, last_day), refresh_on_accept=False)
+
+    def open_client_requests(self) -> None:
+        """Clients > Requests… (SPEC 1.4): the requests inbox; an accepted request shows on the calendar."""
+        from .client_requests_dialog import ClientRequestsDialog
+
+        dialog = ClientRequestsDialog(self.practice, self.actor, self)
+        dialog.finished.connect(lambda _r: dialog.changed and self.events.sessions_changed.emit())
+        self._open(dialog, refresh_on_accept=False)
 
     def open_outbox(self) -> None:
         """Clients > Outbox… (SPEC 7.2): every message with its status and error; Retry for failed ones."""
