@@ -1,5 +1,8 @@
 """Start Practice Desk: ``python -m app --demo`` or ``practice-desk --db FILE``.
 
+``practice-desk run-due --db FILE`` runs the automatic invoicing that is due without a window
+(app/run_due.py), for cron or Task Scheduler.
+
 Without either, the practice opened last on this computer opens again; on a first start (none yet)
 the new-practice wizard asks for one, with the demo one click away (SPEC 1.5). ``--db`` on a file
 that is not there offers to create the practice there.
@@ -81,7 +84,12 @@ def install_crash_dialog() -> None:
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
+    raw = sys.argv[1:] if argv is None else list(argv)
+    if raw[:1] == ["run-due"]:  # headless: the automatic invoicing that is due (app/run_due.py)
+        from .run_due import main as run_due
+
+        return run_due(raw[1:])
+    args = parse_args(raw)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication
