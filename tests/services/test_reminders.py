@@ -196,6 +196,40 @@ def test_canceled_deleted_saved_session_or_removed_client_gets_none_spec_7_4(pra
     assert gone.id not in {sid for sid, _ in got}
 
 
+def test_a_waiting_reminder_whose_session_changed_is_withdrawn_with_why_spec_7_4(practice, admin, on, desk, clock):
+    """Queued, then the app closed before sending; meanwhile the session was canceled, deleted, lost
+    the client or began: the next run marks those reminders failed with the reason, and sends the rest."""
+    canceled = desk.session(datetime(2026, 1, 1, 14))
+    deleted = desk.session(datetime(2026, 1, 1, 15))
+    group = desk.session(datetime(2026, 1, 1, 16), [desk.ann, desk.bob])
+    begun = desk.session(datetime(2026, 1, 1, 7, 30))  # 12:30 UTC
+    kept = desk.session(datetime(2026, 1, 1, 18))
+    assert reminders.queue_due_reminders(practice, admin).queued == 7
+    completion.complete_session(practice, admin, canceled.id, completion.type_by_key(practice, "canceled").id)
+    deletion.delete_sessions(practice, admin, [deleted.id])
+    v = sessions.get_session(practice, admin, group.id)
+    sessions.update_session(practice, admin, group.id, sessions.SessionInput(
+        v.start, v.end, v.service_id, v.practitioner_id, (desk.bob.id,), v.location_id), confirm=True)
+    clock.advance(hours=1)  # 13:00 UTC: 'begun' started half an hour ago
+
+    run = reminders.queue_due_reminders(practice, admin)
+
+    assert run.queued == 0 and run.withdrawn == 4
+    why = {(m.session_id, m.client_id): (m.status, m.error) for m in reminder_rows(practice)}
+    failed = MessageStatus.FAILED
+    assert why[(canceled.id, desk.ann.id)] == (failed, "Not sent: the session was canceled before the reminder "
+                                                       "went out.")
+    assert why[(deleted.id, desk.ann.id)] == (failed, "Not sent: the session was deleted before the reminder went out.")
+    assert why[(group.id, desk.ann.id)] == (failed, "Not sent: the client was taken off the session before the "
+                                                    "reminder went out.")
+    assert why[(begun.id, desk.ann.id)] == (failed, "Not sent: the session began before the reminder went out.")
+    assert why[(group.id, desk.bob.id)] == (MessageStatus.QUEUED, "")
+    assert why[(kept.id, desk.ann.id)] == (MessageStatus.QUEUED, "")
+    waiting = {m.id for m in reminder_rows(practice) if m.status == MessageStatus.QUEUED}
+    assert set(reminders.pending_reminder_ids(practice, admin)) == waiting and len(waiting) == 3
+    assert outbox.pending_ids(practice, admin) == sorted(waiting)  # "Send waiting" in the outbox skips them too
+
+
 def test_practitioner_may_not_run_reminders_spec_7_4_1_1(practice, admin, on, desk, make):
     pat = make.user("practitioner", practitioner_id=desk.pr.id)
     desk.session(datetime(2026, 1, 1, 17))

@@ -24,7 +24,7 @@ import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
 from ...models import (
     Client,
@@ -36,7 +36,14 @@ from ...models import (
     Service,
     Setting,
 )
-from ...models.enums import MessageChannel, MessagePurpose, MessageStatus, Role, SessionStatus
+from ...models.enums import (
+    MessageChannel,
+    MessagePurpose,
+    MessageStatus,
+    ParticipantStatus,
+    Role,
+    SessionStatus,
+)
 from ...money_format import babel_locale
 from .. import audit, validate
 from ..errors import ValidationError
@@ -85,6 +92,7 @@ class ReminderRun:
     queued: int
     clients: int
     without_address: int
+    withdrawn: int = 0  # queued reminders no longer wanted (see _withdraw), marked failed with why
 
 
 # -- settings -----------------------------------------------------------------------------------
@@ -191,8 +199,9 @@ def queue_due_reminders(practice: Practice, actor: Actor, now: datetime | None =
         now = validate.moment("now", now, practice.tz)
     with practice.uow() as tx:
         conf = _stored(tx)
+        withdrawn = _withdraw(tx, now)
         if not conf["reminders_on"]:
-            return ReminderRun(0, 0, 0)
+            return ReminderRun(0, 0, 0, withdrawn)
         until = now + timedelta(hours=int(conf["reminder_hours"]))
         already = exists().where(OutboxMessage.session_id == PracticeSession.id,
                                  OutboxMessage.client_id == Participant.client_id,
@@ -237,7 +246,35 @@ def queue_due_reminders(practice: Practice, actor: Actor, now: datetime | None =
         if queued:
             audit.record(tx, practice, actor, "reminders.queue", "outbox_message", None, messages=queued,
                          clients=clients)
-    return ReminderRun(queued, clients, without)
+    return ReminderRun(queued, clients, without, withdrawn)
+
+
+def _withdraw(tx, now: datetime) -> int:
+    """Reminders still waiting whose session was canceled, saved or deleted, has begun, or no longer has
+    the client (e.g. queued just before the app was closed): marked failed with the reason, so neither
+    this run nor "Send waiting" in the outbox sends them. Inside the run's transaction."""
+    rows = tx.execute(
+        select(OutboxMessage, PracticeSession, Participant.status)
+        .join(PracticeSession, PracticeSession.id == OutboxMessage.session_id)
+        .outerjoin(Participant, (Participant.session_id == OutboxMessage.session_id)
+                   & (Participant.client_id == OutboxMessage.client_id))
+        .where(OutboxMessage.purpose == MessagePurpose.REMINDER, OutboxMessage.status == MessageStatus.QUEUED,
+               or_(PracticeSession.status != SessionStatus.OPEN, PracticeSession.deleted_at.is_not(None),
+                   PracticeSession.start_at <= now, Participant.status.is_(None),
+                   Participant.status != ParticipantStatus.BOOKED))).all()
+    for m, s, booked in rows:
+        if s.deleted_at is not None:
+            why = "the session was deleted"
+        elif s.status == SessionStatus.CANCELED:
+            why = "the session was canceled"
+        elif s.status != SessionStatus.OPEN:
+            why = f"the session was already saved as {s.completion_label or s.status}"
+        elif booked != ParticipantStatus.BOOKED:
+            why = "the client was taken off the session"
+        else:
+            why = "the session began"
+        m.status, m.error = MessageStatus.FAILED, f"Not sent: {why} before the reminder went out."
+    return len(rows)
 
 
 # -- sending ------------------------------------------------------------------------------------
