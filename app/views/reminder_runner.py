@@ -75,7 +75,7 @@ class ReminderRunner(QObject):
         self.timer = QTimer(self, objectName="reminderTimer", interval=interval_ms)
         self.timer.timeout.connect(self.run_now)
         self.running = False
-        self.was_on = False
+        self.wanted = False  # started for this window (a practitioner's too: the next user may be the front desk)
         self.last: object = None
         self._worker: _Worker | None = None
         if start:
@@ -85,8 +85,14 @@ class ReminderRunner(QObject):
     def active(self) -> bool:
         return self.timer.isActive()
 
+    @property
+    def was_on(self) -> bool:
+        """The window ran the background checks: the next user's window runs them too."""
+        return self.wanted
+
     def start(self) -> None:
         """Check now (once the window is up) and every few minutes; only for the front desk."""
+        self.wanted = True
         if not self.actor.is_front_desk:
             return
         self.timer.start()
@@ -94,7 +100,6 @@ class ReminderRunner(QObject):
 
     def pause(self) -> None:
         """Signing out: no further check from this window; a message being sent finishes."""
-        self.was_on = self.was_on or self.timer.isActive()
         self.timer.stop()
         if self._worker is not None:
             self._worker.stop.set()

@@ -153,6 +153,8 @@ def test_runner_starts_for_the_front_desk_and_stops_at_sign_out_spec_7_4_1_1(
     p_user = next(u for u in users.list_users(practice, admin) if u.id == pat.user_id)
     p_win = _window(qtbot, practice, qsettings, user=p_user, auto_backup=True)
     assert not p_win.reminders.active  # a practitioner's window sends nothing
+    p_win._pause_backups()
+    assert p_win.reminders.was_on  # ... but the front-desk user signing in after them gets the checks
 
 
 def test_reminders_page_is_in_settings(qtbot, open_settings):
@@ -161,3 +163,17 @@ def test_reminders_page_is_in_settings(qtbot, open_settings):
     assert d.nav.currentItem().text() == "Reminders"
     assert panel.findChild(type(panel.enabled), "reminderEnabled") is panel.enabled
     qtbot.keyClick(panel.subject, Qt.Key.Key_End)
+
+
+def test_the_next_users_window_takes_the_checks_over_after_sign_out_spec_7_4(qtbot, practice, admin, qsettings, make):
+    pr = make.practitioner()
+    pat = make.user("practitioner", practitioner_id=pr.id)
+    p_user = next(u for u in users.list_users(practice, admin) if u.id == pat.user_id)
+    p_win = _window(qtbot, practice, qsettings, user=p_user, auto_backup=True)
+    assert not p_win.reminders.active
+
+    p_win.hand_over(users.first_admin(practice))  # what signing in after a sign-out does
+    desk = p_win.successor
+    qtbot.addWidget(desk)
+
+    assert desk.reminders.active and not p_win.reminders.active
