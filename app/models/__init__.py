@@ -1,6 +1,7 @@
 """SQLAlchemy tables. No business rules, no Qt."""
 from .base import Base, UTCDateTime
 from .billing import BillingResult, BillingRun
+from .cards import CardCharge, CardLink, CardOnFile, CardRefund
 from .catalog import CustomWage, Location, Service
 from .classes import ClassSession, Enrollment, PracticeClass, WaitlistEntry
 from .client_requests import ClientRequest
@@ -18,4 +19,4 @@ __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service"
            "PracticeSession", "Series", "Allocation", "CreditNote", "Invoice", "InvoiceLine", "NumberSeries",
            "Package", "PackageSale", "PackageService", "OutboxMessage",
            "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry", "ClientRequest",
-           "BillingRun", "BillingResult"]
+           "BillingRun", "BillingResult", "CardLink", "CardOnFile", "CardCharge", "CardRefund"]
