@@ -17,6 +17,7 @@ from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, closures, sessions
 from ..services.scheduling.sessions import SessionFilter
 from . import style
+from .auto_invoice_runner import AutoInvoiceRunner
 from .calendar.calendar_panel import VIEWS, CalendarPanel
 from .calendar.filter_bar import FilterBar
 from .calendar.month_view import day_bounds
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.calendar.show_range(view=saved_view if saved_view in VIEWS else "month", anchor=anchor)
         self._start_backups(auto_backup)
         self.reminders = ReminderRunner(self, practice, self.actor, start=auto_backup)  # SPEC 7.4, in the background
+        self.auto_invoicing = AutoInvoiceRunner(self, practice, self.actor, start=auto_backup)  # SPEC 10.2: catch-up
 
     # helpers ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -199,6 +201,10 @@ class MainWindow(QMainWindow):
         self.act_invoices = self._action("Invoices…", "actionInvoices", self.open_invoices)
         self.act_invoices.setEnabled(caps.invoices)
         self.act_invoices.setVisible(caps.invoices)  # a practitioner neither sees nor makes invoices (SPEC 1.1)
+        self.act_auto_settings = self._action("Auto Settings…", "actionAutoSettings", self.open_auto_settings)
+        self.act_auto_settings.setEnabled(caps.settings)  # SPEC 10.1: the admin sets automatic invoicing up
+        self.act_auto_history = self._action("Auto History…", "actionAutoHistory", self.open_auto_history)
+        self.act_auto_history.setEnabled(caps.invoices)  # SPEC 10.3: each run and each client's result
         self.act_reports = self._action("Reports…", "actionReports", self.open_reports)
         self.act_reports.setEnabled(caps.reports)
         self.act_password = self._action("Change My Password…", "actionPassword", self.change_password)
@@ -257,6 +263,11 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Accounting")
         m.setObjectName("menuAccounting")
         m.addAction(self.act_invoices)
+        auto = m.addMenu("Auto Invoices")  # SPEC 10: Accounting ▸ Auto Invoices ▸ Auto Settings / Auto History
+        auto.setObjectName("menuAutoInvoices")
+        auto.addAction(self.act_auto_settings)
+        auto.addAction(self.act_auto_history)
+        auto.menuAction().setVisible(self.act_invoices.isVisible())  # hidden with Invoices… for practitioners
         m.addAction(self.act_record_payment)
         m.addAction(self.act_wages)
         m.addAction(self.act_reports)
@@ -497,6 +508,18 @@ class MainWindow(QMainWindow):
         self._open(InvoicesDialog(self.practice, self.actor, self.events, self.now().date(), self),
                    refresh_on_accept=False)
 
+    def open_auto_settings(self) -> None:
+        """Accounting ▸ Auto Invoices ▸ Auto Settings… (SPEC 10.1)."""
+        from .invoices.auto_invoicing_dialog import AutoInvoicingDialog
+
+        self._open(AutoInvoicingDialog(self.practice, self.actor, self), refresh_on_accept=False)
+
+    def open_auto_history(self) -> None:
+        """Accounting ▸ Auto Invoices ▸ Auto History… (SPEC 10.3): runs, each client's result, Retry."""
+        from .invoices.auto_history_dialog import AutoHistoryDialog
+
+        self._open(AutoHistoryDialog(self.practice, self.actor, self), refresh_on_accept=False)
+
     def record_payment(self) -> None:
         """Accounting > Record Payment… (SPEC 9.3): any client's payment; the balances shown follow."""
         from .payments.record_payment_dialog import RecordPaymentDialog
@@ -686,6 +709,8 @@ class MainWindow(QMainWindow):
             self.successor.backup_timer.start()
         if self.reminders.was_on and not other:
             self.successor.reminders.start()  # the next user's reminders (front desk only)
+        if self.auto_invoicing.was_on and not other:
+            self.successor.auto_invoicing.start()
         self.successor.show()
         self.replaced.emit(self.successor)
         self.close()
@@ -698,6 +723,7 @@ class MainWindow(QMainWindow):
             self.backup_timer_was_on = True
         self.backup_timer.stop()
         self.reminders.pause()
+        self.auto_invoicing.pause()
 
     def _save_ui_state(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
