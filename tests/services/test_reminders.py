@@ -274,7 +274,7 @@ def test_hours_before_is_the_window_spec_7_4(practice, admin, desk, clock):
 def test_template_filled_with_the_sessions_details_in_the_practice_locale_spec_7_4(practice, admin, on, desk):
     reminders.update_reminder_settings(
         practice, admin, subject="{practice}: {service} on {date}",
-        body="Dear {client}, {service} with {practitioner} on {date} at {time} in {location}. {{not a field}}")
+        body="Dear {client}, {service} with {practitioner} on {date} at {time}-{end} in {location}.")
     desk.session(datetime(2026, 1, 5, 10), [desk.ann])  # Monday 5 January, 10:00 EST
     practice.clock.advance(days=3, hours=20)  # 08:00 UTC on 5 Jan
 
@@ -282,8 +282,8 @@ def test_template_filled_with_the_sessions_details_in_the_practice_locale_spec_7
 
     (m,) = reminder_rows(practice)
     assert plain(m.subject) == "Test Practice: Counselling on Monday, January 5, 2026"
-    assert plain(m.body) == ("Dear Ann Lee, Counselling with Dr. Rivera on Monday, January 5, 2026 at 10:00 AM "
-                             "in Room 2. {not a field}")
+    assert plain(m.body) == ("Dear Ann Lee, Counselling with Dr. Rivera on Monday, January 5, 2026 at 10:00 AM-"
+                             "10:50 AM in Room 2.")
 
 
 def test_template_dates_follow_the_practice_locale_and_no_location_names_the_practice_spec_7_4_0_1(
@@ -325,6 +325,8 @@ def test_preview_fills_a_sample_session(practice, admin):
     ({"body": "{date:>40}"}, "reminder message"),
     ({"body": "{time!r}"}, "reminder message"),
     ({"body": "{0}"}, "reminder message"),
+    ({"body": "{{client}}"}, "reminder message"),
+    ({"subject": "a\x00b"}, "reminder subject"),
     ({"body": "{}"}, "reminder message"),
     ({"body": "x" * 1001}, "reminder message"),
     ({"body": None}, "reminder message"),
@@ -341,8 +343,9 @@ def test_bad_settings_name_the_field_and_change_nothing_spec_7_4_0_5(practice, a
 def test_unknown_field_error_lists_what_can_be_filled_in(practice, admin):
     with pytest.raises(ValidationError) as err:
         reminders.update_reminder_settings(practice, admin, body="See you {when}")
-    assert err.value.message.startswith("names {when}, which cannot be filled in; use ")
-    assert "{client}, {date}, {time}, {practitioner}, {service}, {location}, {practice}" in err.value.message
+    # the same placeholders and words as the cancellation tool's templates (messaging/templates.py)
+    assert err.value.message == ("has an unknown placeholder {when}; use one of {client}, {date}, {time}, {end}, "
+                                 "{practitioner}, {service}, {location}, {practice}")
 
 
 def test_only_an_admin_changes_reminder_settings_spec_1_1(practice, admin, make):

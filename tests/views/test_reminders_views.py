@@ -55,13 +55,13 @@ def test_reminders_page_turns_them_on_with_hours_and_text_spec_7_4(qtbot, practi
 def test_reminders_page_names_a_bad_field_and_saves_nothing_spec_7_4_0_5(qtbot, practice, admin, open_settings):
     _d, panel = open_settings("reminders")
     type_over(qtbot, panel.subject, "See you {when}")
-    assert panel.preview_body.text().startswith("Reminder subject names {when}, which cannot be filled in")
+    assert panel.preview_body.text().startswith("Reminder subject has an unknown placeholder {when}")
     tick(qtbot, panel.enabled)
     click(qtbot, panel.save_button)
 
     assert panel.errors.shown() == [
-        "Reminder subject names {when}, which cannot be filled in; use {client}, {date}, {time}, {practitioner}, "
-        "{service}, {location}, {practice}."]
+        "Reminder subject has an unknown placeholder {when}; use one of {client}, {date}, {time}, {end}, "
+        "{practitioner}, {service}, {location}, {practice}."]
     assert reminders.get_reminder_settings(practice, admin).enabled is False
     type_over(qtbot, panel.subject, "See you {time}")
     click(qtbot, panel.save_button)

@@ -20,7 +20,6 @@ on its message, never raised (7.2).
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,17 +43,14 @@ from ...models.enums import (
     Role,
     SessionStatus,
 )
-from ...money_format import babel_locale
 from .. import audit, validate
 from ..errors import ValidationError
 from ..people.permissions import require_front_desk, require_role
 from ..practice import Actor, Practice
-from . import outbox
+from . import outbox, templates
 
 MIN_HOURS, MAX_HOURS = 1, 168  # one hour to one week
 MAX_SUBJECT, MAX_BODY = 150, 1000
-# what a template may name, in the order the settings page lists them
-FIELDS = ("client", "date", "time", "practitioner", "service", "location", "practice")
 
 DEFAULT_SUBJECT = "Reminder: {service} on {date} at {time}"
 DEFAULT_BODY = ("Hello {client},\n\n"
@@ -112,22 +108,12 @@ def get_reminder_settings(practice: Practice, actor: Actor) -> ReminderSettings:
 
 
 def check_template(field: str, value, max_len: int, one_line: bool = False) -> str:
-    """A subject or message template: text with {client}, {date}, ... and nothing else in braces."""
+    """A subject or message template: storable text whose braces are the shared placeholders
+    (``templates.PLACEHOLDERS``, as the cancellation tool's); a subject on one line."""
     value = validate.text(field, value, max_len)
     if one_line and any(c in value for c in "\r\n"):
         raise ValidationError(field, "must be on one line")
-    names = ", ".join("{" + f + "}" for f in FIELDS)
-    try:
-        parts = list(string.Formatter().parse(value))
-    except ValueError:
-        raise ValidationError(field, "has a { or } without its partner (write {{ or }} for a brace itself)") from None
-    for _literal, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in FIELDS or spec or conversion:
-            shown = name[:30] or ""
-            raise ValidationError(field, f"names {{{shown}}}, which cannot be filled in; use {names}")
-    return value
+    return templates.check_template(field, value, max_len)
 
 
 def _check(key: str, value):
@@ -157,22 +143,16 @@ def update_reminder_settings(practice: Practice, actor: Actor, **changes) -> Rem
 
 
 # -- filling in ---------------------------------------------------------------------------------
-def _values(practice: Practice, start_at: datetime, client: str, practitioner: str, service: str,
-            location: str | None) -> dict:
-    from babel.dates import format_date, format_time
-
+def _values(practice: Practice, start_at: datetime, end_at: datetime, client: str, practitioner: str,
+            service: str, location: str | None) -> dict:
+    """The placeholders' values (``templates.session_values``: the practice locale and time zone); a
+    session without a location names the practice."""
     conf = practice.settings()
-    local = start_at.astimezone(practice.tz)
-    loc = babel_locale(conf["locale"])
-    name = conf["practice_name"]
-    return {"client": client, "date": format_date(local.date(), "full", locale=loc),
-            "time": format_time(local.time(), "short", locale=loc), "practitioner": practitioner,
-            "service": service, "location": location or name, "practice": name}
+    tz, name = practice.tz, conf["practice_name"]
+    return templates.session_values(start_at.astimezone(tz), end_at.astimezone(tz), conf["locale"], client=client,
+                                    practitioner=practitioner, service=service, location=location or name,
+                                    practice=name)
 
-
-def fill(template: str, values: dict) -> str:
-    """A checked template with its fields filled in (only plain names can be in it: check_template)."""
-    return template.format_map(values)
 
 
 def preview_reminder(practice: Practice, actor: Actor, subject: str, body: str) -> tuple[str, str]:
@@ -183,8 +163,9 @@ def preview_reminder(practice: Practice, actor: Actor, subject: str, body: str) 
     body = check_template("reminder message", body, MAX_BODY)
     local = practice.clock.now().astimezone(practice.tz) + timedelta(days=1)
     start = local.replace(hour=10, minute=0, second=0, microsecond=0)
-    values = _values(practice, start, "Alex Example", "Sam Carter", "Therapy session", "Room 1")
-    return fill(subject, values), fill(body, values)
+    values = _values(practice, start, start + timedelta(minutes=50), "Alex Example", "Sam Carter", "Therapy session",
+                     "Room 1")
+    return templates.fill(subject, values), templates.fill(body, values)
 
 
 # -- queueing -----------------------------------------------------------------------------------
@@ -207,8 +188,8 @@ def queue_due_reminders(practice: Practice, actor: Actor, now: datetime | None =
                                  OutboxMessage.client_id == Participant.client_id,
                                  OutboxMessage.purpose == MessagePurpose.REMINDER)
         rows = tx.execute(
-            select(PracticeSession.id, PracticeSession.start_at, Client, Practitioner.name, Service.name,
-                   Location.name)
+            select(PracticeSession.id, PracticeSession.start_at, PracticeSession.end_at, Client, Practitioner.name,
+                   Service.name, Location.name)
             .join(Participant, Participant.session_id == PracticeSession.id)
             .join(Client, Client.id == Participant.client_id)
             .join(Practitioner, Practitioner.id == PracticeSession.practitioner_id)
@@ -219,14 +200,14 @@ def queue_due_reminders(practice: Practice, actor: Actor, now: datetime | None =
                    Participant.is_booked(), ~already)
             .order_by(PracticeSession.start_at, PracticeSession.id, Participant.client_id)).all()
         queued = clients = without = 0
-        for session_id, start_at, client, practitioner, service, location in rows:
+        for session_id, start_at, end_at, client, practitioner, service, location in rows:
             if client.archived_at is not None:
                 continue  # no longer a client of the practice
             addresses = outbox.client_addresses(tx, client.id)
-            values = _values(practice, start_at, f"{client.first_name} {client.last_name}".strip(),
+            values = _values(practice, start_at, end_at, f"{client.first_name} {client.last_name}".strip(),
                              practitioner, service, location)
-            subject = fill(conf["reminder_subject"], values)[:200]
-            body = fill(conf["reminder_body"], values)
+            subject = templates.fill(conf["reminder_subject"], values)[:200]
+            body = templates.fill(conf["reminder_body"], values)
             made = 0
             for channel, recipient in addresses:
                 text = body[:outbox.MAX_SMS_BODY] if channel == MessageChannel.SMS else body[:outbox.MAX_BODY]

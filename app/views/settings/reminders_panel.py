@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.errors import ServiceError, ValidationError
-from ...services.messaging import reminders
+from ...services.messaging import reminders, templates
 from ...services.messaging import settings as message_settings
 from ..widgets.record_table import FieldErrors, Stack, done_label, heading, muted
 from .record_panel import button
@@ -30,8 +30,8 @@ EXPLAIN = ("When reminders are on, each client booked on a session gets one remi
            "a reminder was due, the reminder goes at the next start, unless the session has already begun. "
            "Canceled and deleted sessions get none. Every reminder and whether it arrived is listed in "
            "Clients ▸ Outbox.")
-PLACES = ("You can use: {client} the client's name, {date}, {time}, {practitioner}, {service}, {location} "
-          "(the practice's name when a session has none) and {practice}.")
+PLACES = (f"You can use: {templates.placeholder_help()}. A session without a location names the practice "
+          "there.")
 
 
 def _boxed(layout) -> QWidget:
