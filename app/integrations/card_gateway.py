@@ -30,7 +30,7 @@ TIMEOUT = 20.0  # seconds; the outcome of a call cut off is unknown: retry with 
 class GatewayConfig:
     secret_key: str
     api_base: str = STRIPE_API  # a local test server in the tests
-    timeout: float = TIMEOUT
+    timeout: float | None = None  # None: TIMEOUT
 
     @property
     def test_mode(self) -> bool:
@@ -78,7 +78,7 @@ def _client(config: GatewayConfig):
     from stripe import RequestsClient
 
     return stripe.StripeClient(config.secret_key, base_addresses={"api": config.api_base},
-                               http_client=RequestsClient(timeout=config.timeout), max_network_retries=0)
+                               http_client=RequestsClient(timeout=config.timeout or TIMEOUT), max_network_retries=0)
 
 
 def _plain(exc) -> CardError:

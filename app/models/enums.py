@@ -91,6 +91,8 @@ class MessagePurpose(StrEnum):
     CANCELLATION = "cancellation"  # SPEC 7.1
     REMINDER = "reminder"  # SPEC 7.4
     INVOICE = "invoice"
+    CARD_LINK = "card_link"  # SPEC 10.4: a page where the client saves a card
+    RECEIPT = "receipt"  # a receipt for a card payment
     TEST = "test"  # Settings > Messages > Send a test message
     OTHER = "other"
 

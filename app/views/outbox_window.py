@@ -32,6 +32,7 @@ STATUS_WORDS = {"queued": "Waiting", "sending": "Sending", "sent": "Sent", "fail
 STATUS_COLOURS = {"failed": QColor("#c53030"), "sent": QColor("#276749"), "sending": QColor("#b7791f")}
 CHANNEL_WORDS = {"email": "E-mail", "sms": "SMS"}
 PURPOSE_WORDS = {"cancellation": "Cancellation", "reminder": "Reminder", "invoice": "Invoice", "test": "Test",
+                 "card_link": "Card link", "receipt": "Receipt",
                  "other": "Other"}
 COLUMNS = ("Queued", "Channel", "To", "Subject or text", "Purpose", "Status", "Tries", "Sent", "Error")
 

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.services import audit, backups, practice_settings
-from app.services.billing import auto_invoicing
+from app.services.billing import auto_invoicing, card_settings, cards
 from app.services.billing import settings as auto_settings
 from app.services.errors import ServiceError
 from app.services.messaging import outbox, reminders
@@ -705,6 +705,26 @@ CALLS = {
     "message_settings.set_sms_token": (
         in_memory_keyring(lambda w, *a: message_settings.set_sms_token(w.p, w.admin, *a)),
         lambda d, w: (arg(d, "token"),)),
+    # card payments (SPEC 10.4, 9.3): without a key saved they stop before any network call
+    "card_settings.get_card_settings": (in_memory_keyring(lambda w: card_settings.get_card_settings(w.p, w.staff)),
+                                        lambda d, w: ()),
+    "card_settings.update_card_settings": (
+        in_memory_keyring(lambda w, *a: card_settings.update_card_settings(w.p, w.admin, return_url=a[0],
+                                                                           retry_cycles=a[1])),
+        lambda d, w: (maybe(d, "https://practice.test/thanks"), maybe(d, 3))),
+    "card_settings.set_card_key": (in_memory_keyring(lambda w, *a: card_settings.set_card_key(w.p, w.admin, *a)),
+                                   lambda d, w: (arg(d, ""),)),
+    "cards.card_on_file": (lambda w, *a: cards.card_on_file(w.p, w.staff, *a), lambda d, w: (arg(d, w.client),)),
+    "cards.remove_card": (lambda w, *a: cards.remove_card(w.p, w.staff, *a), lambda d, w: (arg(d, w.client),)),
+    "cards.list_links": (lambda w, *a: cards.list_links(w.p, w.staff, *a), lambda d, w: (arg(d, w.client),)),
+    "cards.list_charges": (lambda w, *a: cards.list_charges(w.p, w.staff, *a),
+                           lambda d, w: (arg(d, money(w)[0]),)),
+    "cards.send_card_link": (in_memory_keyring(lambda w, *a: cards.send_card_link(w.p, w.staff, *a)),
+                             lambda d, w: (arg(d, w.client),)),
+    "cards.charge_invoice": (in_memory_keyring(lambda w, *a: cards.charge_invoice(w.p, w.staff, *a)),
+                             lambda d, w: (arg(d, money(w)[0]), arg(d, None, nullable=True))),
+    "cards.send_refund": (in_memory_keyring(lambda w, *a: cards.send_refund(w.p, w.staff, *a)), lambda d, w: (
+        arg(d, payments.GatewayRefund(1, "pi_test_1", 100, "key-1")),)),
     # automatic invoicing (SPEC 10)
     "auto_invoicing.due_count": (lambda w: auto_invoicing.due_count(w.p, w.staff), lambda d, w: ()),
     "auto_invoicing.run_due": (lambda w, *a: auto_invoicing.run_due(w.p, w.admin, *a), lambda d, w: (
@@ -804,7 +824,8 @@ def test_every_public_service_is_fuzzed():
                "backups": backups, "client_record": client_record,
                "reminders": reminders,
                "outbox": outbox, "message_settings": message_settings,
-               "auto_invoicing": auto_invoicing, "auto_settings": auto_settings}
+               "auto_invoicing": auto_invoicing, "auto_settings": auto_settings,
+               "card_settings": card_settings, "cards": cards}
     not_views_inputs = {  # helpers for other services (take a tx), pure functions, or the app itself
         "users.create_practice", "users.first_admin", "users.can_manage_users", "sessions.to_local_naive",
         "sessions.prepare_new", "sessions.add_in",  # add_session's two halves (add_in takes a tx)
@@ -821,6 +842,10 @@ def test_every_public_service_is_fuzzed():
         "invoices.clients_to_invoice", "invoices.sessions_to_invoice", "invoices.draft_and_issue_in",  # take a tx
         "invoice_documents.document_of", "invoice_documents.pdf_of",  # take a view read in the caller's tx
         "auto_settings.read_in",  # takes a tx
+        "payments.record_payment_in",  # record_payment's writes inside a caller's tx
+        "payment_documents.receipt_pdf_bytes",  # save_receipt_pdf's document as bytes (a payment id only)
+        "card_settings.gateway_config", "card_settings.test_card_connection",  # no input; talk to Stripe
+        "cards.poll_card_links",  # no input; talks to Stripe
         "auto_settings.check",  # update_auto_invoicing's and preview's own checks
         "invoice_documents.practice_header",  # takes no input: the practice's settings
         "audit.record", "backups.can_back_up", "backups.can_restore", "backups.backup_folder",

@@ -288,6 +288,13 @@ def save_receipt_pdf(practice: Practice, actor, payment_id: int, path) -> Path:
     return _write(target, receipt_pdf.render, receipt_document(practice, actor, payment_id))
 
 
+def receipt_pdf_bytes(practice: Practice, actor, payment_id: int) -> bytes:
+    """``receipt_document`` as PDF bytes (a receipt e-mailed after a card payment)."""
+    buffer = io.BytesIO()
+    receipt_pdf.render(receipt_document(practice, actor, payment_id), buffer)
+    return buffer.getvalue()
+
+
 def save_statement_pdf(practice: Practice, actor, client_id: int, first_day: date, last_day: date, path) -> Path:
     """``statement_document`` written as a PDF to ``path`` (a full path ending in .pdf)."""
     target = _pdf_path(path)

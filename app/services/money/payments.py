@@ -222,18 +222,27 @@ def record_payment(practice: Practice, actor: Actor, client_id: int, amount_cent
     now = practice.clock.now()
     effective = _received_at(practice, received_on, now)
     with practice.uow() as tx:
-        if tx.get(Client, client_id) is None:
-            raise ValidationError("client", "no such client")
-        e = LedgerEntry(kind="payment", client_id=client_id, amount_cents=amount_cents, method=method,
-                        reference=reference, memo=memo, effective_at=effective, created_at=now,
-                        created_by=actor.user_id)
-        tx.add(e)
-        tx.flush()
-        audit.record(tx, practice, actor, "payment.record", "client", client_id, amount_cents=amount_cents,
-                     method=method, payment_id=e.id, received_on=effective.astimezone(practice.tz).date(),
-                     reference=reference)
-        made = _allocate_plan(tx, practice, actor, e, plan)
-        return PaymentResult(_payment_view(e), made, amount_cents - sum(a.amount_cents for a in made))
+        return record_payment_in(tx, practice, actor, client_id, amount_cents, method, effective, reference, memo,
+                                 plan)
+
+
+def record_payment_in(tx: Session, practice: Practice, actor: Actor, client_id: int, amount_cents: int, method: str,
+                      effective: datetime, reference: str, memo: str,
+                      plan: str | Sequence[tuple[int, int]]) -> PaymentResult:
+    """``record_payment``'s writes inside the caller's unit of work, on checked input (a card charge
+    records the payment Stripe took in the transaction that marks the charge succeeded)."""
+    if tx.get(Client, client_id) is None:
+        raise ValidationError("client", "no such client")
+    e = LedgerEntry(kind="payment", client_id=client_id, amount_cents=amount_cents, method=method,
+                    reference=reference, memo=memo, effective_at=effective, created_at=practice.clock.now(),
+                    created_by=actor.user_id)
+    tx.add(e)
+    tx.flush()
+    audit.record(tx, practice, actor, "payment.record", "client", client_id, amount_cents=amount_cents,
+                 method=method, payment_id=e.id, received_on=effective.astimezone(practice.tz).date(),
+                 reference=reference)
+    made = _allocate_plan(tx, practice, actor, e, tuple(plan) if not isinstance(plan, str) else plan)
+    return PaymentResult(_payment_view(e), made, amount_cents - sum(a.amount_cents for a in made))
 
 
 def allocate(practice: Practice, actor: Actor, payment_id: int, invoice_id: int, amount_cents: int) -> AllocationView:

@@ -1,0 +1,403 @@
+"""Cards on file and card charges through Stripe (SPEC 10.4, 9.3; issue 16 items 4-5).
+
+- **Card links**: "Send card link" makes (once) a Stripe customer for the client and a Stripe-hosted
+  page in setup mode, and e-mails its address through the outbox. The app has no public address for
+  Stripe to call back, so ``poll_card_links`` asks Stripe about each open link; a completed one puts
+  the saved card on file (only Stripe's ids, the brand, last four digits and expiry are kept).
+- **Charges**: ``charge_invoice`` charges an issued invoice's amount due to the card on file,
+  off-session. The attempt and its idempotency key are committed *before* Stripe is called; an
+  attempt left pending (no answer, a crash, a restart) is sent again with the same key, so Stripe
+  replays its first answer and the card is never charged twice. Success records the payment (method
+  ``stripe``, reference the PaymentIntent) allocated to the invoice in the transaction that marks the
+  attempt succeeded, and queues a receipt; a decline or a bank asking for authentication is recorded
+  with its reason, and the next attempt is a new one.
+- **Refunds**: a refund of a ``stripe`` payment (``payments.refund_payment`` gives a GatewayRefund) is
+  told to Stripe by ``send_refund`` with the key fixed by the refund's ledger entry; a failed one can
+  be sent again and never refunds twice.
+
+Every network call happens with no transaction open; each write is one unit of work that takes the
+write lock before it reads (STACK.md trap 0).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from ...integrations import card_gateway
+from ...models import CardCharge, CardLink, CardOnFile, CardRefund, Client, Invoice
+from ...models.enums import MessageChannel, MessagePurpose
+from .. import audit, validate
+from ..errors import NotFound, RuleViolation
+from ..messaging import outbox
+from ..money import payment_documents, payments
+from ..money.amounts import format_money
+from ..people.permissions import require_front_desk
+from ..practice import Actor, Practice
+from . import card_settings
+
+LINK_LIFETIME = timedelta(hours=24)  # Stripe expires a Checkout Session after 24 h
+
+
+@dataclass(frozen=True)
+class CardView:
+    client_id: int
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    saved_at: datetime
+
+    @property
+    def label(self) -> str:
+        return f"{self.brand.title()} ending {self.last4}, expires {self.exp_month:02d}/{self.exp_year}"
+
+
+@dataclass(frozen=True)
+class LinkView:
+    id: int
+    client_id: int
+    status: str  # creating, open, complete, expired, failed
+    url: str | None
+    error: str
+    message_id: int | None  # the e-mail with the link (send it with outbox.send_message)
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    saved: int
+    expired: int
+    still_open: int
+    failed: int  # Stripe could not be asked (they stay open and are asked again)
+
+
+@dataclass(frozen=True)
+class ChargeView:
+    id: int
+    invoice_id: int
+    client_id: int
+    attempt: int
+    amount_cents: int
+    currency: str
+    status: str  # pending, succeeded, declined, needs_authentication, failed
+    code: str
+    error: str
+    payment_id: int | None
+    receipt_message_id: int | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"
+
+
+@dataclass(frozen=True)
+class RefundView:
+    refund_entry_id: int
+    amount_cents: int
+    status: str  # pending, sent, failed
+    error: str
+
+
+def _key_prefix(practice: Practice) -> str:
+    return card_settings._stored(practice)["key_id"] or "practice"
+
+
+def _client(tx, client_id: int) -> Client:
+    c = tx.get(Client, client_id)
+    if c is None:
+        raise NotFound.gone("client")
+    return c
+
+
+def _live_card(tx, client_id: int) -> CardOnFile | None:
+    return tx.scalar(select(CardOnFile).where(CardOnFile.client_id == client_id, CardOnFile.removed_at.is_(None))
+                     .order_by(CardOnFile.id.desc()).limit(1))
+
+
+def _card_view(c: CardOnFile | None) -> CardView | None:
+    return None if c is None else CardView(c.client_id, c.brand, c.last4, c.exp_month, c.exp_year, c.saved_at)
+
+
+def _link_view(k: CardLink) -> LinkView:
+    return LinkView(k.id, k.client_id, k.status, k.url, k.error, k.message_id, k.created_at)
+
+
+# -- cards on file -----------------------------------------------------------------------------------
+def card_on_file(practice: Practice, actor: Actor, client_id: int) -> CardView | None:
+    validate.an_id("client", client_id)
+    require_front_desk(actor)
+    with practice.read() as tx:
+        return _card_view(_live_card(tx, client_id))
+
+
+def remove_card(practice: Practice, actor: Actor, client_id: int) -> None:
+    """Forget the client's card (it stays at Stripe; nothing more is charged to it from here)."""
+    validate.an_id("client", client_id)
+    require_front_desk(actor)
+    with practice.uow() as tx:
+        c = _live_card(tx, client_id)
+        if c is None:
+            raise NotFound("This client has no card on file.")
+        c.removed_at, c.removed_by = practice.clock.now(), actor.user_id
+        audit.record(tx, practice, actor, "card.remove", "client", client_id, last4=c.last4)
+
+
+def list_links(practice: Practice, actor: Actor, client_id: int) -> list[LinkView]:
+    validate.an_id("client", client_id)
+    require_front_desk(actor)
+    with practice.read() as tx:
+        rows = tx.scalars(select(CardLink).where(CardLink.client_id == client_id).order_by(CardLink.id.desc()))
+        return [_link_view(k) for k in rows]
+
+
+def _link_message(practice: Practice, client: Client, url: str) -> outbox.MessageDraft:
+    name = practice.settings()["practice_name"]
+    body = (f"Dear {client.first_name} {client.last_name},\n\n{name} asks you to save a payment card for your "
+            f"sessions. Open this secure page from Stripe, our card processor, to enter it:\n\n{url}\n\n"
+            "The page works for 24 hours. We never see or keep your card number: Stripe keeps it, and we "
+            f"charge it only for invoices we send you.\n\n{name}")
+    return outbox.MessageDraft(MessageChannel.EMAIL, client.email, body, subject=f"{name}: save a card for payments",
+                               purpose=MessagePurpose.CARD_LINK, client_id=client.id)
+
+
+def send_card_link(practice: Practice, actor: Actor, client_id: int) -> LinkView:
+    """Make a Stripe page where the client saves a card and queue the e-mail with its address (send
+    it with ``outbox.send_message(view.message_id)``). A Stripe failure is recorded on the link and
+    raised as RuleViolation in plain words."""
+    validate.an_id("client", client_id)
+    require_front_desk(actor)
+    config = card_settings.gateway_config(practice)
+    settings = card_settings._stored(practice)
+    if not settings["return_url"]:
+        raise RuleViolation("Set the page clients see after saving a card (Settings \u25b8 Card payments) first.")
+    prefix = _key_prefix(practice)
+    with practice.uow() as tx:  # 1: the link and its keys exist before Stripe is called
+        c = _client(tx, client_id)
+        if c.archived_at is not None:
+            raise RuleViolation("This client is archived.")
+        if not c.email:
+            raise RuleViolation("This client has no e-mail address to send the link to; add one first.")
+        known = tx.scalar(select(CardLink.customer_id).where(CardLink.client_id == client_id,
+                                                             CardLink.customer_id.is_not(None))
+                          .order_by(CardLink.id.desc()).limit(1)) \
+            or tx.scalar(select(CardOnFile.customer_id).where(CardOnFile.client_id == client_id).limit(1))
+        link = CardLink(client_id=client_id, customer_id=known, status="creating", error="",
+                        created_at=practice.clock.now(), created_by=actor.user_id)
+        tx.add(link)
+        tx.flush()
+        link_id, name, email = link.id, f"{c.first_name} {c.last_name}", c.email
+    try:  # 2: Stripe, no transaction open
+        customer = known or card_gateway.create_customer(config, name, email, f"{prefix}-customer-{client_id}",
+                                                         {"client": str(client_id)})
+        page = card_gateway.create_setup_session(config, customer, practice.settings()["currency"],
+                                                 settings["return_url"], settings["return_url"],
+                                                 f"{prefix}-card-link-{link_id}")
+        error = ""
+    except card_gateway.CardError as exc:
+        customer, page, error = None, None, str(exc)
+    with practice.uow() as tx:  # 3: the outcome, and the e-mail queued with it
+        link = tx.get(CardLink, link_id)
+        if page is None:
+            link.status, link.error, link.finished_at = "failed", error, practice.clock.now()
+        else:
+            link.customer_id, link.checkout_session_id, link.url, link.status = customer, page.id, page.url, "open"
+            link.message_id = outbox.queue_in(tx, practice, actor, _link_message(practice, _client(tx, client_id),
+                                                                                 page.url))
+        audit.record(tx, practice, actor, "card.link", "client", client_id, link_id=link_id, status=link.status)
+        view = _link_view(link)
+    if page is None:
+        raise RuleViolation(error)
+    return view
+
+
+def poll_card_links(practice: Practice, actor: Actor) -> PollSummary:
+    """Ask Stripe about every open link: a completed one puts its card on file (replacing an older
+    card), one older than a day is expired. A link Stripe could not be asked about stays open."""
+    require_front_desk(actor)
+    with practice.read() as tx:
+        open_links = list(tx.execute(select(CardLink.id, CardLink.checkout_session_id, CardLink.created_at)
+                                     .where(CardLink.status == "open").order_by(CardLink.id)))
+    if not open_links:
+        return PollSummary(0, 0, 0, 0)
+    config = card_settings.gateway_config(practice)
+    saved = expired = still = failed = 0
+    for link_id, session_id, created in open_links:
+        try:
+            page = card_gateway.setup_session(config, session_id)
+            card = card_gateway.card(config, page.payment_method_id) if page.payment_method_id else None
+        except card_gateway.CardError:
+            failed += 1
+            continue
+        now = practice.clock.now()
+        with practice.uow() as tx:
+            link = tx.get(CardLink, link_id)
+            if link.status != "open":
+                continue  # done at another desk meanwhile
+            if page.status == "complete" and card is not None:
+                old = _live_card(tx, link.client_id)
+                if old is not None:
+                    old.removed_at = now
+                tx.add(CardOnFile(client_id=link.client_id, customer_id=link.customer_id,
+                                  payment_method_id=card.payment_method_id, brand=card.brand, last4=card.last4,
+                                  exp_month=card.exp_month, exp_year=card.exp_year, link_id=link.id, saved_at=now))
+                link.status, link.finished_at = "complete", now
+                audit.record(tx, practice, actor, "card.saved", "client", link.client_id, last4=card.last4)
+                saved += 1
+            elif page.status == "expired" or now - created > LINK_LIFETIME:
+                link.status, link.finished_at = "expired", now
+                expired += 1
+            else:
+                still += 1
+    return PollSummary(saved, expired, still, failed)
+
+
+# -- charges -----------------------------------------------------------------------------------------
+def _charge_view(c: CardCharge, receipt: int | None = None) -> ChargeView:
+    return ChargeView(c.id, c.invoice_id, c.client_id, c.attempt, c.amount_cents, c.currency, c.status, c.code,
+                      c.error, c.payment_id, receipt)
+
+
+def list_charges(practice: Practice, actor: Actor, invoice_id: int) -> list[ChargeView]:
+    validate.an_id("invoice", invoice_id)
+    require_front_desk(actor)
+    with practice.read() as tx:
+        return [_charge_view(c) for c in tx.scalars(select(CardCharge).where(CardCharge.invoice_id == invoice_id)
+                                                    .order_by(CardCharge.attempt))]
+
+
+def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id: int | None) -> CardCharge:
+    """The attempt to send: a pending one again (same key, same amount), else a new one."""
+    inv = tx.get(Invoice, invoice_id)
+    if inv is None or inv.deleted_at is not None:
+        raise NotFound.gone("invoice")
+    pending = tx.scalar(select(CardCharge).where(CardCharge.invoice_id == invoice_id,
+                                                 CardCharge.status == "pending"))
+    if pending is not None:
+        return pending
+    if inv.status != "issued":
+        raise RuleViolation(f"Invoice {inv.number or ''} is {inv.status}; only an issued invoice can be charged."
+                            .replace("  ", " "))
+    due = payments.amounts_due(tx, [invoice_id]).get(invoice_id, 0)
+    if due <= 0:
+        raise RuleViolation(f"Invoice {inv.number} has nothing left to pay.")
+    card = _live_card(tx, inv.client_id)
+    if card is None:
+        raise RuleViolation("This client has no card on file; send them a card link first.")
+    attempt = (tx.scalar(select(func.max(CardCharge.attempt)).where(CardCharge.invoice_id == invoice_id)) or 0) + 1
+    c = CardCharge(invoice_id=invoice_id, client_id=inv.client_id, card_id=card.id, attempt=attempt,
+                   idempotency_key=f"{_key_prefix(practice)}-invoice-{invoice_id}-attempt-{attempt}",
+                   amount_cents=due, currency=practice.settings()["currency"], status="pending", code="", error="",
+                   tries=0, run_id=run_id, created_at=practice.clock.now(), created_by=actor.user_id)
+    tx.add(c)
+    tx.flush()
+    audit.record(tx, practice, actor, "card.charge.start", "invoice", invoice_id, attempt=attempt, amount_cents=due,
+                 key=c.idempotency_key)
+    return c
+
+
+def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None = None) -> ChargeView:
+    """Charge the invoice's amount due to the client's card on file (off-session). The result is on
+    the returned view (a decline is a result, not an exception); RuleViolation when there is nothing
+    to charge, no card, or card payments are not set up."""
+    validate.an_id("invoice", invoice_id)
+    validate.optional_id("run", run_id)
+    require_front_desk(actor)
+    config = card_settings.gateway_config(practice)
+    with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
+        c = _begin_charge(tx, practice, actor, invoice_id, run_id)
+        c.tries += 1
+        charge_id, key, amount, currency = c.id, c.idempotency_key, c.amount_cents, c.currency
+        card = tx.get(CardOnFile, c.card_id)
+        customer, method = card.customer_id, card.payment_method_id
+        number = tx.get(Invoice, invoice_id).number
+    try:  # 2: Stripe, no transaction open
+        done = card_gateway.charge(config, customer, method, amount, currency, key, {"invoice": number or ""})
+        failure = None
+    except card_gateway.CardError as exc:
+        done, failure = None, exc
+    with practice.uow() as tx:  # 3: the outcome
+        c = tx.get(CardCharge, charge_id)
+        if c.status != "pending":  # recorded by another desk sending the same key meanwhile
+            return _charge_view(c)
+        now = practice.clock.now()
+        if done is not None:
+            due = payments.amounts_due(tx, [invoice_id]).get(invoice_id, 0)
+            plan = ((invoice_id, min(due, done.amount)),) if due > 0 else "none"  # paid meanwhile: the rest is credit
+            paid = payments.record_payment_in(tx, practice, actor, c.client_id, done.amount, "stripe", now,
+                                              done.payment_intent_id, f"Card payment of invoice {number}", plan)
+            c.status, c.payment_intent_id, c.payment_id = "succeeded", done.payment_intent_id, paid.payment.id
+            c.error, c.code = "", ""
+        elif failure.kind == "connection":
+            c.error = str(failure)  # outcome unknown: stays pending, sent again with the same key
+        else:
+            c.status = {"declined": "declined", "authentication_required": "needs_authentication"}.get(
+                failure.kind, "failed")
+            c.code, c.error, c.payment_intent_id = failure.code[:60], str(failure), failure.payment_intent_id
+        if c.status != "pending":
+            c.finished_at = now
+        audit.record(tx, practice, actor, "card.charge", "invoice", invoice_id, attempt=c.attempt, status=c.status,
+                     amount_cents=c.amount_cents, code=c.code)
+        view = _charge_view(c)
+    if view.succeeded:
+        return _charge_view_with_receipt(practice, actor, view)
+    return view
+
+
+def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView) -> ChargeView:
+    """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
+    to make it never undoes the payment (it is in the books; a receipt can be printed from there)."""
+    with practice.read() as tx:
+        c = tx.get(Client, view.client_id)
+        email, name = (c.email, f"{c.first_name} {c.last_name}") if c is not None else ("", "")
+    if not email:
+        return view
+    try:
+        pdf = payment_documents.receipt_pdf_bytes(practice, actor, view.payment_id)
+        practice_name = practice.settings()["practice_name"]
+        amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
+        body = (f"Dear {name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "
+                f"attached.\n\n{practice_name}")
+        m = outbox.queue_message(practice, actor, outbox.MessageDraft(
+            MessageChannel.EMAIL, email, body, subject=f"{practice_name}: receipt for your payment of {amount}",
+            purpose=MessagePurpose.RECEIPT, client_id=view.client_id, attachment=pdf,
+            attachment_name=f"Receipt {view.payment_id}.pdf"))
+    except Exception:  # noqa: BLE001 - the payment stands; the receipt can be made again from the payments list
+        return view
+    return ChargeView(*[getattr(view, f) for f in ChargeView.__dataclass_fields__ if f != "receipt_message_id"],
+                      receipt_message_id=m.id)
+
+
+# -- refunds -----------------------------------------------------------------------------------------
+def send_refund(practice: Practice, actor: Actor, gateway: payments.GatewayRefund) -> RefundView:
+    """Tell Stripe about a refund already in the books (``payments.refund_payment``'s ``gateway``).
+    Sent once: a refund already sent is returned as it is; a failed one is sent again with its key."""
+    validate.form("refund", gateway, payments.GatewayRefund)
+    validate.an_id("refund", gateway.refund_id)
+    require_front_desk(actor)
+    config = card_settings.gateway_config(practice)
+    with practice.uow() as tx:
+        r = tx.scalar(select(CardRefund).where(CardRefund.refund_entry_id == gateway.refund_id))
+        if r is None:
+            r = CardRefund(refund_entry_id=gateway.refund_id, payment_intent_id=gateway.payment_reference,
+                           amount_cents=gateway.amount_cents, idempotency_key=gateway.idempotency_key,
+                           status="pending", error="", tries=0, created_at=practice.clock.now())
+            tx.add(r)
+        if r.status == "sent":
+            return RefundView(r.refund_entry_id, r.amount_cents, r.status, r.error)
+        r.tries += 1
+        tx.flush()
+        intent, amount, key = r.payment_intent_id, r.amount_cents, r.idempotency_key
+    try:
+        refund_id, error = card_gateway.refund(config, intent, amount, key), ""
+    except card_gateway.CardError as exc:
+        refund_id, error = None, str(exc)
+    with practice.uow() as tx:
+        r = tx.scalar(select(CardRefund).where(CardRefund.refund_entry_id == gateway.refund_id))
+        if r.status != "sent":
+            r.status, r.error = ("sent", "") if refund_id else ("failed", error)
+            r.stripe_refund_id = refund_id or r.stripe_refund_id
+            r.finished_at = practice.clock.now()
+            audit.record(tx, practice, actor, "card.refund", "ledger_entry", gateway.refund_id, status=r.status)
+        return RefundView(r.refund_entry_id, r.amount_cents, r.status, r.error)
