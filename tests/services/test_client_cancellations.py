@@ -323,3 +323,28 @@ def test_spec_0_5_bulk_permissions_bad_input_changes_nothing(practice, admin, ma
 def test_spec_1_1_practitioners_do_not_use_the_bulk_tool(practice, make, desk):
     with pytest.raises(PermissionDenied):
         cc.set_client_permissions(practice, make.user("practitioner", practitioner_id=desk["pr"].id), None, True)
+
+
+def test_spec_8_9_1_a_group_clients_cancel_charge_is_invoiced_to_them_and_only_once(practice, admin, make, desk):
+    """The charge of one client's late cancel of a group session is theirs to pay: it is a line of
+    their next invoice (while the session is still open for the others, and after it is saved), never
+    on the others' invoices, and once only."""
+    from datetime import date
+
+    from app.services.money import invoices
+
+    policy(practice, admin, (24, key_id(practice, "missed")))
+    s = one(make, desk, desk["a"], desk["b"])
+    cc.client_cancels(practice, desk["staff"], s.id, desk["a"].id, before(hours=5))
+    day = date(2026, 1, 5)
+
+    (line,) = invoices.uninvoiced_sessions(practice, admin, desk["a"].id, day, day)
+    assert (line.session_id, line.amount_cents, line.label) == (s.id, 8000, "Canceled by client")
+    draft = invoices.create_draft(practice, admin, desk["a"].id, [s.id], day, day)
+    assert draft.total_cents == 8000
+    assert invoices.uninvoiced_sessions(practice, admin, desk["a"].id, day, day) == []
+    (b_line,) = invoices.uninvoiced_sessions(practice, admin, desk["b"].id, day, day)  # B still booked: scheduled
+    assert b_line.amount_cents == 8000 and b_line.label != "Canceled by client"
+
+    completion.complete_session(practice, admin, s.id, key_id(practice, "completed"))
+    assert invoices.uninvoiced_sessions(practice, admin, desk["a"].id, day, day) == []  # on the draft already

@@ -48,7 +48,7 @@ from ...models import (
     Service,
     Setting,
 )
-from ...models.enums import InvoiceStatus, PrepaymentMode, SessionStatus
+from ...models.enums import InvoiceStatus, ParticipantStatus, PrepaymentMode, SessionStatus
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..people.permissions import require_front_desk
@@ -61,6 +61,7 @@ MAX_ITEMS = 100  # free line items on one invoice
 MAX_PAGE = 1000
 DESCRIPTION_MAX, NOTE_MAX, REASON_MAX = 200, 2000, 500
 SCHEDULED = "Scheduled"  # the label printed for a session not saved yet
+CANCELED_BY_CLIENT = "Canceled by client"  # a group client's own charged cancel (SPEC 8)
 STATUSES = tuple(InvoiceStatus)
 S = PracticeSession
 
@@ -243,16 +244,18 @@ def _sessions(tx: Session, practice: Practice, client_id: int, *where) -> list[U
     put on an invoice now, in date order."""
     q = (select(S.id, S.start_at, S.end_at, S.status, S.completion_label, Service.name, Service.kind,
                 Service.cost_cents, Service.tax_rate_bp, Practitioner.name, Participant.charge_cents,
-                Participant.price_cents)
+                Participant.price_cents, Participant.status)
          .join(Participant, and_(Participant.session_id == S.id, Participant.client_id == client_id,
-                                 Participant.is_booked()))
+                                 or_(Participant.is_booked(), _charged_own_cancel())))
          .join(Service, Service.id == S.service_id)
          .join(Practitioner, Practitioner.id == S.practitioner_id)
          .where(S.deleted_at.is_(None), *where)
          .order_by(S.start_at, S.id))
     out = []
-    for sid, start, end, status, label, service, kind, cost, rate, practitioner, charge, own in tx.execute(q):
-        if status == SessionStatus.OPEN:
+    for sid, start, end, status, label, service, kind, cost, rate, practitioner, charge, own, place in tx.execute(q):
+        if place == ParticipantStatus.CANCELED_BY_CLIENT:  # SPEC 8: their own late cancel of a group session
+            status, label, amount = SessionStatus.CANCELED, CANCELED_BY_CLIENT, charge
+        elif status == SessionStatus.OPEN:
             amount = own if own is not None else session_cost(kind, cost, int((end - start).total_seconds() // 60))
             label = SCHEDULED
         else:
@@ -261,6 +264,12 @@ def _sessions(tx: Session, practice: Practice, client_id: int, *where) -> list[U
         out.append(UninvoicedSession(sid, local, local.date(), service, practitioner, status, label or status.title(),
                                      amount, rate, line_tax(amount, rate)))
     return out
+
+
+def _charged_own_cancel():
+    """SQL: the client canceled their place in a group session and was charged for it (SPEC 8): the
+    session may stay open for the others, but that charge is theirs to invoice."""
+    return and_(Participant.status == ParticipantStatus.CANCELED_BY_CLIENT.value, Participant.charge_cents > 0)
 
 
 def _require_client(tx: Session, client_id: int) -> Client:
@@ -645,7 +654,8 @@ def _auto_where(tx: Session, practice: Practice, since: date, saved_until: date 
     conds = []
     if saved_until is not None:
         hi = datetime.combine(saved_until + timedelta(days=1), time(), tzinfo=tz)
-        conds.append(and_(S.status != SessionStatus.OPEN, Participant.charge_cents > 0, S.start_at < hi))
+        conds.append(and_(or_(S.status != SessionStatus.OPEN, _charged_own_cancel()), Participant.charge_cents > 0,
+                          S.start_at < hi))
     if open_until is not None and not _package_mode(tx):
         hi = datetime.combine(open_until + timedelta(days=1), time(), tzinfo=tz)
         conds.append(and_(S.status == SessionStatus.OPEN, S.start_at < hi))
@@ -665,7 +675,8 @@ def clients_to_invoice(tx: Session, practice: Practice, since: date, saved_until
                              InvoiceLine.live.is_(True))
     return list(tx.scalars(select(Participant.client_id).distinct()
                            .join(S, S.id == Participant.session_id)
-                           .where(Participant.is_booked(), S.deleted_at.is_(None), ~on_live, *where)
+                           .where(or_(Participant.is_booked(), _charged_own_cancel()), S.deleted_at.is_(None),
+                                  ~on_live, *where)
                            .order_by(Participant.client_id)))
 
 
