@@ -221,8 +221,9 @@ def _claim(practice: Practice, actor: Actor, source: str) -> tuple[int | None, l
 
 # -- one client ----------------------------------------------------------------------------------------
 def _plain(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return f"{exc.field}: {exc.message}"[:1000]
+    if isinstance(exc, ValidationError):  # "the invoice total ... is more than ...": a sentence of its own
+        text = exc.message if exc.message.startswith(("the ", "one ")) else f"{exc.field} {exc.message}"
+        return f"{text[0].upper()}{text[1:]}.".replace("..", ".")[:1000]
     if isinstance(exc, ServiceError):
         return str(exc)[:1000]
     return f"The invoice could not be made ({type(exc).__name__}: {exc})"[:1000]
@@ -477,14 +478,15 @@ def _result_view(practice: Practice, r: BillingResult, name: str, number: str | 
 
 
 def run_results(practice: Practice, actor: Actor, run_id: int) -> list[ResultView]:
-    """Each client's result in a run: failures first, then by client name."""
+    """Each client's result in a run: failed clients first, then failed e-mails, then by client name."""
     validate.an_id("run", run_id)
     require_front_desk(actor)
     with practice.read() as tx:
         if tx.get(BillingRun, run_id) is None:
             raise NotFound.gone("run")
         rows = tx.execute(_results_query().where(BillingResult.run_id == run_id)
-                          .order_by(case((BillingResult.status == BillingResultStatus.FAILED, 0), else_=1),
+                          .order_by(case((BillingResult.status == BillingResultStatus.FAILED, 0),
+                                         (OutboxMessage.status == MessageStatus.FAILED, 1), else_=2),
                                     Client.last_name, Client.first_name, BillingResult.id)).all()
         return [_result_view(practice, *row) for row in rows]
 

@@ -99,7 +99,7 @@ def check(value) -> AutoInvoiceInput:
         email=validate.flag("e-mail the invoices", s.email),
         start_date=validate.a_date("start date", s.start_date))
     if not (clean.completed or clean.scheduled):
-        raise ValidationError("sessions to invoice", "choose completed sessions, scheduled sessions or both")
+        raise ValidationError("sessions to invoice", "must be completed sessions, scheduled sessions or both")
     return clean
 
 

@@ -34,9 +34,11 @@ INTERVAL_TEXT = {"weekly": "Weekly", "biweekly": "Every other week", "monthly": 
 def _span(first, last) -> str:
     if first is None:
         return ""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b %Y}"
     if first.year == last.year:
-        return f"{first:%d %b} – {last:%d %b %Y}"
-    return f"{first:%d %b %Y} – {last:%d %b %Y}"
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
 
 
 def periods(run: auto_invoicing.RunView) -> str:
@@ -95,6 +97,8 @@ class AutoHistoryDialog(QDialog):
             Column("Reason", reason),
         ], self)
         self.run_table = self._table(self.runs, "autoRunsTable")
+        self.run_table.horizontalHeader().setStretchLastSection(False)
+        self.run_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the periods
         self.result_table = self._table(self.results, "autoResultsTable")
         self.run_table.selectionModel().currentRowChanged.connect(lambda *_: self.show_results())
         self.result_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
@@ -105,7 +109,7 @@ class AutoHistoryDialog(QDialog):
         self.retry.setToolTip("Invoice this client again for the run's periods, or send its e-mail again")
         self.retry.clicked.connect(self.retry_selected)
         self.error = error_label("autoHistoryError")
-        self.done = done_label("autoHistoryDone")
+        self.done_line = done_label("autoHistoryDone")
         close = QPushButton("Close", objectName="autoHistoryClose")
         close.clicked.connect(self.accept)
         lower = QWidget()
@@ -125,7 +129,7 @@ class AutoHistoryDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
-        layout.addWidget(self.done)
+        layout.addWidget(self.done_line)
         layout.addLayout(buttons)
         self.resize(1060, 640)
         self.refresh()
@@ -187,7 +191,7 @@ class AutoHistoryDialog(QDialog):
         if r is None or run is None:
             return
         self.error.hide()
-        self.done.hide()
+        self.done_line.hide()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             got = auto_invoicing.retry_client(self.practice, self.actor, run.id, r.client_id)
@@ -206,8 +210,8 @@ class AutoHistoryDialog(QDialog):
                                f"{got.email_error}")
             self.error.show()
         else:
-            self.done.setText(f"{got.client_name}: invoice {got.invoice_number} for {self.money(got.amount_cents)}"
+            self.done_line.setText(f"{got.client_name}: invoice {got.invoice_number} for {self.money(got.amount_cents)}"
                               + (", e-mailed." if got.email_status == MessageStatus.SENT else "."))
-            self.done.show()
+            self.done_line.show()
         self.refresh(keep_run=run.id)
         self.show_results(keep_client=r.client_id)

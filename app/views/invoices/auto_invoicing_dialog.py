@@ -82,7 +82,7 @@ class AutoInvoicingDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         close = QPushButton("Close", objectName="autoClose")
         close.clicked.connect(self.accept)
-        self.done = done_label("autoDone")
+        self.done_line = done_label("autoDone")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
@@ -93,7 +93,7 @@ class AutoInvoicingDialog(QDialog):
         layout.addWidget(what)
         layout.addWidget(self.sentence)
         layout.addWidget(self.errors.general)
-        layout.addWidget(self.done)
+        layout.addWidget(self.done_line)
         layout.addLayout(buttons)
         self.setMinimumWidth(620)
         self.load(auto_settings.get_auto_invoicing(practice, actor))
@@ -108,8 +108,8 @@ class AutoInvoicingDialog(QDialog):
                       self.email, self.start_date):
                 w.setEnabled(False)
             self.save_button.hide()
-            self.done.setText("Only an administrator can change these settings.")
-            self.done.show()
+            self.done_line.setText("Only an administrator can change these settings.")
+            self.done_line.show()
 
     def load(self, s: schedule.AutoInvoiceSettings) -> None:
         self.enabled.setChecked(s.enabled)
@@ -146,7 +146,7 @@ class AutoInvoicingDialog(QDialog):
 
     def save(self) -> None:
         self.errors.clear()
-        self.done.hide()
+        self.done_line.hide()
         try:
             saved = auto_settings.update_auto_invoicing(self.practice, self.actor, self.value())
         except ServiceError as exc:
@@ -154,6 +154,6 @@ class AutoInvoicingDialog(QDialog):
             return
         self.saved = True
         self.load(saved)
-        self.done.setText("Saved. " + ("Automatic invoicing is on." if saved.enabled
+        self.done_line.setText("Saved. " + ("Automatic invoicing is on." if saved.enabled
                                        else "Automatic invoicing is off: no invoice is made automatically."))
-        self.done.show()
+        self.done_line.show()
