@@ -28,6 +28,7 @@ from .client_list_dialog import ClientListDialog
 from .closure_dialog import ClosureDialog
 from .day_agenda import DayAgenda
 from .events import Events
+from .live_refresh import LiveRefresh
 from .move_command import MoveSessionCommand
 from .open_practice import recent_menu
 from .reminder_runner import ReminderRunner
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._start_backups(auto_backup)
         self.reminders = ReminderRunner(self, practice, self.actor, start=auto_backup)  # SPEC 7.4, in the background
         self.auto_invoicing = AutoInvoiceRunner(self, practice, self.actor, start=auto_backup)  # SPEC 10.2: catch-up
+        self.live = LiveRefresh(self, practice, self.events)  # what other desks save shows here within a second
 
     # helpers ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -724,6 +726,7 @@ class MainWindow(QMainWindow):
         self.backup_timer.stop()
         self.reminders.pause()
         self.auto_invoicing.pause()
+        self.live.stop()
 
     def _save_ui_state(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
@@ -732,6 +735,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._save_ui_state()
+        self.live.stop()
         super().closeEvent(event)
 
 

@@ -1,0 +1,55 @@
+"""Live refresh (issue 17 item 2): two desks on one practice file. A booking made at the other desk
+(another connection to the same file, as another window or computer has) appears in this window's
+week view within about a second, without any click; a drag in progress is never redrawn under the
+mouse; a window that closed stops watching."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from app.services.people import clients, practitioners
+from app.services.practice import Practice
+from app.services.scheduling import catalog, sessions
+
+
+def _book_elsewhere(window, hour=15):
+    desk2 = Practice.open(window.practice.path, clock=window.practice.clock)
+    try:
+        svc = catalog.list_services(desk2, window.actor)[0]
+        pr = practitioners.list_practitioners(desk2, window.actor)[0]
+        cl = clients.list_clients(desk2, window.actor)[0]
+        [s] = sessions.add_session(desk2, window.actor, sessions.SessionInput(
+            datetime(2026, 11, 25, hour), datetime(2026, 11, 25, hour, 50), svc.id, pr.id, (cl.id,)), confirm=True)
+        return s
+    finally:
+        desk2.close()
+
+
+def test_a_booking_made_at_another_desk_appears_in_the_week_view_without_a_click(qtbot, window):
+    window.calendar.show_range(view="week")
+    assert window.live.timer.isActive()
+    before = {s.id for s in window.calendar.sessions}
+
+    made = _book_elsewhere(window)
+
+    assert made.id not in before
+    qtbot.waitUntil(lambda: made.id in {s.id for s in window.calendar.sessions}, timeout=5000)
+
+
+def test_no_refresh_while_a_mouse_button_is_down_then_it_comes(qtbot, window):
+    window.calendar.show_range(view="week")
+    grid = window.calendar.week
+    QTest.mousePress(grid, Qt.MouseButton.LeftButton, pos=grid.rect().center())
+    made = _book_elsewhere(window, hour=16)
+    window.live.check()
+    qtbot.wait(50)
+    assert made.id not in {s.id for s in window.calendar.sessions} and window.live.pending
+    QTest.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=grid.rect().center())
+    qtbot.waitUntil(lambda: made.id in {s.id for s in window.calendar.sessions}, timeout=5000)
+
+
+def test_a_closed_window_stops_watching(qtbot, window):
+    window.close()
+    assert not window.live.timer.isActive() and window.live.watcher is None
