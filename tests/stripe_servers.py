@@ -177,8 +177,12 @@ class RecordingStripe:
         if parts[:3] == ["v1", "checkout", "sessions"]:
             if method == "POST":
                 sid = self._id("cs")
+                amount = params.get("line_items[0][price_data][unit_amount]")
                 s = {"id": sid, "object": "checkout.session", "mode": params.get("mode"),
-                     "customer": params.get("customer"), "currency": params.get("currency"), "status": "open",
+                     "customer": params.get("customer"), "customer_email": params.get("customer_email"),
+                     "currency": params.get("currency") or params.get("line_items[0][price_data][currency]"),
+                     "status": "open", "payment_status": "unpaid", "payment_intent": None,
+                     "amount_total": int(amount) if amount else None, "metadata": _nested(params, "metadata"),
                      "url": f"https://checkout.stripe.test/c/pay/{sid}", "setup_intent": None,
                      "success_url": params.get("success_url")}
                 self.sessions[sid] = s
@@ -228,6 +232,15 @@ class RecordingStripe:
         with self._lock:
             s = self.sessions[session_id]
             s.update(status="complete", setup_intent=self._id("seti"), payment_method=payment_method)
+
+    def complete_payment(self, session_id: str) -> None:
+        """The client paid on a payment page: the session is complete and paid, with its PaymentIntent."""
+        with self._lock:
+            s = self.sessions[session_id]
+            pi = {"id": self._id("pi"), "object": "payment_intent", "amount": s["amount_total"],
+                  "currency": s["currency"], "status": "succeeded", "customer": s["customer"]}
+            self.charges.append(pi)
+            s.update(status="complete", payment_status="paid", payment_intent=pi["id"])
 
     def posts(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.method == "POST" and r.path == path]

@@ -65,6 +65,18 @@ class SetupSession:
 
 
 @dataclass(frozen=True)
+class PaymentPage:
+    """A Checkout Session in payment mode: the client pays one amount on Stripe's page."""
+
+    id: str
+    url: str | None
+    status: str  # "open", "complete" or "expired"
+    paid: bool  # payment_status "paid"
+    payment_intent_id: str | None
+    amount: int | None
+
+
+@dataclass(frozen=True)
 class Card:
     payment_method_id: str
     brand: str
@@ -160,6 +172,38 @@ def setup_session(config: GatewayConfig, session_id: str) -> SetupSession:
         si = _call(client.v1.setup_intents.retrieve, intent)
         pm = si.payment_method if isinstance(si.payment_method, str) else getattr(si.payment_method, "id", None)
     return SetupSession(s.id, getattr(s, "url", None), s.status or "open", pm)
+
+
+def create_payment_session(config: GatewayConfig, customer_id: str | None, email: str, amount: int, currency: str,
+                           description: str, success_url: str, idempotency_key: str,
+                           metadata: dict[str, str] | None = None) -> PaymentPage:
+    """A Stripe-hosted page where the client pays ``amount`` (minor units) once, by card (e.g. after
+    a decline, or when the bank wants the client to confirm)."""
+    client = _client(config)
+    params = {"mode": "payment", "payment_method_types": ["card"], "success_url": success_url,
+              "cancel_url": success_url, "metadata": metadata or {},
+              "line_items": [{"quantity": 1, "price_data": {"currency": currency.lower(), "unit_amount": amount,
+                                                            "product_data": {"name": description}}}]}
+    if customer_id:
+        params["customer"] = customer_id
+    elif email:
+        params["customer_email"] = email
+    s = _call(client.v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
+    return _payment_page(s)
+
+
+def _payment_page(s) -> PaymentPage:
+    intent = getattr(s, "payment_intent", None)
+    intent_id = intent if isinstance(intent, str) or intent is None else intent.id
+    total = getattr(s, "amount_total", None)
+    return PaymentPage(s.id, getattr(s, "url", None), s.status or "open", getattr(s, "payment_status", "") == "paid",
+                       intent_id, int(total) if total is not None else None)
+
+
+def payment_session(config: GatewayConfig, session_id: str) -> PaymentPage:
+    """Poll a payment Checkout Session (paid: ``paid`` and the PaymentIntent that took the money)."""
+    client = _client(config)
+    return _payment_page(_call(client.v1.checkout.sessions.retrieve, session_id))
 
 
 def card(config: GatewayConfig, payment_method_id: str) -> Card:

@@ -12,18 +12,24 @@ from .base import Base, UTCDateTime
 
 
 class CardLink(Base):
-    """A Stripe-hosted page (Checkout in setup mode) sent to a client to save a card; polled until
-    complete or expired. Its idempotency key is fixed by the row before Stripe is called."""
+    """A Stripe-hosted page (Checkout) sent to a client: to save a card (``purpose`` card, setup mode)
+    or to pay one invoice (``purpose`` payment, e.g. after a decline); polled until complete or
+    expired. Its idempotency key is fixed by the row before Stripe is called."""
 
     __tablename__ = "card_link"
     __table_args__ = (
         CheckConstraint("status IN ('creating','open','complete','expired','failed')", name="status"),
+        CheckConstraint("purpose IN ('card','payment')", name="purpose"),
         Index("ix_card_link_client", "client_id", "id"),
         Index("ix_card_link_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    purpose: Mapped[str] = mapped_column(String(10), default="card")
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))  # a payment link's invoice
+    amount_cents: Mapped[int | None] = mapped_column(Integer)  # a payment link's amount
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))  # the payment it brought
     customer_id: Mapped[str | None] = mapped_column(String(80))  # Stripe's cus_…
     checkout_session_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # cs_…
     url: Mapped[str | None] = mapped_column(Text)

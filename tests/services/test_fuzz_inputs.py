@@ -723,6 +723,8 @@ CALLS = {
                              lambda d, w: (arg(d, w.client),)),
     "cards.charge_invoice": (in_memory_keyring(lambda w, *a: cards.charge_invoice(w.p, w.staff, *a)),
                              lambda d, w: (arg(d, money(w)[0]), arg(d, None, nullable=True))),
+    "cards.send_payment_link": (in_memory_keyring(lambda w, *a: cards.send_payment_link(w.p, w.staff, *a)),
+                                lambda d, w: (arg(d, money(w)[0]), maybe(d, "Your card was declined."))),
     "cards.send_refund": (in_memory_keyring(lambda w, *a: cards.send_refund(w.p, w.staff, *a)), lambda d, w: (
         arg(d, payments.GatewayRefund(1, "pi_test_1", 100, "key-1")),)),
     # automatic invoicing (SPEC 10)

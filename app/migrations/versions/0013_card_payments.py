@@ -5,7 +5,7 @@ Revision ID: 0013_card_payments
 Revises: 0012_billing_runs
 Create Date: 2026-12-02
 
-New tables card_link (a Stripe-hosted page sent to a client to save a card, polled), card_on_file
+New tables card_link (a Stripe-hosted page sent to a client to save a card or pay an invoice, polled), card_on_file
 (Stripe's customer and payment method ids, brand, last four, expiry; one live row per client),
 card_charge (each attempt to charge an invoice, its idempotency key written before Stripe is called)
 and card_refund (a refund of a card payment told to Stripe, keyed by its ledger entry). Nothing
@@ -26,6 +26,10 @@ def upgrade() -> None:
     op.create_table('card_link',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=10), nullable=False),
+    sa.Column('invoice_id', sa.Integer(), nullable=True),
+    sa.Column('amount_cents', sa.Integer(), nullable=True),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
     sa.Column('customer_id', sa.String(length=80), nullable=True),
     sa.Column('checkout_session_id', sa.String(length=120), nullable=True),
     sa.Column('url', sa.Text(), nullable=True),
@@ -36,6 +40,9 @@ def upgrade() -> None:
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('finished_at', app.models.base.UTCDateTime(), nullable=True),
     sa.CheckConstraint("status IN ('creating','open','complete','expired','failed')", name=op.f('ck_card_link_status')),
+    sa.CheckConstraint("purpose IN ('card','payment')", name=op.f('ck_card_link_purpose')),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], name=op.f('fk_card_link_invoice_id_invoice')),
+    sa.ForeignKeyConstraint(['payment_id'], ['ledger_entry.id'], name=op.f('fk_card_link_payment_id_ledger_entry')),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_card_link_client_id_client')),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_card_link_created_by_user_account')),
     sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], name=op.f('fk_card_link_message_id_outbox_message')),

@@ -58,6 +58,8 @@ class CardView:
 class LinkView:
     id: int
     client_id: int
+    purpose: str  # card (save a card) or payment (pay one invoice)
+    invoice_id: int | None
     status: str  # creating, open, complete, expired, failed
     url: str | None
     error: str
@@ -67,10 +69,11 @@ class LinkView:
 
 @dataclass(frozen=True)
 class PollSummary:
-    saved: int
+    saved: int  # cards put on file
     expired: int
     still_open: int
     failed: int  # Stripe could not be asked (they stay open and are asked again)
+    paid: int = 0  # payment links paid (the payment recorded and allocated)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def _card_view(c: CardOnFile | None) -> CardView | None:
 
 
 def _link_view(k: CardLink) -> LinkView:
-    return LinkView(k.id, k.client_id, k.status, k.url, k.error, k.message_id, k.created_at)
+    return LinkView(k.id, k.client_id, k.purpose, k.invoice_id, k.status, k.url, k.error, k.message_id, k.created_at)
 
 
 # -- cards on file -----------------------------------------------------------------------------------
@@ -183,7 +186,7 @@ def send_card_link(practice: Practice, actor: Actor, client_id: int) -> LinkView
                                                              CardLink.customer_id.is_not(None))
                           .order_by(CardLink.id.desc()).limit(1)) \
             or tx.scalar(select(CardOnFile.customer_id).where(CardOnFile.client_id == client_id).limit(1))
-        link = CardLink(client_id=client_id, customer_id=known, status="creating", error="",
+        link = CardLink(client_id=client_id, purpose="card", customer_id=known, status="creating", error="",
                         created_at=practice.clock.now(), created_by=actor.user_id)
         tx.add(link)
         tx.flush()
@@ -217,13 +220,21 @@ def poll_card_links(practice: Practice, actor: Actor) -> PollSummary:
     card), one older than a day is expired. A link Stripe could not be asked about stays open."""
     require_front_desk(actor)
     with practice.read() as tx:
-        open_links = list(tx.execute(select(CardLink.id, CardLink.checkout_session_id, CardLink.created_at)
+        open_links = list(tx.execute(select(CardLink.id, CardLink.checkout_session_id, CardLink.created_at,
+                                            CardLink.purpose)
                                      .where(CardLink.status == "open").order_by(CardLink.id)))
     if not open_links:
         return PollSummary(0, 0, 0, 0)
     config = card_settings.gateway_config(practice)
-    saved = expired = still = failed = 0
-    for link_id, session_id, created in open_links:
+    saved = expired = still = failed = paid = 0
+    for link_id, session_id, created, purpose in open_links:
+        if purpose == "payment":
+            outcome = _poll_payment_link(practice, actor, config, link_id, session_id, created)
+            paid += outcome == "paid"
+            expired += outcome == "expired"
+            still += outcome == "open"
+            failed += outcome == "failed"
+            continue
         try:
             page = card_gateway.setup_session(config, session_id)
             card = card_gateway.card(config, page.payment_method_id) if page.payment_method_id else None
@@ -250,7 +261,103 @@ def poll_card_links(practice: Practice, actor: Actor) -> PollSummary:
                 expired += 1
             else:
                 still += 1
-    return PollSummary(saved, expired, still, failed)
+    return PollSummary(saved, expired, still, failed, paid)
+
+
+def _poll_payment_link(practice: Practice, actor: Actor, config, link_id: int, session_id: str,
+                       created: datetime) -> str:
+    """One payment link: 'paid' (the payment recorded, allocated to its invoice), 'expired', 'open'
+    or 'failed' (Stripe could not be asked)."""
+    try:
+        page = card_gateway.payment_session(config, session_id)
+    except card_gateway.CardError:
+        return "failed"
+    now = practice.clock.now()
+    with practice.uow() as tx:
+        link = tx.get(CardLink, link_id)
+        if link.status != "open":
+            return "done"  # at another desk meanwhile
+        if page.status == "complete" and page.paid:
+            amount = page.amount or link.amount_cents
+            due = payments.amounts_due(tx, [link.invoice_id]).get(link.invoice_id, 0)
+            plan = ((link.invoice_id, min(due, amount)),) if due > 0 else "none"
+            number = tx.get(Invoice, link.invoice_id).number
+            made = payments.record_payment_in(tx, practice, actor, link.client_id, amount, "stripe", now,
+                                              page.payment_intent_id or "", f"Paid online: invoice {number}", plan)
+            link.status, link.finished_at, link.payment_id = "complete", now, made.payment.id
+            audit.record(tx, practice, actor, "card.link.paid", "invoice", link.invoice_id, amount_cents=amount)
+            return "paid"
+        if page.status == "expired" or now - created > LINK_LIFETIME:
+            link.status, link.finished_at = "expired", now
+            return "expired"
+    return "open"
+
+
+def _payment_message(practice: Practice, client: Client, inv, url: str, reason: str) -> outbox.MessageDraft:
+    name = practice.settings()["practice_name"]
+    amount = format_money(inv.amount_due_cents, practice.settings()["currency"], practice.settings()["locale"])
+    why = f"{reason} " if reason else ""
+    body = (f"Dear {client.first_name} {client.last_name},\n\nYour invoice {inv.number} for {amount} is attached. "
+            f"{why}You can pay it by card on this secure page from Stripe, our card processor:\n\n{url}\n\n"
+            f"The page works for 24 hours.\n\n{name}")
+    from ..money import invoice_documents
+
+    return outbox.MessageDraft(MessageChannel.EMAIL, client.email, body,
+                               subject=f"{name}: invoice {inv.number}, {amount} to pay", purpose=MessagePurpose.INVOICE,
+                               client_id=client.id, attachment=invoice_documents.pdf_of(practice, inv),
+                               attachment_name=f"Invoice {inv.number}.pdf".replace("/", "-"))
+
+
+def send_payment_link(practice: Practice, actor: Actor, invoice_id: int, reason: str = "") -> LinkView:
+    """E-mail the invoice (PDF) with a Stripe page where the client pays its amount due by card: after
+    a decline, when the bank wants the client to confirm, or for a client without a card on file.
+    ``reason`` is one sentence put in the e-mail. The payment is picked up by ``poll_card_links``."""
+    validate.an_id("invoice", invoice_id)
+    reason = validate.text("reason", reason, 300, required=False)
+    require_front_desk(actor)
+    config = card_settings.gateway_config(practice)
+    return_url = card_settings._stored(practice)["return_url"]
+    if not return_url:
+        raise RuleViolation("Set the page clients see after paying (Settings \u25b8 Card payments) first.")
+    from ..money import invoices
+
+    inv = invoices.get_invoice(practice, actor, invoice_id)
+    if inv.number is None or inv.amount_due_cents <= 0:
+        raise RuleViolation("Only an issued invoice with an amount due can be paid online.")
+    with practice.uow() as tx:
+        c = _client(tx, inv.client_id)
+        if not c.email:
+            raise RuleViolation("This client has no e-mail address to send the link to; add one first.")
+        customer = tx.scalar(select(CardLink.customer_id).where(CardLink.client_id == c.id,
+                                                                CardLink.customer_id.is_not(None)).limit(1)) \
+            or tx.scalar(select(CardOnFile.customer_id).where(CardOnFile.client_id == c.id).limit(1))
+        link = CardLink(client_id=c.id, purpose="payment", invoice_id=invoice_id, amount_cents=inv.amount_due_cents,
+                        customer_id=customer, status="creating", error="", created_at=practice.clock.now(),
+                        created_by=actor.user_id)
+        tx.add(link)
+        tx.flush()
+        link_id, email = link.id, c.email
+    try:
+        page = card_gateway.create_payment_session(
+            config, customer, email, inv.amount_due_cents, practice.settings()["currency"], f"Invoice {inv.number}",
+            return_url, f"{_key_prefix(practice)}-pay-link-{link_id}", {"invoice": inv.number})
+        error = ""
+    except card_gateway.CardError as exc:
+        page, error = None, str(exc)
+    with practice.uow() as tx:
+        link = tx.get(CardLink, link_id)
+        if page is None:
+            link.status, link.error, link.finished_at = "failed", error, practice.clock.now()
+        else:
+            link.checkout_session_id, link.url, link.status = page.id, page.url, "open"
+            link.message_id = outbox.queue_in(tx, practice, actor,
+                                              _payment_message(practice, _client(tx, link.client_id), inv, page.url,
+                                                               reason))
+        audit.record(tx, practice, actor, "card.pay_link", "invoice", invoice_id, link_id=link_id, status=link.status)
+        view = _link_view(link)
+    if page is None:
+        raise RuleViolation(error)
+    return view
 
 
 # -- charges -----------------------------------------------------------------------------------------

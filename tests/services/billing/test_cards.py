@@ -289,3 +289,36 @@ def test_a_refund_stripe_refuses_is_failed_and_sent_again_with_its_key(practice,
     stripe_ready.secret_key = good_key
     assert cards.send_refund(practice, admin, back.gateway).status == "sent"
     assert len(stripe_ready.refunds) == 1
+
+
+# -- payment links (SPEC 10.4: after a decline, the invoice with a link to pay) ----------------------
+def test_spec_10_4_a_declined_invoice_is_e_mailed_with_a_payment_link_and_the_payment_is_picked_up(
+        practice, admin, make, stripe_ready, smtp_server):
+    bo = make.client("Bo", "Declined", email="bo@client.test", notify_by="email")
+    save_card(practice, admin, stripe_ready, bo, CARD_DECLINED)
+    inv = issued(practice, bo, 8000, date(2026, 1, 15))
+    no = cards.charge_invoice(practice, admin, inv)
+    assert no.status == "declined"
+
+    link = cards.send_payment_link(practice, admin, inv, "Your card was declined.")
+
+    assert (link.purpose, link.invoice_id, link.status) == ("payment", inv, "open")
+    page = stripe_ready.posts("/v1/checkout/sessions")[-1]
+    assert page.params["mode"] == "payment" and page.params["line_items[0][price_data][unit_amount]"] == "8000"
+    assert page.params["line_items[0][price_data][currency]"] == "usd"
+    assert outbox.send_message(practice, admin, link.message_id).status == MessageStatus.SENT
+    mail = smtp_server.arrived[-1].message
+    text = mail.get_body(("plain",)).get_content()
+    assert link.url in text and "Your card was declined." in text
+    (att,) = list(mail.iter_attachments())
+    assert att.get_filename() == "Invoice T-2025-0001.pdf" and att.get_content().startswith(b"%PDF")
+
+    assert cards.poll_card_links(practice, admin).still_open == 1
+    stripe_ready.complete_payment(list(stripe_ready.sessions)[-1])
+    assert cards.poll_card_links(practice, admin).paid == 1
+
+    with practice.read() as tx:
+        assert payments.amounts_due(tx, [inv]) == {inv: 0}
+    (paid,) = [h for h in payments.payment_history(practice, admin, bo.id) if h.kind == "payment"]
+    assert paid.amount_cents == 8000
+    assert cards.poll_card_links(practice, admin) == cards.PollSummary(0, 0, 0, 0)  # recorded once
