@@ -1,6 +1,7 @@
 """A client's record: details, balance and available credit, the packages they bought with what is
 left of each, upcoming and past sessions, and "Book session…" and "Sell package…" from here
-(SPEC 1.5, 2.3, 6, 6.3); for the front desk a Payments tab (payments/payment_history_widget.py, SPEC 9.3)."""
+(SPEC 1.5, 2.3, 6, 6.3); for the front desk a Payments tab (payments/payment_history_widget.py, SPEC 9.3)
+and the card on file (payments/card_on_file_box.py, SPEC 10.4)."""
 from __future__ import annotations
 
 from html import escape
@@ -29,6 +30,7 @@ from ..services.money.packages import SaleView
 from ..services.people.capabilities import capabilities
 from ..services.people.client_record import ClientRecord, client_record
 from ..services.scheduling.session_views import SessionView
+from .payments.card_on_file_box import CardOnFileBox
 from .payments.payment_history_widget import PaymentHistoryWidget
 from .widgets.balance_text import balance_color, balance_text
 from .widgets.messages import error_label
@@ -117,6 +119,10 @@ class ClientRecordDialog(QDialog):
         layout.addWidget(self.name)
         layout.addWidget(self.details)
         layout.addLayout(figures)
+        self.card_box = None  # the front desk's: the card on file (SPEC 10.4)
+        if self.caps.front_desk:
+            self.card_box = CardOnFileBox(practice, actor, client_id, parent=self)
+            layout.addWidget(self.card_box)
         sessions_page = QWidget(objectName="recordSessionsPage")
         page = QVBoxLayout(sessions_page)
         for title, table, stretch in ((self.packages_title, self.packages, 0), (self.upcoming_title, self.upcoming, 1),

@@ -276,7 +276,7 @@ def test_the_settings_menu_opens_the_panels_for_an_admin_only(window, qtbot, bus
     d = window.active_dialog
     qtbot.waitUntil(d.isVisible)
     assert d.objectName() == "settingsDialog"
-    assert d.nav.count() == 11  # Practice, the six of before, Packages, Invoices, Messages and Reminders
+    assert d.nav.count() == 12  # Practice, the six of before, Packages, Invoices, Messages, Reminders, Card payments
     click(qtbot, d.findChild(QPushButton, "settingsClose"))
     staff = make.user("staff")
     w = MainWindow(busy_practice, users.UserView(staff.user_id, "s", "Staff", "staff", None, True),

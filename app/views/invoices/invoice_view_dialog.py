@@ -2,7 +2,9 @@
 the amount due and its status; a cancelled one names its credit note and the reason.
 
 A draft can be issued (the number is given then and the invoice is frozen: the user confirms),
-edited or deleted; an issued one can be cancelled with a credit note, saved as a PDF or printed.
+edited or deleted; an issued one can be cancelled with a credit note, saved as a PDF or printed, and
+one with an amount due is charged to the client's card on file (Charge card…, card_charger.py,
+SPEC 10.4).
 Every action is a service call (``invoices``, ``invoice_documents``); after one that changes
 something the dialog shows the invoice as it is now and announces ``events.ledger_changed``.
 """
@@ -31,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...models.enums import InvoiceStatus
+from ...services.billing import cards
+from ...services.billing.cards import CardView
 from ...services.errors import NotFound, ServiceError
 from ...services.money import invoice_documents, invoices
 from ...services.money.amounts import format_money
@@ -40,6 +44,7 @@ from ..widgets.pdf_print import print_pdf
 from ..widgets.record_table import done_label, muted
 from ..widgets.rows_model import Column, RowsTableModel
 from .cancel_invoice_dialog import CancelInvoiceDialog
+from .card_charger import CardCharger
 from .invoice_list_model import day_text, status_color, status_text
 from .new_invoice_dialog import NewInvoiceDialog
 
@@ -47,6 +52,7 @@ BADGE = "QLabel {{ color: white; background: {color}; border-radius: 9px; paddin
 ISSUED_BLUE = "#2b6cb0"
 BANNER = "QLabel {{ color: {}; background: {}; border: 1px solid {}; border-radius: 4px; padding: 6px 8px; }}"
 CANCELLED_COLORS, DRAFT_COLORS = ("#742a2a", "#fff5f5", "#feb2b2"), ("#2a4365", "#ebf8ff", "#90cdf4")
+CHARGED_COLORS = ("#22543d", "#f0fff4", "#9ae6b4")
 ISSUE_TEXT = "Issue this invoice?"
 ISSUE_INFO = ("The number is given now and the invoice can no longer be edited: after this it can only be "
               "cancelled with a credit note.")
@@ -73,6 +79,9 @@ class InvoiceViewDialog(QDialog):
         self.money = lambda cents: format_money(cents, conf["currency"], conf["locale"])
         self.view: InvoiceView | None = None
         self.edit_dialog: NewInvoiceDialog | None = None
+        self.card: CardView | None = None  # the client's card on file, when this invoice can be charged
+        self.charger = CardCharger(self, practice, actor, self.money)
+        self.charger.finished.connect(self._charge_done)
 
         self.title = QLabel(objectName="invoiceTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -110,11 +119,14 @@ class InvoiceViewDialog(QDialog):
         totals_box.setLayout(self.totals)
         self.note = muted("", "invoiceNote")
         self.message = done_label("invoiceDone")
+        self.charge_result = QLabel(objectName="invoiceChargeResult", wordWrap=True)
+        self.charge_result.hide()
 
         self.issue_button = self._button("Issue\u2026", "issueInvoice", self.issue)
         self.edit_button = self._button("Edit draft\u2026", "editDraft", self.edit_draft)
         self.delete_button = self._button("Delete draft\u2026", "deleteDraft", self.delete_draft)
         self.cancel_button = self._button("Cancel with credit note\u2026", "cancelInvoice", self.cancel_invoice)
+        self.charge_button = self._button("Charge card\u2026", "chargeCard", self.charge_card)
         self.pdf_button = self._button("Save PDF\u2026", "savePdf", self.save_pdf)
         self.print_button = self._button("Print\u2026", "printInvoice", self.print_invoice)
         self.credit_pdf_button = self._button("Credit note PDF\u2026", "saveCreditNotePdf", self.save_credit_note_pdf)
@@ -140,7 +152,7 @@ class InvoiceViewDialog(QDialog):
         bottom.addWidget(self.note, 1, Qt.AlignmentFlag.AlignTop)
         bottom.addWidget(totals_box, 0, Qt.AlignmentFlag.AlignTop)
         actions = QHBoxLayout()
-        for b in (self.issue_button, self.edit_button, self.delete_button, self.cancel_button):
+        for b in (self.issue_button, self.edit_button, self.delete_button, self.charge_button, self.cancel_button):
             actions.addWidget(b)
         actions.addStretch(1)
         for b in (self.pdf_button, self.print_button, self.credit_pdf_button, self.close_button):
@@ -153,6 +165,7 @@ class InvoiceViewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         layout.addWidget(self.message)
+        layout.addWidget(self.charge_result)
         layout.addLayout(actions)
         self.resize(860, 640)
         events.ledger_changed.connect(self.refresh)  # a payment recorded elsewhere shows at once
@@ -181,7 +194,7 @@ class InvoiceViewDialog(QDialog):
             self.banner.setText(str(exc))
             self.banner.show()
             for b in (self.issue_button, self.edit_button, self.delete_button, self.cancel_button, self.pdf_button,
-                      self.print_button, self.credit_pdf_button):
+                      self.print_button, self.credit_pdf_button, self.charge_button):
                 b.hide()
             return
         except ServiceError as exc:
@@ -222,6 +235,19 @@ class InvoiceViewDialog(QDialog):
         self.pdf_button.setVisible(not draft)
         self.print_button.setVisible(not draft)
         self.credit_pdf_button.setVisible(cancelled)
+        self._show_charge_button(v)
+
+    def _show_charge_button(self, v: InvoiceView) -> None:
+        """Charge card… for an issued invoice with an amount due whose client has a card on file."""
+        self.card = None
+        if v.status in (InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID) and v.amount_due_cents > 0:
+            try:
+                self.card = cards.card_on_file(self.practice, self.actor, v.client_id)
+            except ServiceError:  # not the front desk: no card shown, nothing charged from here
+                self.card = None
+        self.charge_button.setVisible(self.card is not None)
+        if self.card is not None:
+            self.charge_button.setToolTip(f"Charge {self.money(v.amount_due_cents)} to {self.card.label}")
 
     def _show_totals(self, v: InvoiceView) -> None:
         while self.totals.count():
@@ -318,6 +344,22 @@ class InvoiceViewDialog(QDialog):
         dialog.deleteLater()
         if done is not None and done.credit_note is not None:
             self._changed(f"Cancelled by credit note {done.credit_note.number}.")
+
+    def charge_card(self) -> None:
+        if self.view is None or self.card is None:
+            return
+        self.charge_result.hide()
+        self.charge_button.setEnabled(False)
+        self.charger.charge(self.invoice_id, self.view.number or "", self.view.amount_due_cents, self.card)
+
+    def _charge_done(self, text: str, ok: bool) -> None:
+        self.charge_button.setEnabled(True)
+        if not text:  # the user did not charge
+            return
+        self.events.ledger_changed.emit()  # the invoice is read again here and in every open view
+        self.charge_result.setText(text)
+        self.charge_result.setStyleSheet(BANNER.format(*(CHARGED_COLORS if ok else CANCELLED_COLORS)))
+        self.charge_result.show()
 
     def _ask_path(self, caption: str, name: str) -> Path | None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())

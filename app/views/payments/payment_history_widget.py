@@ -3,7 +3,9 @@ was taken back, refunds and write-offs, with the balance after each (``payments.
 and the client's credit. Record payment… and Statement PDF… for the client; on the selected row:
 Take back allocation…, Refund…, Write off… (admins: ``capabilities(actor).write_off``) and Receipt
 PDF…. Each change is a service call; afterwards the widget reloads, says ``changed`` (the record's
-balance follows) and announces ``ledger_changed`` to every open view."""
+balance follows) and announces ``ledger_changed`` to every open view. A refund of a Stripe payment is
+then sent to Stripe off the GUI thread (``cards.send_refund``, SPEC 9.3); the widget says whether
+Stripe refunded it, and offers "Send to Stripe again" when it did not."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,14 +14,16 @@ from html import escape
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ...services.billing import cards
 from ...services.errors import ServiceError
 from ...services.money import invoices, payment_documents, payments
 from ...services.money.payments import HistoryKind, HistoryRow
 from ...services.people.capabilities import capabilities
 from ..events import events_near
 from ..widgets.amount_reason_dialog import AmountReasonDialog
+from ..widgets.background_call import BackgroundCall
 from ..widgets.balance_text import MUTED, balance_color, balance_text
-from ..widgets.messages import error_label
+from ..widgets.messages import error_label, error_text
 from ..widgets.pdf_file import ask_pdf_path
 from ..widgets.record_table import RecordsModel, RichColumn, done_label, records_table, selected_row
 from .record_payment_dialog import OWED, RecordPaymentDialog
@@ -82,6 +86,13 @@ class PaymentHistoryWidget(QWidget):
         self.write_off_button = self._button("Write off\u2026", "paymentsWriteOff", self.write_off)
         self.write_off_button.setVisible(self.caps.write_off)
         self.receipt_button = self._button("Receipt PDF\u2026", "paymentsReceipt", self.save_receipt)
+        self.unsent_refund: payments.GatewayRefund | None = None  # in the books, not yet refunded by Stripe
+        self.refund_said = ""  # what the books side of that refund said
+        self.call: BackgroundCall | None = None
+        self.resend_button = self._button("Send to Stripe again", "paymentsSendRefund", self.resend_refund)
+        self.resend_button.hide()
+        self.stripe_failed = error_label("paymentsStripeRefund")  # stays until Stripe has refunded it
+        self.stripe_failed.hide()
         self.done = done_label("paymentsDone")
         self.error = error_label("paymentsError")
         self.error.hide()
@@ -103,8 +114,12 @@ class PaymentHistoryWidget(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
+        resend = QHBoxLayout()
+        resend.addWidget(self.stripe_failed, 1)
+        resend.addWidget(self.resend_button)
         layout.addWidget(self.done)
         layout.addWidget(self.error)
+        layout.addLayout(resend)
         if not self.caps.front_desk:  # practitioners see no money (SPEC 1.1); the record hides the tab too
             self.hide()
         self._selection_changed()
@@ -185,8 +200,6 @@ class PaymentHistoryWidget(QWidget):
             events.ledger_changed.emit()
 
     def _fail(self, exc: ServiceError) -> None:
-        from ..widgets.messages import error_text
-
         self.error.setText(error_text(exc))
         self.error.show()
 
@@ -249,11 +262,47 @@ class PaymentHistoryWidget(QWidget):
             return
         done = dialog.result
         text = f"Refunded {self.money(-done.refund.amount_cents)}."
-        if done.gateway is not None:  # SPEC 9.3: a Stripe payment is refunded through Stripe
-            g = done.gateway
-            text += (f" This was a card payment through Stripe: the client gets the money back once Stripe refunds "
-                     f"{self.money(g.amount_cents)} of payment {g.payment_reference}.")
         self._changed(text)
+        if done.gateway is not None:  # SPEC 9.3: a Stripe payment is refunded through Stripe
+            self.refund_said = text
+            self.send_refund(done.gateway)
+
+    def send_refund(self, gateway: payments.GatewayRefund) -> None:
+        """Tell Stripe about a refund in the books, off the GUI thread (a failed one can be sent again:
+        its key is fixed by the refund, so Stripe never refunds twice)."""
+        self.unsent_refund = gateway
+        self.resend_button.hide()
+        self.stripe_failed.hide()
+        self.refund_button.setEnabled(False)
+        self.call = BackgroundCall(self, f"Asking Stripe to refund {self.money(gateway.amount_cents)} to the client's "
+                                   "card\u2026", cards.send_refund, self.practice, self.actor, gateway,
+                                   title="Refund through Stripe")
+        self.call.finished.connect(self._refund_sent)
+        self.call.start()
+
+    def resend_refund(self) -> None:
+        if self.unsent_refund is not None:
+            self.send_refund(self.unsent_refund)
+
+    def _refund_sent(self, result) -> None:
+        self._selection_changed()
+        g = self.unsent_refund
+        amount = self.money(g.amount_cents)
+        if isinstance(result, cards.RefundView) and result.status == "sent":
+            self.unsent_refund = None
+            self.stripe_failed.hide()
+            self.done.setText(f"{self.refund_said} Stripe refunded {amount} to the client's card; it reaches their "
+                              "account in a few days.".lstrip())
+            self.done.show()
+            return
+        why = result.error if isinstance(result, cards.RefundView) else \
+            error_text(result) if isinstance(result, ServiceError) else f"Something went wrong: {result}"
+        self.done.hide()
+        self.stripe_failed.setText(f"{self.refund_said} But Stripe did not refund {amount}, so the client has not "
+                                   f"got the money back: {why} The refund is in the books; press Send to Stripe "
+                                   "again (it never refunds twice).".lstrip())
+        self.stripe_failed.show()
+        self.resend_button.show()
 
     def write_off(self) -> None:
         try:

@@ -1,9 +1,9 @@
 """Settings (admin, SPEC 1.5): one window holding the settings panels as pages, chosen from a list
 on the left: the practice (name, address, time zone, money, working hours), users and roles,
-practitioners, services, packages, locations, custom session status and session control. Each panel saves
-through its services on its own Save; ``changed`` is True once anything was saved and
-``practice_changed`` once the Practice page was, so the main window refreshes what it shows when the
-window closes."""
+practitioners, services, packages, locations, custom session status, session control, invoices,
+messages, reminders and card payments. Each panel saves through its services on its own Save;
+``changed`` is True once anything was saved and ``practice_changed`` once the Practice page was, so the
+main window refreshes what it shows when the window closes."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .card_payments_panel import CardPaymentsPanel
 from .custom_status_panel import CustomStatusPanel
 from .invoicing_panel import InvoicingPanel
 from .locations_panel import LocationsPanel
@@ -41,6 +42,7 @@ PAGES = (
     ("invoicing", "Invoices", InvoicingPanel),
     ("messages", "Messages", MessagesPanel),
     ("reminders", "Reminders", RemindersPanel),
+    ("cards", "Card payments", CardPaymentsPanel),
 )
 
 
