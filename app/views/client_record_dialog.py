@@ -122,6 +122,8 @@ class ClientRecordDialog(QDialog):
         self.card_box = None  # the front desk's: the card on file (SPEC 10.4)
         if self.caps.front_desk:
             self.card_box = CardOnFileBox(practice, actor, client_id, parent=self)
+            titles = [figures.itemAtPosition(r, 0).widget() for r in range(2)]
+            self.card_box.align_title(max(t.sizeHint().width() for t in titles) + figures.horizontalSpacing())
             layout.addWidget(self.card_box)
         sessions_page = QWidget(objectName="recordSessionsPage")
         page = QVBoxLayout(sessions_page)

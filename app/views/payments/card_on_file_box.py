@@ -36,7 +36,7 @@ class CardOnFileBox(QWidget):
         self.sender_run: OutboxSender | None = None
         self.link: LinkView | None = None
 
-        title = QLabel("Card on file", objectName="cardOnFileTitle")
+        self.title = title = QLabel("Card on file", objectName="cardOnFileTitle")
         title.setStyleSheet(_MUTED)
         self.label = QLabel(objectName="cardOnFileText")
         self.send_button = self._button("Send card link\u2026", "cardSendLink", self.send_link)
@@ -46,12 +46,13 @@ class CardOnFileBox(QWidget):
         self.result.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
         row.addWidget(title)
-        row.addSpacing(12)
         row.addWidget(self.label)
         row.addSpacing(12)
         for b in (self.send_button, self.check_button, self.remove_button):
             row.addWidget(b)
+            row.addSpacing(6)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -59,6 +60,10 @@ class CardOnFileBox(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.result)
         self.reload()
+
+    def align_title(self, width: int) -> None:
+        """Line the card up with the figures above it (their titles take ``width``, gap included)."""
+        self.title.setFixedWidth(width)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
         b = QPushButton(text, objectName=name)
