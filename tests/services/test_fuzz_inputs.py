@@ -727,6 +727,7 @@ CALLS = {
                                 lambda d, w: (arg(d, money(w)[0]), maybe(d, "Your card was declined."))),
     "cards.send_refund": (in_memory_keyring(lambda w, *a: cards.send_refund(w.p, w.staff, *a)), lambda d, w: (
         arg(d, payments.GatewayRefund(1, "pi_test_1", 100, "key-1")),)),
+    "cards.unsent_refunds": (lambda w, *a: cards.unsent_refunds(w.p, w.staff, *a), lambda d, w: (arg(d, w.client),)),
     # automatic invoicing (SPEC 10)
     "auto_invoicing.due_count": (lambda w: auto_invoicing.due_count(w.p, w.staff), lambda d, w: ()),
     "auto_invoicing.run_due": (lambda w, *a: auto_invoicing.run_due(w.p, w.admin, *a), lambda d, w: (

@@ -23,10 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from ...integrations import card_gateway
-from ...models import CardCharge, CardLink, CardOnFile, CardRefund, Client, Invoice
+from ...models import CardCharge, CardLink, CardOnFile, CardRefund, Client, Invoice, LedgerEntry
 from ...models.enums import MessageChannel, MessagePurpose
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation
@@ -101,6 +102,14 @@ class RefundView:
     amount_cents: int
     status: str  # pending, sent, failed
     error: str
+
+
+@dataclass(frozen=True)
+class UnsentRefund:
+    gateway: payments.GatewayRefund  # send it with send_refund
+    status: str  # not sent (never told to Stripe), pending (no answer), failed
+    error: str
+    refunded_at: datetime  # when the refund was recorded in the books
 
 
 def _key_prefix(practice: Practice) -> str:
@@ -508,3 +517,29 @@ def send_refund(practice: Practice, actor: Actor, gateway: payments.GatewayRefun
             r.finished_at = practice.clock.now()
             audit.record(tx, practice, actor, "card.refund", "ledger_entry", gateway.refund_id, status=r.status)
         return RefundView(r.refund_entry_id, r.amount_cents, r.status, r.error)
+
+
+def unsent_refunds(practice: Practice, actor: Actor, client_id: int) -> list[UnsentRefund]:
+    """Refunds of the client's Stripe payments that Stripe has not confirmed, oldest first: never
+    told to Stripe (e.g. the program closed between the books and the call), left without an answer,
+    or refused. Each is sent with ``send_refund(u.gateway)``: its key is the one the refund fixed, so
+    sending it again never refunds twice."""
+    validate.an_id("client", client_id)
+    require_front_desk(actor)
+    paid = aliased(LedgerEntry)
+    with practice.read() as tx:
+        rows = tx.execute(
+            select(LedgerEntry.id, LedgerEntry.amount_cents, LedgerEntry.effective_at, paid.reference, CardRefund)
+            .join(paid, LedgerEntry.refund_of_id == paid.id)
+            .outerjoin(CardRefund, CardRefund.refund_entry_id == LedgerEntry.id)
+            .where(LedgerEntry.client_id == client_id, LedgerEntry.kind == "refund", paid.method == "stripe",
+                   or_(CardRefund.id.is_(None), CardRefund.status != "sent"))
+            .order_by(LedgerEntry.id))
+        out = []
+        for entry_id, amount, at, reference, sent in rows:
+            if sent is None:
+                out.append(UnsentRefund(payments.GatewayRefund.of(entry_id, reference, -amount), "not sent", "", at))
+            else:
+                out.append(UnsentRefund(payments.GatewayRefund(entry_id, sent.payment_intent_id, sent.amount_cents,
+                                                               sent.idempotency_key), sent.status, sent.error, at))
+        return out

@@ -117,6 +117,11 @@ class GatewayRefund:
     amount_cents: int
     idempotency_key: str
 
+    @classmethod
+    def of(cls, refund_id: int, payment_reference: str, amount_cents: int) -> GatewayRefund:
+        """The refund ``refund_id`` (its ledger entry) as the gateway is told it, with its fixed key."""
+        return cls(refund_id, payment_reference, amount_cents, f"practice-refund-{refund_id}")
+
 
 @dataclass(frozen=True)
 class RefundResult:
@@ -297,8 +302,7 @@ def refund_payment(practice: Practice, actor: Actor, payment_id: int, amount_cen
                         refund_of_id=p.id, memo=reason, effective_at=now, created_at=now, created_by=actor.user_id)
         tx.add(r)
         tx.flush()
-        gateway = (GatewayRefund(r.id, p.reference, amount_cents, f"practice-refund-{r.id}")
-                   if p.method == "stripe" else None)
+        gateway = GatewayRefund.of(r.id, p.reference, amount_cents) if p.method == "stripe" else None
         audit.record(tx, practice, actor, "payment.refund", "client", p.client_id, payment_id=p.id, refund_id=r.id,
                      amount_cents=amount_cents, reason=reason, gateway=gateway is not None)
         return RefundResult(_payment_view(r), left - amount_cents, gateway)
