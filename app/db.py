@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .migrations import HEAD_REVISION
 from .practice_file import (
@@ -62,7 +62,44 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
 
         event.listen(engine, "connect", _connect)
         event.listen(engine, "begin", _begin)
+    elif engine.dialect.name == "postgresql":
+        _serialize_writes_on_postgresql(engine, busy_timeout_ms)
     return engine
+
+
+# Every write on PostgreSQL takes this transaction-level advisory lock first (the key is arbitrary:
+# 'PDsk' in ASCII). See _serialize_writes_on_postgresql.
+PRACTICE_WRITE_LOCK = 0x5044736B
+
+
+def _serialize_writes_on_postgresql(engine: Engine, busy_timeout_ms: int) -> None:
+    """SPEC 0.4 on PostgreSQL with the same semantics as SQLite's ``BEGIN IMMEDIATE``: one writer at
+    a time for the whole practice, holding the lock from before its first read.
+
+    Each transaction not marked ``READ_ONLY`` starts with ``pg_advisory_xact_lock(PRACTICE_WRITE_LOCK)``
+    (released by its COMMIT or ROLLBACK, also when the connection dies), after ``SET LOCAL
+    lock_timeout``: waiting longer than ``busy_timeout_ms`` for another workstation fails with
+    SQLSTATE 55P03, which ``practice._is_busy`` turns into ``Busy`` ("try again"), as SQLite's
+    "database is locked". Under the lock, READ COMMITTED reads see every earlier write committed
+    and nothing can change them before this one commits, so a service decides only on what it read
+    inside its own transaction, exactly as on SQLite; and ids are handed out in commit order (the
+    change watcher relies on it). This was chosen over SERIALIZABLE with retry because the
+    services are written for a single writer (a retry would run a service body twice, with its
+    side effects such as e-mail and Stripe calls) and a practice's write rate is a few per second
+    at most. Reads (``READ_ONLY``) take no lock and run REPEATABLE READ, READ ONLY: one consistent
+    snapshot, as a deferred ``BEGIN`` in SQLite's WAL mode.
+    """
+    timeout = f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}"
+    lock = f"SELECT pg_advisory_xact_lock({PRACTICE_WRITE_LOCK})"
+
+    def _begin(conn) -> None:
+        if conn.get_execution_options().get(READ_ONLY, False):
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        else:
+            conn.exec_driver_sql(timeout)
+            conn.exec_driver_sql(lock)
+
+    event.listen(engine, "begin", _begin)
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -129,8 +166,6 @@ def upgrade(engine: Engine, db_path: Path | None = None,
     rev = current_revision(engine)
     if rev == HEAD_REVISION:
         return
-    from alembic import command
-
     where = db_path or engine.url.database
     if rev is not None and rev not in known_revisions():
         raise _newer(where, rev)
@@ -145,17 +180,26 @@ def upgrade(engine: Engine, db_path: Path | None = None,
             # the commit (SQLite's own recipe for schema changes), then switched back on.
             conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            with conn.begin() as whole:
-                cfg = _alembic_config()
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
-                if conn.get_transaction() is not whole or not whole.is_active:  # transaction_per_migration
-                    raise RuntimeError("a migration committed part of the upgrade on its own")
-                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-                    raise RuntimeError("the upgrade left rows pointing at nothing (foreign_key_check)")
+            with conn.begin():
+                _migrate(conn)
         finally:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(conn) -> None:
+    """Every pending revision on ``conn``, inside the transaction it is already in (SQLite's BEGIN
+    IMMEDIATE, or PostgreSQL's, whose DDL is transactional too); Alembic commits nothing itself."""
+    from alembic import command
+
+    whole = conn.get_transaction()
+    cfg = _alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+    if conn.get_transaction() is not whole or not whole.is_active:  # transaction_per_migration
+        raise RuntimeError("a migration committed part of the upgrade on its own")
+    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+        raise RuntimeError("the upgrade left rows pointing at nothing (foreign_key_check)")
 
 
 def _before_upgrade_path(db_path: Path, rev: str, backup_to: Callable[[Path], Path] | None) -> Path:
@@ -217,3 +261,70 @@ def new_practice_file(path: str | Path) -> Iterator[Engine]:
     finally:
         engine.dispose()
         remove_with_sidecars(building)
+
+
+# -- a practice on a database server (PostgreSQL 15+, psycopg 3) ------------------------------------
+
+def is_server_url(where: str | Path) -> bool:
+    """A database URL (``postgresql+psycopg://user@host:port/db``) rather than a practice file."""
+    return isinstance(where, str) and "://" in where and not where.startswith("sqlite")
+
+
+def shown_url(url) -> str:
+    """The URL as it may be shown to people and written in logs: never its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def open_server(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """The engine of a practice on a database server, upgraded to this version's schema in one
+    transaction (under the practice's write lock, so two desks starting at once upgrade once).
+
+    Refuses (``PracticeFileError``) a database that holds no practice (empty, or another program's)
+    or one made by a newer version. There are no backup copies before an upgrade here: the server's
+    own backups are the administrator's (pg_dump)."""
+    where = shown_url(url)
+    engine = make_engine(url, busy_timeout_ms)
+    try:
+        rev = current_revision(engine)
+        if rev is None:
+            raise PracticeFileError(where, f"The database {where} holds no practice. {WRONG_DATABASE}",
+                                    reason="not_practice")
+        if rev != HEAD_REVISION and rev not in known_revisions():
+            raise _newer(where, rev)
+        if rev != HEAD_REVISION:
+            try:
+                upgrade(engine)
+            except Exception as exc:
+                raise UpgradeFailed(where, f"The practice on {where} could not be upgraded to this version of "
+                                           "Practice Desk; it has been left as it was. Please contact support.",
+                                    str(getattr(exc, "orig", None) or exc)) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+WRONG_DATABASE = "Nothing has been changed in it. Please check the server and database name."
+
+
+@contextmanager
+def new_practice_on_server(url: str) -> Iterator[Connection]:
+    """Build a new practice in an EMPTY database on a server, whole or not at all (SPEC 0.7).
+
+    Yields a connection inside one transaction (holding the practice's write lock) in which the
+    whole schema has just been created; the body fills it on that connection. The transaction
+    commits when the body returns; if the body raises, nothing is left in the database. A database
+    that already has tables is refused (``PracticeFileError``), untouched."""
+    where = shown_url(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            if inspect(conn).get_table_names():
+                raise PracticeFileError(where, f"The database {where} is not empty; a new practice needs an "
+                                               f"empty database. {WRONG_DATABASE}", reason="not_empty")
+            _migrate(conn)
+            yield conn
+    finally:
+        engine.dispose()

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 
 
 class BillingRun(Base):
@@ -55,7 +55,7 @@ class BillingRun(Base):
     clients: Mapped[int] = mapped_column(Integer, default=0)  # results, set when finished
     invoiced: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
-    total_cents: Mapped[int] = mapped_column(Integer, default=0)
+    total_cents: Mapped[int] = mapped_column(Cents, default=0)
 
 
 class BillingResult(Base):
@@ -71,7 +71,7 @@ class BillingResult(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
     status: Mapped[str] = mapped_column(String(10))  # BillingResultStatus
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
-    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    amount_cents: Mapped[int] = mapped_column(Cents, default=0)
     emailed: Mapped[bool] = mapped_column(Boolean, default=False)  # queued in the outbox with the PDF
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     note: Mapped[str] = mapped_column(Text, default="")  # e.g. why it was not e-mailed

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 
 
 class CardLink(Base):
@@ -28,7 +28,7 @@ class CardLink(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
     purpose: Mapped[str] = mapped_column(String(10), default="card")
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))  # a payment link's invoice
-    amount_cents: Mapped[int | None] = mapped_column(Integer)  # a payment link's amount
+    amount_cents: Mapped[int | None] = mapped_column(Cents)  # a payment link's amount
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))  # the payment it brought
     customer_id: Mapped[str | None] = mapped_column(String(80))  # Stripe's cus_…
     checkout_session_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # cs_…
@@ -81,7 +81,7 @@ class CardCharge(Base):
     card_id: Mapped[int] = mapped_column(ForeignKey("card_on_file.id"))
     attempt: Mapped[int] = mapped_column(Integer)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Cents)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(24))
     payment_intent_id: Mapped[str | None] = mapped_column(String(80))
@@ -105,7 +105,7 @@ class CardRefund(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     refund_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
     payment_intent_id: Mapped[str] = mapped_column(String(80))
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Cents)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     status: Mapped[str] = mapped_column(String(10))
     stripe_refund_id: Mapped[str | None] = mapped_column(String(80))

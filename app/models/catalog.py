@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 
 SERVICE_KINDS = ("fixed", "hourly")
 VISIBILITIES = ("all", "staff", "hidden")
@@ -24,8 +24,8 @@ class Service(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(8))
-    cost_cents: Mapped[int] = mapped_column(Integer)
-    wage_cents: Mapped[int] = mapped_column(Integer)
+    cost_cents: Mapped[int] = mapped_column(Cents)
+    wage_cents: Mapped[int] = mapped_column(Cents)
     visibility: Mapped[str] = mapped_column(String(8), default="all")
     client_booking: Mapped[bool] = mapped_column(Boolean, default=False)
     default_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")  # a new session's length
@@ -43,7 +43,7 @@ class CustomWage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioner.id"))
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
-    wage_cents: Mapped[int] = mapped_column(Integer)
+    wage_cents: Mapped[int] = mapped_column(Cents)
 
 
 class Location(Base):

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 
 INVOICE_STATUSES = ("draft", "issued", "cancelled")
 
@@ -50,7 +50,7 @@ class Invoice(Base):
     period_first: Mapped[date | None] = mapped_column(Date)  # the service dates it covers
     period_last: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")  # printed on the invoice
-    total_cents: Mapped[int] = mapped_column(Integer, default=0)  # lines and tax; frozen at issue
+    total_cents: Mapped[int] = mapped_column(Cents, default=0)  # lines and tax; frozen at issue
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -81,9 +81,9 @@ class InvoiceLine(Base):
     service_name: Mapped[str] = mapped_column(String(120), default="")
     practitioner_name: Mapped[str] = mapped_column(String(120), default="")
     label: Mapped[str] = mapped_column(String(40), default="")  # the completion label printed
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Cents)
     tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0)  # basis points: 2000 = 20 %
-    tax_cents: Mapped[int] = mapped_column(Integer, default=0)
+    tax_cents: Mapped[int] = mapped_column(Cents, default=0)
     live: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -100,7 +100,7 @@ class CreditNote(Base):
     seq: Mapped[int] = mapped_column(Integer)
     issue_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Cents)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -124,7 +124,7 @@ class Allocation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"))  # a payment or a write-off
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"))
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Cents)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("allocation.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

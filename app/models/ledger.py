@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 
 KINDS = ("charge", "wage", "payment", "refund", "writeoff")
 PAYMENT_METHODS = ("cash", "cheque", "card", "transfer", "stripe")
@@ -41,7 +41,7 @@ class LedgerEntry(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioner.id"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("practice_session.id"))
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Cents)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
     method: Mapped[str | None] = mapped_column(String(10))  # payments: cash, cheque, card, transfer, stripe
     reference: Mapped[str] = mapped_column(Text, default="", server_default="")  # a payment's cheque or transfer ref.

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 
 
 class Package(Base):
@@ -19,7 +19,7 @@ class Package(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     sessions_count: Mapped[int] = mapped_column(Integer)
-    price_cents: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int] = mapped_column(Cents)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -45,7 +45,7 @@ class PackageSale(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
     package_id: Mapped[int] = mapped_column(ForeignKey("package.id"))
     sessions_count: Mapped[int] = mapped_column(Integer)
-    price_cents: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int] = mapped_column(Cents)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
     sold_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sold_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime
+from .base import Base, Cents, UTCDateTime
 from .enums import ParticipantStatus, SessionStatus
 
 STATUSES = tuple(SessionStatus)
@@ -93,7 +93,7 @@ class PracticeSession(Base):
     completion_type_id: Mapped[int | None] = mapped_column(ForeignKey("completion_type.id"))
     completion_label: Mapped[str | None] = mapped_column(String(15))
     cost_override: Mapped[bool] = mapped_column(Boolean, default=False)
-    wage_cents: Mapped[int | None] = mapped_column(Integer)
+    wage_cents: Mapped[int | None] = mapped_column(Cents)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     saved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -125,10 +125,10 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("practice_session.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
-    charge_cents: Mapped[int | None] = mapped_column(Integer)
+    charge_cents: Mapped[int | None] = mapped_column(Cents)
     status: Mapped[str] = mapped_column(String(20), default=ParticipantStatus.BOOKED,
                                         server_default=ParticipantStatus.BOOKED.value)
-    price_cents: Mapped[int | None] = mapped_column(Integer)
+    price_cents: Mapped[int | None] = mapped_column(Cents)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     package_sale_id: Mapped[int | None] = mapped_column(ForeignKey("package_sale.id"))  # package mode (SPEC 6.3)

@@ -75,11 +75,20 @@ class Practice:
 
         return cls(open_practice(path, backup_to=before_upgrade_path), clock=clock, path=Path(path))
 
+    @classmethod
+    def connect(cls, url: str, clock=None) -> Practice:
+        """Open a practice on a database server (``postgresql+psycopg://user@host:port/database``),
+        upgraded if older; ``path`` is None (no file: backups and file checks do not apply)."""
+        from ..db import open_server
+
+        return cls(open_server(url), clock=clock)
+
     @contextmanager
     def uow(self) -> Iterator[Session]:
         """One transaction per user action: commits once at the end, or not at all.
 
-        It holds the practice's write lock from before its first read (``BEGIN IMMEDIATE``), so
+        It holds the practice's write lock from before its first read (``BEGIN IMMEDIATE`` on SQLite,
+        an advisory lock on PostgreSQL: ``app.db._serialize_writes_on_postgresql``), so
         what the service decides on cannot change under it (SPEC 0.4). Waiting longer than the
         busy timeout for another workstation raises ``Busy``."""
         try:
@@ -120,7 +129,14 @@ class Practice:
         self.engine.dispose()
 
 
+# PostgreSQL: lock_not_available (the lock_timeout of app.db passed), serialization_failure,
+# deadlock_detected. Each rolled the whole transaction back; the action can simply be tried again.
+_BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+
+
 def _is_busy(exc: OperationalError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 

@@ -23,7 +23,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status', sa.String(length=20), server_default='booked', nullable=False))
-        batch_op.add_column(sa.Column('price_cents', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('price_cents', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
         batch_op.add_column(sa.Column('changed_at', app.models.base.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('changed_by', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_participant_changed_by_user_account'), 'user_account',

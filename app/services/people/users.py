@@ -113,19 +113,47 @@ def create_practice(path: str | Path, name: str, timezone: str, admin_username: 
         with new_practice_file(path) as engine:
             building = Practice(engine, clock=clock)
             with building.uow() as tx:
-                values = {**DEFAULT_SETTINGS, "practice_name": name, "practice_address": address,
-                          "timezone": timezone, "currency": currency, "locale": locale}
-                for key, value in values.items():
-                    tx.merge(Setting(key=key, value=json.dumps(value)))
-                user = User(username=admin_username, display_name=admin_display_name, role="admin",
-                            password_hash=hash_password(admin_password), created_at=building.clock.now(),
-                            failed_logins=0, active=True)
-                tx.add(user)
-                tx.flush()
-                audit.record(tx, building, None, "practice.create", "user", user.id, name=name)
+                _fill_new_practice(tx, building, name, address, timezone, currency, locale, admin_username,
+                                   admin_display_name, admin_password)
     except FileExistsError as exc:  # made by someone else while this one was being built
         raise ValidationError("practice file", f"{path} already exists; a new practice needs a new file") from exc
     return Practice.open(path, clock=clock)
+
+
+def create_practice_on_server(url: str, name: str, timezone: str, admin_username: str, admin_password: str,
+                              currency: str = "USD", locale: str = "en_US", clock=None, address: str = "",
+                              admin_display_name: str = "Administrator") -> Practice:
+    """``create_practice`` in an empty database on a PostgreSQL server (``postgresql+psycopg://...``):
+    the schema, the settings and the first admin in one transaction, whole or not at all (SPEC 0.7).
+    A database that is not empty is refused (``PracticeFileError``), untouched. Returns it open."""
+    v = check_new_practice(name=name, address=address, timezone=timezone, currency=currency, locale=locale,
+                           admin_username=admin_username, admin_display_name=admin_display_name,
+                           admin_password=admin_password)
+    from sqlalchemy.orm import Session
+
+    from ...db import new_practice_on_server
+
+    with new_practice_on_server(url) as conn:
+        building = Practice(conn.engine, clock=clock)  # for its clock; every write goes through conn
+        with Session(bind=conn, expire_on_commit=False) as tx:
+            _fill_new_practice(tx, building, v["name"], v["address"], timezone, currency, locale,
+                               v["admin_username"], v["admin_display_name"], admin_password)
+            tx.flush()
+    return Practice.connect(url, clock=clock)
+
+
+def _fill_new_practice(tx, building: Practice, name, address, timezone, currency, locale, admin_username,
+                       admin_display_name, admin_password) -> None:
+    values = {**DEFAULT_SETTINGS, "practice_name": name, "practice_address": address,
+              "timezone": timezone, "currency": currency, "locale": locale}
+    for key, value in values.items():
+        tx.merge(Setting(key=key, value=json.dumps(value)))
+    user = User(username=admin_username, display_name=admin_display_name, role="admin",
+                password_hash=hash_password(admin_password), created_at=building.clock.now(),
+                failed_logins=0, active=True)
+    tx.add(user)
+    tx.flush()
+    audit.record(tx, building, None, "practice.create", "user", user.id, name=name)
 
 
 WRONG = "Unknown user name or wrong password."
