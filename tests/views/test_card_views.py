@@ -313,8 +313,30 @@ def test_spec_9_3_a_refund_stripe_refuses_is_said_and_sent_again(qtbot, practice
     stripe_ready.secret_key = good_key
     click(qtbot, w.resend_button)
     settle(qtbot, w, "call")
-    assert w.done.text().startswith("Refunded $80.00. Stripe refunded $80.00")
+    assert w.done.text() == "Stripe refunded $80.00 to the client's card; it reaches their account in a few days."
     assert w.resend_button.isHidden() and w.stripe_failed.isHidden()
     assert len(stripe_ready.refunds) == 1
     assert {p.idempotency_key for p in stripe_ready.posts("/v1/refunds")} == {
         p.idempotency_key for p in stripe_ready.posts("/v1/refunds")[:1]}  # the same key both times
+
+
+def test_spec_9_3_a_refund_never_sent_to_stripe_shows_on_the_record_and_is_sent_again(qtbot, practice, admin, ann,
+                                                                                     stripe_ready, clock):
+    done = _charged_and_taken_back(practice, admin, stripe_ready, ann)
+    payments.refund_payment(practice, admin, done.payment_id, 3000, "part refund")  # the program closed here
+    d = shown(qtbot, ClientRecordDialog(practice, admin, ann.id, format_money))
+    bar = d.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    w = d.payments
+    day = clock.now().astimezone(practice.tz)
+    assert w.stripe_failed.isVisible() and w.stripe_failed.text() == (
+        f"Stripe has not refunded the $30.00 refund of {day:%d %b %Y} yet, so the client has not got the money "
+        "back: it was never sent to Stripe. The refund is in the books; press Send to Stripe again (it never "
+        "refunds twice).")
+
+    click(qtbot, w.resend_button)
+    settle(qtbot, w, "call")
+
+    assert w.done.text() == "Stripe refunded $30.00 to the client's card; it reaches their account in a few days."
+    assert w.stripe_failed.isHidden() and w.resend_button.isHidden()
+    assert len(stripe_ready.refunds) == 1 and cards.unsent_refunds(practice, admin, ann.id) == []

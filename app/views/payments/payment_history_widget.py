@@ -86,8 +86,10 @@ class PaymentHistoryWidget(QWidget):
         self.write_off_button = self._button("Write off\u2026", "paymentsWriteOff", self.write_off)
         self.write_off_button.setVisible(self.caps.write_off)
         self.receipt_button = self._button("Receipt PDF\u2026", "paymentsReceipt", self.save_receipt)
-        self.unsent_refund: payments.GatewayRefund | None = None  # in the books, not yet refunded by Stripe
-        self.refund_said = ""  # what the books side of that refund said
+        self.unsent: list[cards.UnsentRefund] = []  # refunds in the books Stripe has not confirmed
+        self.reasons: dict[int, str] = {}  # refund id -> why the last send could not even ask Stripe
+        self.sending: list[payments.GatewayRefund] = []
+        self.refund_said = ""  # what the books side of the refund just made said
         self.call: BackgroundCall | None = None
         self.resend_button = self._button("Send to Stripe again", "paymentsSendRefund", self.resend_refund)
         self.resend_button.hide()
@@ -176,6 +178,32 @@ class PaymentHistoryWidget(QWidget):
         if rows and chosen is None:
             QTimer.singleShot(0, self.table, self.table.scrollToBottom)  # the latest, once the table has its size
         self._selection_changed()
+        if self.call is None or not self.call.running:
+            self._show_unsent()
+
+    def _show_unsent(self) -> None:
+        """Refunds of card payments Stripe has not confirmed (SPEC 9.3): said in plain words, with
+        Send to Stripe again, until Stripe has refunded them, even after the record was closed."""
+        try:
+            self.unsent = cards.unsent_refunds(self.practice, self.actor, self.client_id)
+        except ServiceError:
+            self.unsent = []
+        self.stripe_failed.setVisible(bool(self.unsent))
+        self.resend_button.setVisible(bool(self.unsent))
+        if not self.unsent:
+            return
+        if self.refund_said and len(self.unsent) == 1:  # the refund just made
+            u = self.unsent[0]
+            self.stripe_failed.setText(
+                f"{self.refund_said} But Stripe did not refund {self.money(u.gateway.amount_cents)}, so the client has "
+                f"not got the money back: {self._why(u)} The refund is in the books; press Send to Stripe again (it "
+                "never refunds twice).")
+            return
+        lines = [f"Stripe has not refunded the {self.money(u.gateway.amount_cents)} refund of "
+                 f"{u.refunded_at.astimezone(self.practice.tz):%d %b %Y} yet, so the client has not got the money back: "
+                 f"{self._why(u)}" for u in self.unsent]
+        self.stripe_failed.setText("\n".join(lines) + ("\nThe refunds are" if len(lines) > 1 else " The refund is")
+                                   + " in the books; press Send to Stripe again (it never refunds twice).")
 
     def _selection_changed(self, *_args) -> None:
         r = selected_row(self.table)
@@ -270,39 +298,48 @@ class PaymentHistoryWidget(QWidget):
     def send_refund(self, gateway: payments.GatewayRefund) -> None:
         """Tell Stripe about a refund in the books, off the GUI thread (a failed one can be sent again:
         its key is fixed by the refund, so Stripe never refunds twice)."""
-        self.unsent_refund = gateway
+        self._send([gateway])
+
+    def _why(self, u: cards.UnsentRefund) -> str:
+        if u.error:
+            return u.error
+        return self.reasons.get(u.gateway.refund_id) or {"not sent": "it was never sent to Stripe.",
+                                                          "pending": "Stripe did not answer."}.get(u.status, "")
+
+    def _send(self, gateways: list[payments.GatewayRefund]) -> None:
+        self.sending = list(gateways)
         self.resend_button.hide()
         self.stripe_failed.hide()
         self.refund_button.setEnabled(False)
-        self.call = BackgroundCall(self, f"Asking Stripe to refund {self.money(gateway.amount_cents)} to the client's "
-                                   "card\u2026", cards.send_refund, self.practice, self.actor, gateway,
-                                   title="Refund through Stripe")
+        amount = self.money(sum(g.amount_cents for g in gateways))
+        self.call = BackgroundCall(self, f"Asking Stripe to refund {amount} to the client's card\u2026", _send_refunds,
+                                   self.practice, self.actor, gateways, title="Refund through Stripe")
         self.call.finished.connect(self._refund_sent)
         self.call.start()
 
     def resend_refund(self) -> None:
-        if self.unsent_refund is not None:
-            self.send_refund(self.unsent_refund)
+        """Send to Stripe again: every refund Stripe has not confirmed, each with its own key."""
+        if self.unsent:
+            self.refund_said = ""
+            self._send([u.gateway for u in self.unsent])
 
     def _refund_sent(self, result) -> None:
         self._selection_changed()
-        g = self.unsent_refund
-        amount = self.money(g.amount_cents)
-        if isinstance(result, cards.RefundView) and result.status == "sent":
-            self.unsent_refund = None
-            self.stripe_failed.hide()
-            self.done.setText(f"{self.refund_said} Stripe refunded {amount} to the client's card; it reaches their "
-                              "account in a few days.".lstrip())
+        results = result if isinstance(result, list) else [result] * len(self.sending)
+        for g, r in zip(self.sending, results, strict=False):
+            if isinstance(r, ServiceError):  # Stripe was not even asked (e.g. not set up here): say why
+                self.reasons[g.refund_id] = error_text(r)
+            elif isinstance(r, Exception):
+                self.reasons[g.refund_id] = f"Something went wrong: {r}"
+        sent = sum(r.amount_cents for r in results if isinstance(r, cards.RefundView) and r.status == "sent")
+        self._show_unsent()  # what Stripe has still not refunded, with its reason
+        if sent and not self.unsent:
+            self.done.setText(f"{self.refund_said} Stripe refunded {self.money(sent)} to the client's card; it "
+                              "reaches their account in a few days.".lstrip())
             self.done.show()
-            return
-        why = result.error if isinstance(result, cards.RefundView) else \
-            error_text(result) if isinstance(result, ServiceError) else f"Something went wrong: {result}"
-        self.done.hide()
-        self.stripe_failed.setText(f"{self.refund_said} But Stripe did not refund {amount}, so the client has not "
-                                   f"got the money back: {why} The refund is in the books; press Send to Stripe "
-                                   "again (it never refunds twice).".lstrip())
-        self.stripe_failed.show()
-        self.resend_button.show()
+        elif self.unsent:
+            self.done.hide()
+        self.refund_said = ""
 
     def write_off(self) -> None:
         try:
@@ -342,3 +379,15 @@ class PaymentHistoryWidget(QWidget):
         self.error.hide()
         self.done.setText(f"Receipt saved to {saved}.")
         self.done.show()
+
+
+def _send_refunds(practice, actor, gateways) -> list:
+    """Each refund told to Stripe in turn (off the GUI thread): its RefundView, or the error that
+    stopped that one."""
+    out = []
+    for g in gateways:
+        try:
+            out.append(cards.send_refund(practice, actor, g))
+        except ServiceError as exc:
+            out.append(exc)
+    return out
