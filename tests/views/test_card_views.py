@@ -219,6 +219,36 @@ def test_spec_10_4_a_declined_card_is_said_with_its_reason_and_nothing_is_record
     assert payments.payment_history(practice, admin, bo.id) == []
     assert ">$80.00<" in d.findChild(type(d.title), "invoiceAmountDue").text()
     assert d.charge_button.isVisible() and d.charge_button.isEnabled()
+    again = invoice_window(qtbot, practice, admin, inv)  # opened later: the last attempt is named
+    assert again.charge_result.text().startswith("Last card charge (attempt 1): The card was declined (insufficient")
+
+
+def test_spec_10_4_a_payment_link_e_mails_the_invoice_and_the_payment_is_picked_up(qtbot, practice, admin, make,
+                                                                                  stripe_ready, smtp_server):
+    bo = make.client("Bo", "Declined", email="bo@client.test", notify_by="email")
+    save_card(practice, admin, stripe_ready, bo, CARD_DECLINED)
+    inv = issued(practice, bo, 8000, date(2026, 1, 15))
+    assert cards.charge_invoice(practice, admin, inv).status == "declined"
+    d = invoice_window(qtbot, practice, admin, inv)
+    assert d.pay_link_button.isVisible()
+
+    said = answer_modal(qtbot, "confirmPaymentLink", "confirmPaymentLinkYes")
+    click(qtbot, d.pay_link_button)
+    settle(qtbot, d.link_sender, "call", "sender_run")
+
+    assert said[0].startswith("E-mail invoice T-2025-0001 with a link to pay $80.00 by card?")
+    assert d.charge_result.text().startswith("The invoice and a link to pay it by card were e-mailed to bo@client.test.")
+    (mail,) = [m for m in smtp_server.arrived if "invoice" in m.message["Subject"]]
+    body = mail.message.get_body(("plain",)).get_content()
+    assert d.link_sender.link.url in body and "We could not charge your card on file." in body
+    page = stripe_ready.posts("/v1/checkout/sessions")[-1]
+    assert page.params["mode"] == "payment"
+
+    stripe_ready.complete_payment(list(stripe_ready.sessions)[-1])
+    assert cards.poll_card_links(practice, admin).paid == 1
+    d.events.ledger_changed.emit()
+    assert ">$0.00<" in d.findChild(type(d.title), "invoiceAmountDue").text()
+    assert d.pay_link_button.isHidden() and d.charge_button.isHidden()
 
 
 def test_spec_0_4_no_answer_from_stripe_says_try_again_and_the_retry_charges_once(qtbot, practice, admin, ann,

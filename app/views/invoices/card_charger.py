@@ -25,10 +25,11 @@ def charge_text(view: ChargeView, card: str, money) -> str:
         return (f"Stripe did not answer, so it is not known yet whether {amount} was charged. Try again: it will "
                 "not charge twice (Stripe is asked about this same charge).")
     if view.status == "declined":
-        return f"{view.error.rstrip('.')}. Nothing was charged. Ask the client for another card, or to pay another way."
+        return (f"{view.error.rstrip('.')}. Nothing was charged. E-mail the client a payment link to pay with another "
+                "card, or ask them to pay another way.")
     if view.status == "needs_authentication":
-        return ("Nothing was charged: the client's bank asks them to confirm this payment themselves. Send them the "
-                "invoice to pay another way, or ask them to save the card again through a card link.")
+        return ("Nothing was charged: the client's bank asks them to confirm this payment themselves. E-mail them a "
+                "payment link: they confirm it on Stripe's page.")
     return f"Nothing was charged: {view.error}"
 
 

@@ -3,8 +3,9 @@ the amount due and its status; a cancelled one names its credit note and the rea
 
 A draft can be issued (the number is given then and the invoice is frozen: the user confirms),
 edited or deleted; an issued one can be cancelled with a credit note, saved as a PDF or printed, and
-one with an amount due is charged to the client's card on file (Charge card…, card_charger.py,
-SPEC 10.4).
+one with an amount due is charged to the client's card on file (Charge card…, card_charger.py) or
+e-mailed with a Stripe page to pay it by card (E-mail payment link…, payment_link_sender.py), SPEC 10.4;
+the last card charge that did not go through is named when the invoice opens.
 Every action is a service call (``invoices``, ``invoice_documents``); after one that changes
 something the dialog shows the invoice as it is now and announces ``events.ledger_changed``.
 """
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...models.enums import InvoiceStatus
-from ...services.billing import cards
+from ...services.billing import card_settings, cards
 from ...services.billing.cards import CardView
 from ...services.errors import NotFound, ServiceError
 from ...services.money import invoice_documents, invoices
@@ -44,9 +45,10 @@ from ..widgets.pdf_print import print_pdf
 from ..widgets.record_table import done_label, muted
 from ..widgets.rows_model import Column, RowsTableModel
 from .cancel_invoice_dialog import CancelInvoiceDialog
-from .card_charger import CardCharger
+from .card_charger import CardCharger, charge_text
 from .invoice_list_model import day_text, status_color, status_text
 from .new_invoice_dialog import NewInvoiceDialog
+from .payment_link_sender import PaymentLinkSender
 
 BADGE = "QLabel {{ color: white; background: {color}; border-radius: 9px; padding: 2px 10px; font-weight: 600; }}"
 ISSUED_BLUE = "#2b6cb0"
@@ -82,6 +84,9 @@ class InvoiceViewDialog(QDialog):
         self.card: CardView | None = None  # the client's card on file, when this invoice can be charged
         self.charger = CardCharger(self, practice, actor, self.money)
         self.charger.finished.connect(self._charge_done)
+        self.link_sender = PaymentLinkSender(self, practice, actor, self.money)
+        self.link_sender.finished.connect(self._charge_done)
+        self.last_charge = None  # the invoice's last card charge (ChargeView), if any
 
         self.title = QLabel(objectName="invoiceTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -127,6 +132,7 @@ class InvoiceViewDialog(QDialog):
         self.delete_button = self._button("Delete draft\u2026", "deleteDraft", self.delete_draft)
         self.cancel_button = self._button("Cancel with credit note\u2026", "cancelInvoice", self.cancel_invoice)
         self.charge_button = self._button("Charge card\u2026", "chargeCard", self.charge_card)
+        self.pay_link_button = self._button("E-mail payment link\u2026", "sendPaymentLink", self.send_payment_link)
         self.pdf_button = self._button("Save PDF\u2026", "savePdf", self.save_pdf)
         self.print_button = self._button("Print\u2026", "printInvoice", self.print_invoice)
         self.credit_pdf_button = self._button("Credit note PDF\u2026", "saveCreditNotePdf", self.save_credit_note_pdf)
@@ -152,7 +158,8 @@ class InvoiceViewDialog(QDialog):
         bottom.addWidget(self.note, 1, Qt.AlignmentFlag.AlignTop)
         bottom.addWidget(totals_box, 0, Qt.AlignmentFlag.AlignTop)
         actions = QHBoxLayout()
-        for b in (self.issue_button, self.edit_button, self.delete_button, self.charge_button, self.cancel_button):
+        for b in (self.issue_button, self.edit_button, self.delete_button, self.charge_button, self.pay_link_button,
+                  self.cancel_button):
             actions.addWidget(b)
         actions.addStretch(1)
         for b in (self.pdf_button, self.print_button, self.credit_pdf_button, self.close_button):
@@ -194,7 +201,7 @@ class InvoiceViewDialog(QDialog):
             self.banner.setText(str(exc))
             self.banner.show()
             for b in (self.issue_button, self.edit_button, self.delete_button, self.cancel_button, self.pdf_button,
-                      self.print_button, self.credit_pdf_button, self.charge_button):
+                      self.print_button, self.credit_pdf_button, self.charge_button, self.pay_link_button):
                 b.hide()
             return
         except ServiceError as exc:
@@ -238,16 +245,27 @@ class InvoiceViewDialog(QDialog):
         self._show_charge_button(v)
 
     def _show_charge_button(self, v: InvoiceView) -> None:
-        """Charge card… for an issued invoice with an amount due whose client has a card on file."""
-        self.card = None
+        """Charge card… for an issued invoice with an amount due whose client has a card on file;
+        E-mail payment link… for one with an amount due where card payments are set up; the last
+        charge that did not go through, said when the invoice opens."""
+        self.card, ready, self.last_charge = None, False, None
         if v.status in (InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID) and v.amount_due_cents > 0:
             try:
                 self.card = cards.card_on_file(self.practice, self.actor, v.client_id)
+                ready = card_settings.get_card_settings(self.practice, self.actor).ready
+                self.last_charge = (cards.list_charges(self.practice, self.actor, v.id) or [None])[-1]
             except ServiceError:  # not the front desk: no card shown, nothing charged from here
-                self.card = None
+                self.card, ready = None, False
         self.charge_button.setVisible(self.card is not None)
         if self.card is not None:
             self.charge_button.setToolTip(f"Charge {self.money(v.amount_due_cents)} to {self.card.label}")
+        self.pay_link_button.setVisible(ready)
+        last = self.last_charge
+        if self.charge_result.isHidden() and last is not None and not last.succeeded:
+            self.charge_result.setText(f"Last card charge (attempt {last.attempt}): "
+                                       + charge_text(last, "the card on file", self.money))
+            self.charge_result.setStyleSheet(BANNER.format(*CANCELLED_COLORS))
+            self.charge_result.show()
 
     def _show_totals(self, v: InvoiceView) -> None:
         while self.totals.count():
@@ -352,8 +370,20 @@ class InvoiceViewDialog(QDialog):
         self.charge_button.setEnabled(False)
         self.charger.charge(self.invoice_id, self.view.number or "", self.view.amount_due_cents, self.card)
 
+    def send_payment_link(self) -> None:
+        if self.view is None:
+            return
+        last = self.last_charge
+        reason = {"declined": "We could not charge your card on file.",
+                  "needs_authentication": "Your bank asks you to confirm this payment yourself."}.get(
+            last.status if last is not None else "", "")
+        self.charge_result.hide()
+        self.pay_link_button.setEnabled(False)
+        self.link_sender.send(self.invoice_id, self.view.number or "", self.view.amount_due_cents, reason)
+
     def _charge_done(self, text: str, ok: bool) -> None:
         self.charge_button.setEnabled(True)
+        self.pay_link_button.setEnabled(True)
         if not text:  # the user did not charge
             return
         self.events.ledger_changed.emit()  # the invoice is read again here and in every open view
