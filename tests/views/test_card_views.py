@@ -370,3 +370,45 @@ def test_spec_9_3_a_refund_never_sent_to_stripe_shows_on_the_record_and_is_sent_
     assert w.done.text() == "Stripe refunded $30.00 to the client's card; it reaches their account in a few days."
     assert w.stripe_failed.isHidden() and w.resend_button.isHidden()
     assert len(stripe_ready.refunds) == 1 and cards.unsent_refunds(practice, admin, ann.id) == []
+
+
+# -- saved cards picked up in the background (SPEC 10.4) ----------------------------------------------
+def _runner_window(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    w = QMainWindow()
+    w.events = Events()
+    return shown(qtbot, w)
+
+
+def test_spec_10_4_the_main_window_picks_up_a_saved_card_in_the_background(qtbot, practice, admin, ann, stripe_ready):
+    from app.views.card_link_runner import CardLinkRunner
+
+    w = _runner_window(qtbot)
+    runner = CardLinkRunner(w, practice, admin, start=False, first_ms=60_000)
+    runner.start()
+    cards.send_card_link(practice, admin, ann.id)
+    stripe_ready.complete_setup(list(stripe_ready.sessions)[-1], CARD_OK)
+
+    with qtbot.waitSignal(w.events.ledger_changed, timeout=20_000):
+        assert runner.run_now()
+    assert runner.thread.wait(5_000)
+
+    assert cards.card_on_file(practice, admin, ann.id).label == "Visa ending 4242, expires 12/2030"
+    assert w.statusBar().currentMessage() == "Card payments: 1 card saved by clients."
+    with qtbot.assertNotEmitted(w.events.ledger_changed, wait=300):  # nothing new: nothing said
+        assert runner.run_now()
+        qtbot.waitUntil(lambda: not runner.running, timeout=20_000)
+    runner.pause()
+    assert not runner.run_now()
+
+
+def test_no_background_checks_where_card_payments_are_not_set_up(qtbot, practice, admin, make, memory_keyring):
+    from app.views.card_link_runner import CardLinkRunner
+
+    w = _runner_window(qtbot)
+    runner = CardLinkRunner(w, practice, admin, first_ms=60_000)
+    assert runner.active and not runner.run_now()  # no key saved: Stripe is not asked
+    pr = make.practitioner()
+    quiet = CardLinkRunner(w, practice, make.user("practitioner", practitioner_id=pr.id), first_ms=60_000)
+    assert not quiet.active and quiet.was_on  # a practitioner's window hands it on to the next user
