@@ -23,6 +23,7 @@ from .calendar.filter_bar import FilterBar
 from .calendar.month_view import day_bounds
 from .calendar.status_look import legend_html
 from .calendar.week_picker import WeekPractitionerPicker
+from .card_link_runner import CardLinkRunner
 from .change_password_dialog import ChangePasswordDialog
 from .client_list_dialog import ClientListDialog
 from .closure_dialog import ClosureDialog
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._start_backups(auto_backup)
         self.reminders = ReminderRunner(self, practice, self.actor, start=auto_backup)  # SPEC 7.4, in the background
         self.auto_invoicing = AutoInvoiceRunner(self, practice, self.actor, start=auto_backup)  # SPEC 10.2: catch-up
+        self.card_links = CardLinkRunner(self, practice, self.actor, start=auto_backup)  # SPEC 10.4: saved cards
         self.live = LiveRefresh(self, practice, self.events)  # what other desks save shows here within a second
 
     # helpers ---------------------------------------------------------------
@@ -713,6 +715,8 @@ class MainWindow(QMainWindow):
             self.successor.reminders.start()  # the next user's reminders (front desk only)
         if self.auto_invoicing.was_on and not other:
             self.successor.auto_invoicing.start()
+        if self.card_links.was_on and not other:
+            self.successor.card_links.start()
         self.successor.show()
         self.replaced.emit(self.successor)
         self.close()
@@ -726,6 +730,7 @@ class MainWindow(QMainWindow):
         self.backup_timer.stop()
         self.reminders.pause()
         self.auto_invoicing.pause()
+        self.card_links.pause()
         self.live.stop()
 
     def _save_ui_state(self) -> None:
