@@ -30,6 +30,7 @@ from ..services.money.packages import SaleView
 from ..services.people.capabilities import capabilities
 from ..services.people.client_record import ClientRecord, client_record
 from ..services.scheduling.session_views import SessionView
+from .events import events_near
 from .payments.card_on_file_box import CardOnFileBox
 from .payments.payment_history_widget import PaymentHistoryWidget
 from .widgets.balance_text import balance_color, balance_text
@@ -125,6 +126,10 @@ class ClientRecordDialog(QDialog):
             titles = [figures.itemAtPosition(r, 0).widget() for r in range(2)]
             self.card_box.align_title(max(t.sizeHint().width() for t in titles) + figures.horizontalSpacing())
             layout.addWidget(self.card_box)
+            events = events_near(self)
+            if events is not None:  # a card saved meanwhile (the background check) shows at once
+                events.clients_changed.connect(self.card_box.reload)
+                self.finished.connect(lambda _r: events.clients_changed.disconnect(self.card_box.reload))
         sessions_page = QWidget(objectName="recordSessionsPage")
         page = QVBoxLayout(sessions_page)
         for title, table, stretch in ((self.packages_title, self.packages, 0), (self.upcoming_title, self.upcoming, 1),

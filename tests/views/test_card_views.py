@@ -412,3 +412,14 @@ def test_no_background_checks_where_card_payments_are_not_set_up(qtbot, practice
     pr = make.practitioner()
     quiet = CardLinkRunner(w, practice, make.user("practitioner", practitioner_id=pr.id), first_ms=60_000)
     assert not quiet.active and quiet.was_on  # a practitioner's window hands it on to the next user
+
+
+def test_an_open_record_shows_a_card_the_background_check_saved(qtbot, practice, admin, ann, stripe_ready):
+    w = _runner_window(qtbot)
+    d = shown(qtbot, ClientRecordDialog(practice, admin, ann.id, format_money, parent=w))
+    assert d.card_box.label.text() == "No card on file"
+    save_card(practice, admin, stripe_ready, ann)
+    w.events.clients_changed.emit()  # what the runner announces
+    assert d.card_box.label.text() == "Visa ending 4242, expires 12/2030"
+    d.reject()
+    w.events.clients_changed.emit()  # a closed record no longer listens
