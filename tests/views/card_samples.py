@@ -7,7 +7,8 @@
 Writes settings-card-payments.png (a test key saved, Test connection answered),
 settings-card-payments-no-keyring.png, client-card-on-file.png (a client's record after Send card
 link… and Check for saved card), invoice-charged.png and invoice-charge-declined.png (Charge card…
-on an invoice: paid with the receipt e-mailed; a card declined with its reason).
+on an invoice: paid with the receipt e-mailed; a card declined with its reason) and
+client-refund-not-sent.png (a refund of a card payment Stripe refused, with Send to Stripe again).
 """
 from __future__ import annotations
 
@@ -140,6 +141,26 @@ def main(out: Path) -> None:
             _save(app, v, out / name)
             print("  ", v.charge_result.text())
             v.close()
+
+        # a refund of the card payment that Stripe refuses (the key was replaced there): said, with Send again
+        from app.services.money import payments
+        from app.services.money.payments import HistoryKind
+        from app.views.widgets.record_table import select_where
+
+        paid = next(c for c in cards.list_charges(practice, admin, first.id) if c.succeeded)
+        for a in payments.payment_detail(practice, admin, paid.payment_id).allocations:
+            payments.take_back_allocation(practice, admin, a.id, "Session cancelled by the practice")
+        back = payments.refund_payment(practice, admin, paid.payment_id, 4000, "Session cancelled by the practice")
+        stripe.secret_key = "sk_test_rotated_elsewhere"
+        cards.send_refund(practice, admin, back.gateway)
+        stripe.secret_key = KEY
+        record = ClientRecordDialog(practice, admin, first.client_id, money)
+        record.show()
+        record.tabs.setCurrentIndex(1)
+        select_where(record.payments.table, lambda r: r.kind == HistoryKind.REFUND)
+        _save(app, record, out / "client-refund-not-sent.png")
+        print("  ", record.payments.stripe_failed.text())
+        record.close()
         practice.close()
     smtp.stop()
     stripe.close()
