@@ -176,6 +176,13 @@ def test_the_card_line_is_hidden_where_card_payments_are_not_set_up(qtbot, pract
     assert d.card_box is not None and d.card_box.isHidden()
 
 
+def test_a_practitioner_sees_no_card_line(qtbot, practice, make, ann, stripe_ready):
+    pr = make.practitioner()
+    d = shown(qtbot, ClientRecordDialog(practice, make.user("practitioner", practitioner_id=pr.id), ann.id,
+                                        format_money))
+    assert d.card_box is None and d.findChild(QPushButton, "cardSendLink") is None
+
+
 # -- Charge card… on an invoice (SPEC 10.4, 0.4) ---------------------------------------------------------
 def invoice_window(qtbot, practice, admin, invoice_id):
     return shown(qtbot, InvoiceViewDialog(practice, admin, Events(), invoice_id, date(2026, 1, 20)))

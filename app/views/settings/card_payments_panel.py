@@ -80,9 +80,9 @@ class CardPaymentsPanel(QWidget):
             "Find it in Stripe's Dashboard under Developers \u25b8 API keys. A key starting with sk_test_ charges no "
             "real card; one starting with sk_live_ does.", "cardsKeyHelp")))
         form.addRow("Page after saving", Stack(self.return_url, self.errors.line("ReturnUrl", "page after saving a card"),
-                                               muted("Where Stripe sends a client who has saved a card through the "
-                                                     "link you e-mail them, e.g. a thank-you page of your website.",
-                                                     "cardsReturnHelp")))
+                                               muted("Where Stripe sends a client who has saved a card or paid an "
+                                                     "invoice through a link you e-mailed them, e.g. a thank-you "
+                                                     "page of your website.", "cardsReturnHelp")))
         form.addRow("Charge attempts", Stack(self.retry, self.errors.line("Retry", "charge attempts"), muted(
             "When a card is declined, automatic invoicing charges it again at this many later runs; after that the "
             "client is e-mailed the invoice to pay another way.", "cardsRetryHelp")))
