@@ -30,7 +30,7 @@ from ...integrations import card_gateway
 from ...models import CardCharge, CardLink, CardOnFile, CardRefund, Client, Invoice, LedgerEntry
 from ...models.enums import MessageChannel, MessagePurpose
 from .. import audit, validate
-from ..errors import NotFound, RuleViolation
+from ..errors import NotFound, RuleViolation, ValidationError
 from ..messaging import outbox
 from ..money import payment_documents, payments
 from ..money.amounts import format_money
@@ -486,6 +486,16 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
 
 
 # -- refunds -----------------------------------------------------------------------------------------
+def _check_refund(tx, gateway: payments.GatewayRefund) -> None:
+    """What Stripe is told must be the refund in the books: a refund entry of a ``stripe`` payment, of
+    that amount, that payment's PaymentIntent, and the key fixed by the entry."""
+    entry = tx.get(LedgerEntry, gateway.refund_id)
+    paid = tx.get(LedgerEntry, entry.refund_of_id) if entry is not None and entry.refund_of_id else None
+    expected = payments.GatewayRefund.of(entry.id, paid.reference, -entry.amount_cents) if paid is not None else None
+    if entry is None or entry.kind != "refund" or paid is None or paid.method != "stripe" or gateway != expected:
+        raise ValidationError("refund", "does not match a refund of a card payment in the books")
+
+
 def send_refund(practice: Practice, actor: Actor, gateway: payments.GatewayRefund) -> RefundView:
     """Tell Stripe about a refund already in the books (``payments.refund_payment``'s ``gateway``).
     Sent once: a refund already sent is returned as it is; a failed one is sent again with its key."""
@@ -494,6 +504,7 @@ def send_refund(practice: Practice, actor: Actor, gateway: payments.GatewayRefun
     require_front_desk(actor)
     config = card_settings.gateway_config(practice)
     with practice.uow() as tx:
+        _check_refund(tx, gateway)
         r = tx.scalar(select(CardRefund).where(CardRefund.refund_entry_id == gateway.refund_id))
         if r is None:
             r = CardRefund(refund_entry_id=gateway.refund_id, payment_intent_id=gateway.payment_reference,

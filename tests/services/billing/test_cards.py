@@ -322,3 +322,20 @@ def test_spec_10_4_a_declined_invoice_is_e_mailed_with_a_payment_link_and_the_pa
     (paid,) = [h for h in payments.payment_history(practice, admin, bo.id) if h.kind == "payment"]
     assert paid.amount_cents == 8000
     assert cards.poll_card_links(practice, admin) == cards.PollSummary(0, 0, 0, 0)  # recorded once
+
+
+def test_spec_0_5_a_refund_that_is_not_the_one_in_the_books_is_refused(practice, admin, ann, stripe_ready):
+    from dataclasses import replace
+
+    save_card(practice, admin, stripe_ready, ann)
+    done = cards.charge_invoice(practice, admin, issued(practice, ann, 8000, date(2026, 1, 15)))
+    (allocation,) = payments.payment_detail(practice, admin, done.payment_id).allocations
+    payments.take_back_allocation(practice, admin, allocation.id, "refund asked")
+    back = payments.refund_payment(practice, admin, done.payment_id, 3000, "part refund")
+    cash = payments.record_payment(practice, admin, ann.id, 1000, "cash").payment.id
+    for forged in (replace(back.gateway, amount_cents=8000), replace(back.gateway, payment_reference="pi_other"),
+                   replace(back.gateway, idempotency_key="new-key"), replace(back.gateway, refund_id=cash)):
+        with pytest.raises(ValidationError) as e:
+            cards.send_refund(practice, admin, forged)
+        assert e.value.field == "refund"
+    assert stripe_ready.refunds == []
