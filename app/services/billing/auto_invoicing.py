@@ -131,8 +131,8 @@ class RunSummary:
         if not self.cycles:
             out = ["Automatic invoicing: nothing was due."]
         else:
-            out = [f"Automatic invoicing: {len(self.cycles)} cycle{'s' * (len(self.cycles) != 1)} run "
-                   f"({', '.join(self.cycles)}).",
+            days = ", ".join(f"{date.fromisoformat(k):%d %b %Y}" for k in self.cycles)
+            out = [f"Automatic invoicing: {len(self.cycles)} cycle{'s' * (len(self.cycles) != 1)} run ({days}).",
                    f"Invoices issued: {self.invoices}, total {format_money(self.total_cents, currency, locale)}."]
             if self.failed:
                 out.append(f"Clients that could not be invoiced: {self.failed} (the reasons are in Accounting > "
@@ -140,7 +140,8 @@ class RunSummary:
             if self.emails_sent or self.emails_failed:
                 out.append(f"E-mails sent: {self.emails_sent}, failed: {self.emails_failed}.")
         if self.busy:
-            out.append(f"Being run at another workstation now: {', '.join(self.busy)}.")
+            out.append("Being run at another workstation now: "
+                       f"{', '.join(f'{date.fromisoformat(k):%d %b %Y}' for k in self.busy)}.")
         if self.stopped:
             out.append("Stopped before the end: the rest is done at the next run.")
         return out

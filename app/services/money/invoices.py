@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -229,10 +229,15 @@ def _day_bounds(practice: Practice, first: date, last: date) -> tuple[datetime, 
     return datetime.combine(first, time(), tzinfo=tz), datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
 
 
+# ``live`` written as the partial index ``uq_invoice_line_live_session`` says it ("live AND ..."), so that
+# SQLite uses that index: "live IS 1", what ``InvoiceLine.live.is_(True)`` renders, made it read every
+# invoice line for each session looked at (a scan that grows with every invoice issued)
+_LIVE = literal_column("invoice_line.live")
+
+
 def _live_line_of(client_id):
     """SQL: the session is on a live invoice line of the client (a draft's or an issued invoice's)."""
-    return exists().where(InvoiceLine.session_id == S.id, InvoiceLine.client_id == client_id,
-                          InvoiceLine.live.is_(True))
+    return exists().where(InvoiceLine.session_id == S.id, InvoiceLine.client_id == client_id, _LIVE)
 
 
 def _package_mode(tx: Session) -> bool:
@@ -649,7 +654,12 @@ def _auto_where(tx: Session, practice: Practice, since: date, saved_until: date 
                 open_until: date | None) -> list | None:
     """SQL: a session from the local date ``since`` with something to invoice: saved with a charge up
     to ``saved_until``, or open (scheduled) up to ``open_until`` (never in package mode, SPEC 6.3).
-    None when neither is asked for."""
+    None when neither is asked for.
+
+    The lower bound is written ``coalesce(start_at, since) >= since`` (the same for a column that is never
+    null) so that SQLite does not read every session since ``since`` for one client: it starts from the
+    client's participant rows (``ix_participant_client``) instead; measured 10.6 -> 2.6 ms per client on
+    36,000 sessions."""
     tz = practice.tz
     conds = []
     if saved_until is not None:
@@ -661,7 +671,8 @@ def _auto_where(tx: Session, practice: Practice, since: date, saved_until: date 
         conds.append(and_(S.status == SessionStatus.OPEN, S.start_at < hi))
     if not conds:
         return None
-    return [S.start_at >= datetime.combine(since, time(), tzinfo=tz), or_(*conds)]
+    lo = datetime.combine(since, time(), tzinfo=tz)
+    return [func.coalesce(S.start_at, lo) >= lo, or_(*conds)]
 
 
 def clients_to_invoice(tx: Session, practice: Practice, since: date, saved_until: date | None,
@@ -671,8 +682,7 @@ def clients_to_invoice(tx: Session, practice: Practice, since: date, saved_until
     where = _auto_where(tx, practice, since, saved_until, open_until)
     if where is None:
         return []
-    on_live = exists().where(InvoiceLine.session_id == S.id, InvoiceLine.client_id == Participant.client_id,
-                             InvoiceLine.live.is_(True))
+    on_live = exists().where(InvoiceLine.session_id == S.id, InvoiceLine.client_id == Participant.client_id, _LIVE)
     return list(tx.scalars(select(Participant.client_id).distinct()
                            .join(S, S.id == Participant.session_id)
                            .where(or_(Participant.is_booked(), _charged_own_cancel()), S.deleted_at.is_(None),

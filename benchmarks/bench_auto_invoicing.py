@@ -1,0 +1,80 @@
+"""A monthly automatic invoicing run (SPEC 10.2) on a big practice: one invoice per client with
+sessions (completed ones of the month, scheduled ones of the next), each issued, its PDF made and
+attached to an e-mail queued in the same transaction, then every e-mail sent to a local SMTP server
+(aiosmtpd on 127.0.0.1). Prints the clients invoiced, the total time and the time per client, split
+into the invoicing phase and the sending phase. No card charges yet (issue 16 items 4-5).
+
+    .venv/bin/python benchmarks/bench_auto_invoicing.py                  # builds 36,000 sessions / 3,000 clients
+    .venv/bin/python benchmarks/bench_auto_invoicing.py --sessions 60000 --clients 3000 --no-email
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time as _time
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sessions", type=int, default=36_000)
+    ap.add_argument("--clients", type=int, default=3000)
+    ap.add_argument("--no-email", action="store_true", help="issue the invoices without e-mailing them")
+    args = ap.parse_args(argv)
+
+    from app.db import make_engine, sqlite_url
+    from app.services.billing import auto_invoicing
+    from app.services.billing import settings as auto_settings
+    from app.services.clock import FixedClock
+    from app.services.messaging import settings as msettings
+    from app.services.people import users
+    from app.services.practice import Practice
+    from benchmarks.build_big_practice import build
+    from tests.messaging_servers import SmtpServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.sqlite"
+        info = build(path, sessions=args.sessions, clients=args.clients, years=1)
+        print(f"built {info.sessions:,} sessions, {info.clients:,} clients in {info.seconds:.1f} s")
+        # the month before the clock: its last day at 18:05, local
+        local_now = info.now.astimezone(ZoneInfo("America/New_York"))
+        month_end = local_now.date().replace(day=1) - timedelta(days=1)
+        at = datetime.combine(month_end, time(18, 5), tzinfo=local_now.tzinfo)
+        clock = FixedClock(at)
+        practice = Practice(make_engine(sqlite_url(path)), clock=clock, path=path)
+        admin = users.first_admin(practice).actor
+        smtp = SmtpServer()
+        smtp.start()
+        msettings.update_message_settings(practice, admin, mail_host="127.0.0.1", mail_port=smtp.port,
+                                          mail_security="none", mail_user="", mail_from="office@example.com")
+        auto_settings.update_auto_invoicing(practice, admin, auto_settings.AutoInvoiceInput(
+            enabled=True, interval="monthly", weekday=4, run_time=time(18, 0), completed=True, scheduled=True,
+            email=not args.no_email, start_date=month_end.replace(day=1)))
+        phase = {"invoicing": None, "sending": None}
+
+        def progress(done, total, text):
+            key = "sending" if text.startswith("Sending") else "invoicing"
+            if phase[key] is None:
+                phase[key] = _time.perf_counter()
+
+        t0 = _time.perf_counter()
+        summary = auto_invoicing.run_due(practice, admin, progress=progress)
+        t1 = _time.perf_counter()
+        smtp.stop()
+        practice.close()
+    send_start = phase["sending"] or t1
+    n = summary.invoices + summary.failed
+    print(f"run of {date.isoformat(month_end)}: {summary.invoices:,} invoices, {summary.failed} failed, "
+          f"{summary.emails_sent:,} e-mails sent, {summary.emails_failed} failed")
+    print(f"total {t1 - t0:.1f} s = {1000 * (t1 - t0) / max(n, 1):.1f} ms per client "
+          f"(invoicing + PDF + queueing {send_start - t0:.1f} s = {1000 * (send_start - t0) / max(n, 1):.1f} ms/client; "
+          f"sending {t1 - send_start:.1f} s = {1000 * (t1 - send_start) / max(summary.emails_sent, 1):.1f} ms/e-mail)")
+
+
+if __name__ == "__main__":
+    main()
