@@ -203,3 +203,44 @@ def test_practitioners_get_no_catch_up_and_no_menu(qtbot, practice, admin, make,
     assert not p.act_auto_settings.isEnabled() and not p.act_auto_history.isEnabled()
     p.auto_invoicing.start()
     assert not p.auto_invoicing.timer.isActive()
+
+
+def test_stop_on_the_progress_dialog_ends_the_run_and_the_next_start_finishes_it(qtbot, practice, admin, make, clock,
+                                                                                  desk, qsettings):
+    # SPEC 10.2 / ARCHITECTURE: long work off the GUI thread with a progress dialog that can be cancelled;
+    # what was not done is done at the next run, nobody twice
+    from PySide6.QtWidgets import QPushButton
+
+    from app.views.main_window import MainWindow
+
+    at(clock, 2027, 1, 20, 9)
+    for n in range(40):
+        c = make.client("Many", f"Client{n:02d}")
+        make.session(datetime(2027, 2, 1 + n % 27, 8 + n % 9), datetime(2027, 2, 1 + n % 27, 9 + n % 9),
+                     make.service(), make.practitioner(), [c], confirm=True)
+    auto_settings.update_auto_invoicing(practice, admin, MONTHLY)
+    at(clock, 2027, 1, 31, 18, 30)
+    w = MainWindow(practice, users.first_admin(practice), date(2027, 1, 31), settings=qsettings, auto_backup=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    runner = w.auto_invoicing
+    runner.first_ms = 0
+    seen = []
+    runner.finished.connect(lambda r: seen.append(r))
+    runner.start()
+    qtbot.waitUntil(lambda: runner.progress is not None and runner.progress.isVisible(), timeout=5000)
+    [stop] = [b for b in runner.progress.findChildren(QPushButton) if b.text() == "Stop"]
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    first = seen[0]
+    assert first.stopped and first.invoices < 42
+    assert "stopped, the rest is done at the next run" in w.statusBar().currentMessage()
+    [run] = auto_invoicing.list_runs(practice, admin)
+    assert run.status == "unfinished"
+    assert runner.run_now(show_progress=False)  # the next check takes it up again
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=60_000)
+    assert first.invoices + seen[1].invoices == 42 and seen[1].cycles == ("2027-01-31",)
+    [run] = auto_invoicing.list_runs(practice, admin)
+    assert (run.status, run.invoiced) == ("finished", 42)
+    runner.pause()
