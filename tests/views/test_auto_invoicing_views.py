@@ -138,9 +138,12 @@ def test_history_shows_a_failure_with_its_reason_and_retry_fixes_it(qtbot, pract
                      pos=h.result_table.visualRect(h.results.index(0, 0)).center())
     assert h.retry.isEnabled()
     qtbot.mouseClick(h.retry, Qt.MouseButton.LeftButton)  # the cause is still there: said again
+    assert not h.retry.isEnabled()  # while it runs off the GUI thread
+    qtbot.waitUntil(lambda: not h.retry_call.running, timeout=30_000)
     assert "could still not be invoiced" in h.error.text() and h.error.isVisible()
     participants.set_participant_price(practice, admin, desk["feb"].id, desk["ann"].id, None)
     qtbot.mouseClick(h.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not h.retry_call.running, timeout=30_000)
     assert h.done_line.text() == "Ann Archer: invoice 2027-0002 for $160.00." and h.error.isHidden()
     assert [h.runs.data(h.runs.index(0, c)) for c in (3, 4, 5, 7)] == ["2", "2", "", "finished"]
     assert all(r.status == "invoiced" for r in h.results.rows) and not h.retry.isEnabled()

@@ -1,11 +1,11 @@
 """Accounting ▸ Auto Invoices ▸ Auto History… (SPEC 10.3): each automatic invoicing run (when, the
 interval, the periods invoiced, clients, invoices, failures, total) and, for the run chosen, each
 client's result: the invoice and amount, whether it was e-mailed and how that went, or the error and
-its reason. Retry tries a failed client again (or sends a failed e-mail again)."""
+its reason. Retry tries a failed client again (or sends a failed e-mail again), off the GUI thread."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,6 +23,7 @@ from ...models.enums import BillingResultStatus, MessageStatus
 from ...services.billing import auto_invoicing
 from ...services.errors import ServiceError
 from ...services.money.amounts import format_money
+from ..widgets.background_call import BackgroundCall
 from ..widgets.messages import error_label, error_text
 from ..widgets.record_table import done_label, muted
 from ..widgets.rows_model import Column, RowsTableModel
@@ -75,6 +76,7 @@ class AutoHistoryDialog(QDialog):
         conf = practice.settings()
         self.money = lambda cents: format_money(cents, conf["currency"], conf["locale"])
         self.changed = False
+        self.retry_call: BackgroundCall | None = None
         self.runs = RowsTableModel([
             Column("Run", lambda r: f"{r.scheduled_for:%a %d %b %Y %H:%M}"),
             Column("Interval", lambda r: INTERVAL_TEXT.get(r.interval, r.interval)),
@@ -187,20 +189,29 @@ class AutoHistoryDialog(QDialog):
         self.retry.setEnabled(r is not None and r.can_retry)
 
     def retry_selected(self) -> None:
+        """Retry off the GUI thread (it may invoice and then talk to the mail server) under a wait dialog."""
         r, run = self.current_result(), self.current_run()
-        if r is None or run is None:
+        if r is None or run is None or (self.retry_call is not None and self.retry_call.running):
             return
         self.error.hide()
         self.done_line.hide()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            got = auto_invoicing.retry_client(self.practice, self.actor, run.id, r.client_id)
-        except ServiceError as exc:
-            self.error.setText(error_text(exc))
+        self.retry.setEnabled(False)
+        self.retry_call = BackgroundCall(self, f"Trying {r.client_name} again…", auto_invoicing.retry_client,
+                                         self.practice, self.actor, run.id, r.client_id, title="Retry")
+        self.retry_call.finished.connect(lambda got: self._retried(run.id, r.client_id, got))
+        self.retry_call.start()
+
+    def _retried(self, run_id: int, client_id: int, got) -> None:
+        if isinstance(got, ServiceError):
+            self.error.setText(error_text(got))
             self.error.show()
+            self._enable()
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        if isinstance(got, Exception):
+            self.error.setText(f"The retry stopped because of an unexpected problem ({type(got).__name__}: {got}).")
+            self.error.show()
+            self._enable()
+            return
         self.changed = True
         if got.status == BillingResultStatus.FAILED:
             self.error.setText(f"{got.client_name} could still not be invoiced: {got.error}")
@@ -210,8 +221,9 @@ class AutoHistoryDialog(QDialog):
                                f"{got.email_error}")
             self.error.show()
         else:
-            self.done_line.setText(f"{got.client_name}: invoice {got.invoice_number} for {self.money(got.amount_cents)}"
-                              + (", e-mailed." if got.email_status == MessageStatus.SENT else "."))
+            self.done_line.setText(f"{got.client_name}: invoice {got.invoice_number} for "
+                                   f"{self.money(got.amount_cents)}"
+                                   + (", e-mailed." if got.email_status == MessageStatus.SENT else "."))
             self.done_line.show()
-        self.refresh(keep_run=run.id)
-        self.show_results(keep_client=r.client_id)
+        self.refresh(keep_run=run_id)
+        self.show_results(keep_client=client_id)
