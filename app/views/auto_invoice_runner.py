@@ -147,6 +147,9 @@ class AutoInvoiceRunner(QObject):
         text = summary(result)
         if text and self.window.isVisible():
             self.window.statusBar().showMessage(text, 120_000)
+        events = getattr(self.window, "events", None)
+        if isinstance(result, auto_invoicing.RunSummary) and result.invoices and events is not None:
+            events.ledger_changed.emit()  # an open invoices list or client record shows the new invoices
         self.finished.emit(result)
 
 

@@ -168,8 +168,9 @@ def test_catch_up_at_start_runs_off_the_gui_thread_with_progress(qtbot, practice
     qtbot.waitExposed(w)
     runner = w.auto_invoicing
     runner.first_ms = 0
-    seen = []
+    seen, ledger = [], []
     runner.finished.connect(lambda r: seen.append(r))
+    w.events.ledger_changed.connect(lambda: ledger.append(1))
     runner.start()
     qtbot.waitUntil(lambda: runner.running, timeout=5000)
     assert runner.progress is not None and runner.progress.isVisible()  # the window stays usable behind it
@@ -178,6 +179,7 @@ def test_catch_up_at_start_runs_off_the_gui_thread_with_progress(qtbot, practice
     assert summary.cycles == ("2027-01-31", "2027-02-28") and summary.invoices == 2 and summary.ok
     assert runner.progress is None and not runner.running
     assert w.statusBar().currentMessage() == "Automatic invoicing: 2 runs, 2 invoices."
+    assert ledger  # open invoice lists and client records show the new invoices
     assert not runner.run_now()  # nothing due any more: no second run, no dialog
     runner.pause()
     assert not runner.timer.isActive()
@@ -247,3 +249,16 @@ def test_stop_on_the_progress_dialog_ends_the_run_and_the_next_start_finishes_it
     [run] = auto_invoicing.list_runs(practice, admin)
     assert (run.status, run.invoiced) == ("finished", 42)
     runner.pause()
+
+
+def test_package_mode_says_scheduled_sessions_are_not_invoiced(qtbot, practice, admin):
+    # SPEC 6.3: in package mode future sessions cannot be invoiced; the page says so when they are chosen
+    from app.services import practice_settings
+
+    practice_settings.update_settings(practice, admin, prepayment_mode="package")
+    d = open_settings(qtbot, practice, admin)
+    assert d.package_note.isHidden()
+    click(qtbot, d.scheduled)
+    assert d.package_note.isVisible() and "only completed sessions will be" in d.package_note.text()
+    click(qtbot, d.scheduled)
+    assert d.package_note.isHidden()

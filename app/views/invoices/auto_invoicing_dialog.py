@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...models.enums import BillingInterval, Role
+from ...models.enums import BillingInterval, PrepaymentMode, Role
 from ...services.billing import schedule
 from ...services.billing import settings as auto_settings
 from ...services.errors import ServiceError, ValidationError
@@ -62,6 +62,10 @@ class AutoInvoicingDialog(QDialog):
         self.sentence = QLabel(objectName="autoSentence", wordWrap=True)
         self.sentence.setStyleSheet("background: #ebf8ff; border: 1px solid #90cdf4; padding: 8px;")
         self.sentence.setMinimumHeight(48)
+        self.package_note = muted("The practice is in package mode: sessions that have not been saved yet are "
+                                  "never invoiced, so only completed sessions will be.", "autoPackageNote")
+        self.package_note.setStyleSheet("color: #7b341e;")
+        self.package_mode = practice.settings().get("prepayment_mode") == PrepaymentMode.PACKAGE
 
         when = QGroupBox("When", objectName="autoWhenBox")
         form = QFormLayout(when)
@@ -75,6 +79,7 @@ class AutoInvoicingDialog(QDialog):
         wform.addWidget(self.completed)
         wform.addWidget(self.scheduled)
         wform.addWidget(self.errors.line("Sessions", "sessions to invoice"))
+        wform.addWidget(self.package_note)
         wform.addWidget(self.email)
 
         self.save_button = QPushButton("Save", objectName="autoSave")
@@ -134,6 +139,7 @@ class AutoInvoicingDialog(QDialog):
         """The next run in words, as the form stands now (nothing saved)."""
         self.weekday.setEnabled(self.interval.currentData() != BillingInterval.MONTHLY
                                 and self.actor.role == Role.ADMIN)
+        self.package_note.setVisible(self.package_mode and self.scheduled.isChecked())  # SPEC 6.3
         try:
             preview = auto_settings.preview(self.practice, self.value())
         except ValidationError as exc:
