@@ -136,9 +136,9 @@ class RunSummary:
                    f"Invoices issued: {self.invoices}, total {format_money(self.total_cents, currency, locale)}."]
             if self.failed:
                 out.append(f"Clients that could not be invoiced: {self.failed} (the reasons are in Accounting > "
-                           "Invoices > Auto history, where Retry tries again).")
-            if self.emails_sent or self.emails_failed:
-                out.append(f"E-mails sent: {self.emails_sent}, failed: {self.emails_failed}.")
+                           "Auto Invoices > Auto History, where Retry tries again).")
+        if self.emails_sent or self.emails_failed:
+            out.append(f"Invoice e-mails sent: {self.emails_sent}, failed: {self.emails_failed}.")
         if self.busy:
             out.append("Being run at another workstation now: "
                        f"{', '.join(f'{date.fromisoformat(k):%d %b %Y}' for k in self.busy)}.")
@@ -338,11 +338,14 @@ def _release(practice: Practice, run_id: int) -> None:
         tx.get(BillingRun, run_id).heartbeat_at = None
 
 
-def _queued_messages(practice: Practice, run_id: int) -> list[int]:
+def _queued_messages(practice: Practice) -> list[int]:
+    """The invoice e-mails of every run still waiting to go: this run's, and any a desk that closed
+    between finishing a run and sending left behind (a message already claimed elsewhere is skipped
+    by the outbox)."""
     with practice.read() as tx:
         return list(tx.scalars(select(BillingResult.message_id)
                                .join(OutboxMessage, OutboxMessage.id == BillingResult.message_id)
-                               .where(BillingResult.run_id == run_id, OutboxMessage.status == MessageStatus.QUEUED)
+                               .where(OutboxMessage.status == MessageStatus.QUEUED)
                                .order_by(BillingResult.message_id)))
 
 
@@ -371,7 +374,7 @@ def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progr
     require_front_desk(actor)
     cycles: list[str] = []
     busy: set[str] = set()
-    failed = invoiced = total = sent = mail_failed = 0
+    failed = invoiced = total = 0
     while True:
         run_id, others = _claim(practice, actor, source)
         busy.update(others)
@@ -385,9 +388,9 @@ def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progr
         for n, client_id in enumerate(todo):
             if should_stop is not None and should_stop():
                 _release(practice, run_id)
-                s, f = _send(practice, actor, _queued_messages(practice, run_id), progress)
+                sent, mail_failed = _send(practice, actor, _queued_messages(practice), progress)
                 return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total,
-                                  sent + s, mail_failed + f, stopped=True)
+                                  sent, mail_failed, stopped=True)
             if progress is not None:
                 progress(n, len(todo), f"Invoicing the cycle of {date.fromisoformat(key):%d %b %Y}: "
                                        f"client {n + 1} of {len(todo)}")
@@ -397,8 +400,7 @@ def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progr
             elif status == BillingResultStatus.FAILED:
                 failed += 1
         _finish(practice, actor, run_id)
-        s, f = _send(practice, actor, _queued_messages(practice, run_id), progress)
-        sent, mail_failed = sent + s, mail_failed + f
+    sent, mail_failed = _send(practice, actor, _queued_messages(practice), progress)
     return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total, sent, mail_failed)
 
 

@@ -266,12 +266,11 @@ def test_a_run_another_desk_is_working_on_is_left_to_it(practice, impatient, adm
 
 
 def _race_worker(path: str, instant: datetime, barrier, out) -> None:
-    from app.db import make_engine, sqlite_url
     from app.services.billing import auto_invoicing as ai
     from app.services.clock import FixedClock
-    from app.services.practice import Practice
+    from tests.races import _open
 
-    p = Practice(make_engine(sqlite_url(path), busy_timeout_ms=30_000), clock=FixedClock(instant))
+    p = _open(path, 30_000, FixedClock(instant))  # the file, or the database on a server
     try:
         barrier.wait()
         s = ai.run_due(p, ai.SYSTEM, ai.COMMAND)
@@ -284,7 +283,7 @@ def _race_worker(path: str, instant: datetime, barrier, out) -> None:
 
 def test_two_processes_at_once_create_each_invoice_once(practice, admin, make, clock, desk):
     # SPEC 10.2, 0.4: two workstations (real processes) running the due cycles at once on one file
-    from tests.races import context
+    from tests.races import context, where
 
     for n in range(30):
         c = make.client("Race", f"Client{n:02d}")
@@ -294,7 +293,7 @@ def test_two_processes_at_once_create_each_invoice_once(practice, admin, make, c
     instant = datetime(2027, 1, 31, 18, 1, tzinfo=NY)  # December and January are both due
     ctx = context()
     barrier, out = ctx.Barrier(2), ctx.Queue()
-    workers = [ctx.Process(target=_race_worker, args=(str(practice.path), instant, barrier, out)) for _ in range(2)]
+    workers = [ctx.Process(target=_race_worker, args=(where(practice), instant, barrier, out)) for _ in range(2)]
     for w in workers:
         w.start()
     got = [out.get(timeout=120) for _ in workers]
@@ -351,3 +350,21 @@ def test_settings_admin_only_and_bad_input_names_the_field(practice, admin, make
     saved = auto_settings.update_auto_invoicing(practice, admin, replace(MONTHLY, interval="weekly", weekday=0))
     assert (saved.interval, saved.weekday, saved.timezone) == ("weekly", 0, "America/New_York")
     assert auto_settings.get_auto_invoicing(practice, staff) == saved
+
+
+def test_emails_left_queued_by_a_desk_that_closed_are_sent_by_the_next_run(practice, admin, clock, desk, smtp_server,
+                                                                          memory_keyring):
+    # SPEC 10.2, 0.4: a desk closed after finishing a run but before sending: nothing is lost
+    msettings.update_message_settings(practice, admin, mail_host="127.0.0.1", mail_port=smtp_server.port,
+                                      mail_security="none", mail_user="", mail_from="desk@practice.test")
+    auto_settings.update_auto_invoicing(practice, admin, replace(MONTHLY, email=True))
+    at(clock, 2027, 1, 31, 18, 1)
+    run_id, _ = auto_invoicing._claim(practice, admin, auto_invoicing.APP)  # the closed desk's steps, up to
+    auto_invoicing._invoice_client(practice, admin, run_id, desk["ann"].id)  # the point where it stopped
+    auto_invoicing._finish(practice, admin, run_id)
+    assert smtp_server.arrived == []
+    summary = auto_invoicing.run_due(practice, admin)
+    assert summary.cycles == () and (summary.emails_sent, summary.emails_failed) == (1, 0)
+    assert summary.lines() == ["Automatic invoicing: nothing was due.", "Invoice e-mails sent: 1, failed: 0."]
+    assert [a.rcpt_tos for a in smtp_server.arrived] == [["ann@client.test"]]
+    assert auto_invoicing.run_due(practice, admin).emails_sent == 0  # once
