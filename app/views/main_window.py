@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
         self.act_invoices.setEnabled(caps.invoices)
         self.act_invoices.setVisible(caps.invoices)  # a practitioner neither sees nor makes invoices (SPEC 1.1)
         self.act_auto_settings = self._action("Auto Settings…", "actionAutoSettings", self.open_auto_settings)
-        self.act_auto_settings.setEnabled(caps.settings)  # SPEC 10.1: the admin sets automatic invoicing up
+        self.act_auto_settings.setEnabled(caps.invoices)  # SPEC 10.1: the admin changes it; staff see it read-only
         self.act_auto_history = self._action("Auto History…", "actionAutoHistory", self.open_auto_history)
         self.act_auto_history.setEnabled(caps.invoices)  # SPEC 10.3: each run and each client's result
         self.act_reports = self._action("Reports…", "actionReports", self.open_reports)

@@ -206,6 +206,14 @@ def test_practitioners_get_no_catch_up_and_no_menu(qtbot, practice, admin, make,
     qtbot.addWidget(p)
     assert not p.findChild(QMenu, "menuAutoInvoices").menuAction().isVisible()
     assert not p.act_auto_settings.isEnabled() and not p.act_auto_history.isEnabled()
+    staff = make.user("staff")
+    desk_user = next(u for u in users.list_users(practice, admin) if u.id == staff.user_id)
+    s = MainWindow(practice, desk_user, date(2027, 1, 20), settings=qsettings, auto_backup=False)
+    qtbot.addWidget(s)
+    assert s.act_auto_settings.isEnabled() and s.act_auto_history.isEnabled()  # staff read the settings
+    s.act_auto_settings.trigger()
+    assert s.active_dialog.save_button.isHidden()
+    s.active_dialog.close()
     p.auto_invoicing.start()
     assert not p.auto_invoicing.timer.isActive()
 
