@@ -43,9 +43,10 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     BEGIN/COMMIT of its own; each transaction starts with ``BEGIN IMMEDIATE`` (the write lock
     is taken before the first read), except those opened with the ``READ_ONLY`` execution option,
     which start a plain deferred ``BEGIN``. DDL is transactional too, so a migration that fails
-    half-way rolls back whole.
+    half-way rolls back whole. On PostgreSQL (``postgresql+psycopg://``) the same rules with an
+    advisory lock: ``_serialize_writes_on_postgresql``.
     """
-    engine = create_engine(url)
+    engine = _create(url, busy_timeout_ms)
     if engine.dialect.name == "sqlite":
         def _connect(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None
@@ -63,8 +64,17 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         event.listen(engine, "connect", _connect)
         event.listen(engine, "begin", _begin)
     elif engine.dialect.name == "postgresql":
-        _serialize_writes_on_postgresql(engine, busy_timeout_ms)
+        _serialize_writes_on_postgresql(engine)
     return engine
+
+
+def _create(url: str, busy_timeout_ms: int) -> Engine:
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() == "postgresql":
+        # the busy timeout as the connection's lock_timeout, a start-up parameter (no statement)
+        return create_engine(url, connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"})
+    return create_engine(url)
 
 
 # Every write on PostgreSQL takes this transaction-level advisory lock first (the key is arbitrary:
@@ -72,31 +82,33 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
 PRACTICE_WRITE_LOCK = 0x5044736B
 
 
-def _serialize_writes_on_postgresql(engine: Engine, busy_timeout_ms: int) -> None:
+def _serialize_writes_on_postgresql(engine: Engine) -> None:
     """SPEC 0.4 on PostgreSQL with the same semantics as SQLite's ``BEGIN IMMEDIATE``: one writer at
     a time for the whole practice, holding the lock from before its first read.
 
     Each transaction not marked ``READ_ONLY`` starts with ``pg_advisory_xact_lock(PRACTICE_WRITE_LOCK)``
-    (released by its COMMIT or ROLLBACK, also when the connection dies), after ``SET LOCAL
-    lock_timeout``: waiting longer than ``busy_timeout_ms`` for another workstation fails with
-    SQLSTATE 55P03, which ``practice._is_busy`` turns into ``Busy`` ("try again"), as SQLite's
-    "database is locked". Under the lock, READ COMMITTED reads see every earlier write committed
-    and nothing can change them before this one commits, so a service decides only on what it read
-    inside its own transaction, exactly as on SQLite; and ids are handed out in commit order (the
-    change watcher relies on it). This was chosen over SERIALIZABLE with retry because the
-    services are written for a single writer (a retry would run a service body twice, with its
-    side effects such as e-mail and Stripe calls) and a practice's write rate is a few per second
-    at most. Reads (``READ_ONLY``) take no lock and run REPEATABLE READ, READ ONLY: one consistent
-    snapshot, as a deferred ``BEGIN`` in SQLite's WAL mode.
+    (released by its COMMIT or ROLLBACK, also when the connection dies). The connection's
+    ``lock_timeout`` is the busy timeout: waiting longer for another workstation fails with SQLSTATE
+    55P03, which ``practice._is_busy`` turns into ``Busy`` ("try again"), as SQLite's "database is
+    locked". Under the lock, READ COMMITTED reads see every earlier write committed and nothing can
+    change them before this one commits, so a service decides only on what it read inside its own
+    transaction, exactly as on SQLite; and ids are handed out in commit order (the change watcher
+    relies on it). Chosen over SERIALIZABLE with retry because the services are written for a single
+    writer (a retry would run a service body twice, with side effects such as e-mail and Stripe calls)
+    and a practice saves a few times a second at most. Reads (``READ_ONLY``) take no lock and run
+    REPEATABLE READ, READ ONLY: one consistent snapshot, as a deferred ``BEGIN`` in SQLite's WAL mode
+    (set on the driver's connection, so psycopg says it in its own BEGIN: no extra statement).
     """
-    timeout = f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}"
+    from psycopg import IsolationLevel
+
     lock = f"SELECT pg_advisory_xact_lock({PRACTICE_WRITE_LOCK})"
 
     def _begin(conn) -> None:
-        if conn.get_execution_options().get(READ_ONLY, False):
-            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        else:
-            conn.exec_driver_sql(timeout)
+        read_only = bool(conn.get_execution_options().get(READ_ONLY, False))
+        driver = conn.connection.driver_connection
+        driver.read_only = read_only
+        driver.isolation_level = IsolationLevel.REPEATABLE_READ if read_only else None  # None: the server's
+        if not read_only:
             conn.exec_driver_sql(lock)
 
     event.listen(engine, "begin", _begin)

@@ -29,11 +29,25 @@ def context():
     return _CTX
 
 
-def _open(path: str, busy_timeout_ms: int):
-    from app.db import make_engine, sqlite_url
+def where(practice) -> str:
+    """Where a worker finds the practice: its file, or its database URL (PRACTICE_DB=postgres)."""
+    if practice.path is not None:
+        return str(practice.path)
+    return practice.engine.url.render_as_string(hide_password=False)
+
+
+def open_again(practice, clock=None, busy_timeout_ms: int = 5000):
+    """The same practice opened by a second workstation (its own engine and connections)."""
+    return _open(where(practice), busy_timeout_ms, clock or practice.clock)
+
+
+def _open(path: str, busy_timeout_ms: int, clock=None):
+    from app.db import is_server_url, make_engine, sqlite_url
     from app.services.practice import Practice
 
-    return Practice(make_engine(sqlite_url(path), busy_timeout_ms=busy_timeout_ms), path=Path(path))
+    if is_server_url(path):
+        return Practice(make_engine(path, busy_timeout_ms=busy_timeout_ms), clock=clock)
+    return Practice(make_engine(sqlite_url(path), busy_timeout_ms=busy_timeout_ms), clock=clock, path=Path(path))
 
 
 def _call(tally: Counter, fn, *args, **kw):
@@ -124,8 +138,11 @@ def _worker(index, path, busy_timeout_ms, actor, job, items, extra, barrier, out
         out.put((index, dict(tally)))
 
 
-def race(path: Path, actor, *jobs, busy_timeout_ms: int = 5000, timeout: float = 120) -> list[Counter]:
-    """Runs each job = (worker name, items, extra) in its own process, all in step. -> tallies."""
+def race(path, actor, *jobs, busy_timeout_ms: int = 5000, timeout: float = 120) -> list[Counter]:
+    """Runs each job = (worker name, items, extra) in its own process, all in step. -> tallies.
+    ``path``: the practice (file or database server) or its file."""
+    if hasattr(path, "engine"):
+        path = where(path)
     ctx = context()
     barrier = ctx.Barrier(len(jobs), timeout=timeout)
     out = ctx.Queue()
@@ -145,7 +162,22 @@ def raw_errors(*tallies: Counter) -> list[str]:
 
 @contextmanager
 def other_desk_saving(path):
-    """Another workstation's long write: it holds the practice's write lock until the block ends."""
+    """Another workstation's long write: it holds the practice's write lock until the block ends.
+    ``path``: the practice (file or database server) or its file."""
+    if hasattr(path, "engine"):
+        path = where(path)
+    from app.db import is_server_url
+
+    if is_server_url(path):
+        from app.db import make_engine
+
+        engine = make_engine(path)
+        try:
+            with engine.begin():  # takes the practice's write lock first (app.db)
+                yield
+        finally:
+            engine.dispose()
+        return
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     try:

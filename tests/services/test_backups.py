@@ -21,6 +21,8 @@ from app.services.scheduling import completion
 
 from .practice_files import downgrade
 
+pytestmark = pytest.mark.sqlite_only(reason="backups are copies of the practice file (a server is backed up with its own tools)")
+
 
 @pytest.fixture(autouse=True)
 def user_data(tmp_path, monkeypatch):

@@ -6,11 +6,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.services.people import users
 from app.services.practice import Practice
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from build_big_practice import ADMIN_PASSWORD, ADMIN_USERNAME, build  # noqa: E402
+
+pytestmark = pytest.mark.sqlite_only(reason="builds the benchmarks' practice file")
 
 
 def test_a_small_big_practice_builds_and_opens(tmp_path):

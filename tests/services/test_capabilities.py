@@ -29,6 +29,7 @@ def test_spec_1_1_capabilities_per_role(role, expected):
     assert caps.works_on(7) and caps.works_on(8) == (role != "practitioner")
 
 
+@pytest.mark.sqlite_only(reason="backups are copies of the practice file")
 @pytest.mark.parametrize("role", ["staff", "practitioner"])
 def test_spec_1_1_the_read_agrees_with_the_backup_service(practice, make, role):
     pr = make.practitioner()

@@ -9,7 +9,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.db import make_engine, sqlite_url
 from app.models import AuditEntry, ClientRequest, PracticeSession
 from app.models.enums import WarningCode
 from app.services import practice_settings
@@ -23,9 +22,9 @@ from app.services.errors import (
     ValidationError,
 )
 from app.services.money import ledger, packages
-from app.services.practice import Practice
 from app.services.scheduling import catalog, client_requests, closures, sessions
 from app.services.scheduling.client_requests import RequestInput
+from tests.races import open_again
 from tests.services.fingerprint import fingerprint
 
 
@@ -166,7 +165,7 @@ def test_accepting_twice_makes_one_session_and_the_second_is_refused_plainly(pra
 def test_spec_0_4_two_desks_accepting_the_same_requests_at_once_make_one_session_each(practice, desk):
     # two workstations (two engines on one file), in step before each accept, 15 requests
     ids = [ask(practice, desk.staff, desk, day=2 + n // 5, hour=9 + n % 5).id for n in range(15)]
-    other = Practice(make_engine(sqlite_url(practice.path)), clock=practice.clock, path=practice.path)
+    other = open_again(practice)
     barrier = threading.Barrier(2, timeout=60)
     tallies = [[], []]
 

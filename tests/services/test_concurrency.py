@@ -44,7 +44,7 @@ def booked(practice, make):
 def test_two_desks_saving_the_same_session_charge_once(practice, admin, booked):  # SPEC 0.4
     pr, _, client, ids = booked
     done = completion.type_by_key(practice, "completed").id
-    a, b = race(practice.path, admin, ("complete_each", ids, done), ("complete_each", ids, done))
+    a, b = race(practice, admin, ("complete_each", ids, done), ("complete_each", ids, done))
 
     assert raw_errors(a, b) == []
     assert a["ok"] + b["ok"] + a["Busy"] + b["Busy"] == 2 * TRIES
@@ -62,7 +62,7 @@ def test_two_desks_saving_the_same_session_charge_once(practice, admin, booked):
 def test_a_save_racing_a_delete_never_leaves_charges_on_a_deleted_session(practice, admin, booked):  # SPEC 0.4
     _, _, client, ids = booked
     done = completion.type_by_key(practice, "completed").id
-    saves, deletes = race(practice.path, admin, ("complete_each", ids, done), ("delete_each", ids, None))
+    saves, deletes = race(practice, admin, ("complete_each", ids, done), ("delete_each", ids, None))
 
     assert raw_errors(saves, deletes) == []
     assert deletes["ok"] + deletes["Busy"] == TRIES
@@ -82,7 +82,7 @@ def test_two_desks_booking_one_slot_never_double_book_unwarned(practice, admin, 
     pr, svc = make.practitioner(), make.service()
     one, two = make.client(), make.client()
     wanted = [(a.isoformat(), b.isoformat()) for a, b in slots(TRIES)]
-    a, b = race(practice.path, admin, ("book_each", wanted, (svc.id, pr.id, one.id)),
+    a, b = race(practice, admin, ("book_each", wanted, (svc.id, pr.id, one.id)),
                 ("book_each", wanted, (svc.id, pr.id, two.id)))
 
     assert raw_errors(a, b) == []
@@ -97,7 +97,7 @@ def test_two_desks_booking_one_slot_never_double_book_unwarned(practice, admin, 
 
 def test_two_admins_adding_one_user_name(practice, admin):  # SPEC 0.4, 0.5
     names = [f"desk{i}" for i in range(20)]
-    a, b = race(practice.path, admin, ("create_users", names, None), ("create_users", names, None))
+    a, b = race(practice, admin, ("create_users", names, None), ("create_users", names, None))
 
     assert raw_errors(a, b) == []
     assert a["ok"] + b["ok"] == 20
@@ -111,7 +111,7 @@ def test_two_admins_adding_one_user_name(practice, admin):  # SPEC 0.4, 0.5
 def test_lockout_holds_under_parallel_guessing(practice, admin, make):  # SPEC 1.2
     users.create_user(practice, admin, "frontdesk", "Front Desk", "staff", "the real password")
     guesses = [f"guess {i}" for i in range(6)]
-    tallies = race(practice.path, admin, *[("guess_passwords", guesses, "frontdesk")] * 4)
+    tallies = race(practice, admin, *[("guess_passwords", guesses, "frontdesk")] * 4)
 
     assert raw_errors(*tallies) == []
     total = sum(tallies, Counter())

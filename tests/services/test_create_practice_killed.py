@@ -31,7 +31,8 @@ CHILD = textwrap.dedent(f"""
     print("done", flush=True)
 """)
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
+              pytest.mark.sqlite_only(reason="kills the creation of a practice file")]
 
 
 def _start(path: Path) -> subprocess.Popen:

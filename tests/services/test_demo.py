@@ -16,6 +16,8 @@ from app.services.money.amounts import percent_of
 from app.services.people import clients, practitioners, users
 from app.services.scheduling import catalog, completion, deletion, sessions
 
+pytestmark = pytest.mark.sqlite_only(reason="builds the demo practice file")
+
 TODAY = date(2026, 3, 11)  # three months either side cross the March DST change
 NY = ZoneInfo("America/New_York")
 

@@ -569,7 +569,7 @@ def test_two_processes_issuing_at_once_never_share_or_skip_a_number(practice, ad
     made = [invoices.create_draft(practice, admin, client.id, [], *JAN, items=[(f"Item {i}", 100 + i)]).id
             for i in range(TRIES // 2 * 2)]
     half = len(made) // 2
-    a, b = race(practice.path, admin, ("issue_each", made[:half], None), ("issue_each", made[half:], None))
+    a, b = race(practice, admin, ("issue_each", made[:half], None), ("issue_each", made[half:], None))
 
     assert raw_errors(a, b) == []
     assert a["ok"] + b["ok"] == len(made), (a, b)

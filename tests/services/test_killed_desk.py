@@ -28,6 +28,8 @@ from app.services.practice import Practice
 from app.services.scheduling import completion
 from tests.races import busy_desk, context
 
+pytestmark = pytest.mark.sqlite_only(reason="kills a desk in the middle of writing and reads the file")
+
 KILLS = int(os.environ.get("PRACTICE_KILLS", "30"))
 
 

@@ -21,6 +21,8 @@ from app.models import Base
 
 from .practice_files import practice_at
 
+pytestmark = pytest.mark.sqlite_only(reason="migrates SQLite files (test_postgres.py checks the PostgreSQL schema)")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

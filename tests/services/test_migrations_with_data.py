@@ -22,6 +22,8 @@ from app.services.scheduling import completion
 
 from .practice_files import downgrade
 
+pytestmark = pytest.mark.sqlite_only(reason="upgrades practice files written by older versions")
+
 TABLES = ("service", "practitioner", "client", "practice_session", "participant", "ledger_entry", "user_account")
 
 

@@ -7,6 +7,8 @@ import pytest
 from app.services.errors import ValidationError
 from app.services.people import users
 
+pytestmark = pytest.mark.sqlite_only(reason="creates practice files (test_postgres.py: the same on a server)")
+
 
 def test_spec_1_5_new_practice_keeps_address_and_admin_display_name(tmp_path):
     p = users.create_practice(tmp_path / "new.sqlite", "Harbour Tutoring", "Europe/Berlin", "owner",

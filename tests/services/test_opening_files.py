@@ -19,6 +19,8 @@ from app.services.practice import Practice
 
 from .practice_files import practice_at, sha, side_files, tables
 
+pytestmark = pytest.mark.sqlite_only(reason="checks and opens practice files")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -450,7 +450,7 @@ def test_two_desks_allocating_one_payment_never_over_allocate(practice, admin, a
         pid = payments.record_payment(practice, admin, ann.id, 10000, "cash", allocate="none").payment.id
         left.append((pid, issued(practice, ann, 6000, date(2025, 12, 1)), 6000))
         right.append((pid, issued(practice, ann, 6000, date(2025, 12, 1)), 6000))
-    a, b = race(practice.path, admin, ("allocate_each", left, None), ("allocate_each", right, None))
+    a, b = race(practice, admin, ("allocate_each", left, None), ("allocate_each", right, None))
 
     assert raw_errors(a, b) == []
     assert a["ok"] + b["ok"] + a["ValidationError"] + b["ValidationError"] + a["Busy"] + b["Busy"] == 2 * RACE_TRIES

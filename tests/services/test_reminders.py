@@ -21,10 +21,9 @@ from app.services import practice_settings
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.messaging import outbox, reminders
 from app.services.messaging import settings as msettings
-from app.services.practice import Practice
 from app.services.scheduling import completion, deletion, sessions
 from tests import messaging_servers
-from tests.races import race, raw_errors
+from tests.races import open_again, race, raw_errors
 
 # the real local servers and the in-memory keyring (tests/messaging_servers.py)
 smtp_server, sms_provider = messaging_servers.smtp_server, messaging_servers.sms_provider
@@ -115,7 +114,7 @@ def test_reminders_off_queue_nothing_spec_7_4(practice, admin, desk):
 
 def test_two_desks_in_threads_queue_once_spec_7_4_0_4(practice, admin, on, desk, clock):
     made = [desk.session(datetime(2026, 1, 1, 13) + timedelta(hours=i), [desk.ann, desk.bob]) for i in range(12)]
-    desks = [Practice.open(practice.path, clock=clock) for _ in range(2)]
+    desks = [open_again(practice, clock) for _ in range(2)]
     barrier = threading.Barrier(2)
     results: list = [[], []]
 
@@ -142,7 +141,7 @@ def test_two_desks_in_processes_queue_once_spec_7_4_0_4(practice, admin, on, des
     made = [desk.session(datetime(2026, 1, 1, 13) + timedelta(hours=i), [desk.ann, desk.bob]) for i in range(20)]
     # both desks run at the same moments, an hour apart: each moment brings more sessions into the window
     nows = [(T0 + timedelta(hours=h - 20)).isoformat() for h in range(0, 23, 2)]  # the last: all 20 due
-    a, b = race(practice.path, admin, ("queue_reminders", nows, None), ("queue_reminders", nows, None))
+    a, b = race(practice, admin, ("queue_reminders", nows, None), ("queue_reminders", nows, None))
 
     assert raw_errors(a, b) == []
     assert a["ok"] + b["ok"] == 2 * len(nows)

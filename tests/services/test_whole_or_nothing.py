@@ -18,6 +18,8 @@ from app.services.practice import Practice
 
 from .practice_files import practice_at, revision, sha, side_files, tables
 
+pytestmark = pytest.mark.sqlite_only(reason="builds and upgrades practice files (test_postgres.py: the same on a server)")
+
 # 0003_ledger_append_only creates this trigger; a file at 0001 that already holds one makes 0002
 # succeed and 0003 fail, half-way through the upgrade.
 CLASH = ("CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry "

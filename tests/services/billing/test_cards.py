@@ -19,7 +19,7 @@ from app.services.messaging import outbox
 from app.services.messaging import settings as msettings
 from app.services.money import payments
 from tests.messaging_servers import no_keyring  # noqa: F401 - a fixture
-from tests.services.fingerprint import fingerprint
+from tests.services.fingerprint import fingerprint, stored_bytes
 from tests.services.invoice_rows import issued
 from tests.stripe_servers import CARD_AUTH, CARD_DECLINED, CARD_OK, recording_stripe  # noqa: F401
 
@@ -51,8 +51,8 @@ def test_spec_0_6_the_key_lives_only_in_the_keyring(practice, admin, memory_keyr
     s = card_settings.set_card_key(practice, admin, "sk_test_51AbCdEfGhIjKlMn4242")
     assert s.key_saved and s.test_mode and s.key_hint == "sk_test_\u20264242"
     assert list(memory_keyring.secrets.values()) == ["sk_test_51AbCdEfGhIjKlMn4242"]
-    raw = open(practice.path, "rb").read()
-    assert b"AbCdEfGhIjKlMn" not in raw  # not in the practice file
+    raw = stored_bytes(practice)
+    assert b"AbCdEfGhIjKlMn" not in raw  # not in the practice file (nor its WAL, nor a server's rows)
     live = card_settings.set_card_key(practice, admin, "sk_live_51ZzZzZzZzZzZz9999")
     assert not live.test_mode
     gone = card_settings.set_card_key(practice, admin, "")

@@ -10,12 +10,15 @@ import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, BillingRun, Invoice
 from app.services.billing import settings as auto_settings
 from app.services.money.amounts import max_amount
 from app.services.scheduling import completion, participants
+
+pytestmark = pytest.mark.sqlite_only(reason="the run-due command takes a practice file (--db FILE)")
 
 SCRIPT = Path(sys.executable).with_name("practice-desk")
 

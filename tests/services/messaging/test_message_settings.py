@@ -15,10 +15,10 @@ SECRET = "s3cret-Password-9931"
 
 
 def _file_bytes(practice) -> bytes:
-    """The practice file and its WAL as written on disk."""
-    out = practice.path.read_bytes()
-    wal = practice.path.with_name(practice.path.name + "-wal")
-    return out + (wal.read_bytes() if wal.exists() else b"")
+    """The practice file and its WAL as written on disk (every row, on a server)."""
+    from tests.services.fingerprint import stored_bytes
+
+    return stored_bytes(practice)
 
 
 def test_settings_are_saved_and_the_password_goes_to_the_keyring_only_spec_0_6(practice, admin, memory_keyring):
