@@ -34,7 +34,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ...models import BillingResult, BillingRun, Client, Invoice, OutboxMessage, User
+from ...models import BillingResult, BillingRun, CardCharge, Client, Invoice, OutboxMessage, User
 from ...models.enums import BillingResultStatus, MessageChannel, MessagePurpose, MessageStatus, Role
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ServiceError, ValidationError
@@ -43,7 +43,7 @@ from ..money import invoice_documents, invoices
 from ..money.amounts import format_money
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
-from . import schedule
+from . import auto_billing, schedule
 from .settings import read_in
 
 STALE_AFTER = timedelta(minutes=10)  # an unfinished run not heard from for this long is taken up again
@@ -104,6 +104,8 @@ class ResultView:
     error: str  # why it failed, in plain words
     attempts: int
     updated_at: datetime
+    charge_status: str = ""  # the invoice's latest card charge (SPEC 10.4): "" none, succeeded, declined, ...
+    charge_error: str = ""  # why it was not charged, in plain words
 
     @property
     def can_retry(self) -> bool:
@@ -121,10 +123,14 @@ class RunSummary:
     emails_sent: int
     emails_failed: int
     stopped: bool = False  # stopped by the user: the run is taken up again next time
+    charged: int = 0  # invoices paid by the card on file (SPEC 10.4)
+    charged_cents: int = 0
+    charge_failed: int = 0  # declined or to be confirmed by the client: e-mailed a payment link
+    charge_unanswered: int = 0  # Stripe did not answer: tried again (same key) at the next run
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.emails_failed
+        return not self.failed and not self.emails_failed and not self.charge_failed and not self.charge_unanswered
 
     def lines(self, currency: str = "USD", locale: str = "en_US") -> list[str]:
         """The summary in plain words (the command line prints it)."""
@@ -137,8 +143,13 @@ class RunSummary:
             if self.failed:
                 out.append(f"Clients that could not be invoiced: {self.failed} (the reasons are in Accounting > "
                            "Auto Invoices > Auto History, where Retry tries again).")
+        if self.charged or self.charge_failed or self.charge_unanswered:
+            out.append(f"Cards on file charged: {self.charged}, total {format_money(self.charged_cents, currency, locale)}"
+                       f"; declined or to be confirmed: {self.charge_failed} (sent a payment link)"
+                       + (f"; no answer from Stripe: {self.charge_unanswered} (tried again at the next run)"
+                          if self.charge_unanswered else "") + ".")
         if self.emails_sent or self.emails_failed:
-            out.append(f"Invoice e-mails sent: {self.emails_sent}, failed: {self.emails_failed}.")
+            out.append(f"E-mails sent: {self.emails_sent}, failed: {self.emails_failed}.")
         if self.busy:
             out.append("Being run at another workstation now: "
                        f"{', '.join(f'{date.fromisoformat(k):%d %b %Y}' for k in self.busy)}.")
@@ -353,7 +364,7 @@ def _send(practice: Practice, actor: Actor, ids: list[int], progress: Progress |
     sent = failed = 0
     for n, mid in enumerate(ids, 1):
         if progress is not None:
-            progress(n - 1, len(ids), f"Sending invoice e-mail {n} of {len(ids)}")
+            progress(n - 1, len(ids), f"Sending e-mail {n} of {len(ids)}")
         view = outbox.send_message(practice, actor, mid)
         if view.status == MessageStatus.SENT:
             sent += 1
@@ -375,6 +386,8 @@ def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progr
     cycles: list[str] = []
     busy: set[str] = set()
     failed = invoiced = total = 0
+    charged = charged_cents = charge_failed = unanswered = 0
+    card_messages: list[int] = []
     while True:
         run_id, others = _claim(practice, actor, source)
         busy.update(others)
@@ -400,8 +413,14 @@ def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progr
             elif status == BillingResultStatus.FAILED:
                 failed += 1
         _finish(practice, actor, run_id)
-    sent, mail_failed = _send(practice, actor, _queued_messages(practice), progress)
-    return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total, sent, mail_failed)
+        billed = auto_billing.charge_run(practice, actor, run_id, progress, should_stop)  # SPEC 10.4
+        charged, charged_cents = charged + billed.charged, charged_cents + billed.charged_cents
+        charge_failed, unanswered = charge_failed + billed.failed, unanswered + billed.unanswered
+        card_messages += billed.message_ids
+    sent, mail_failed = _send(practice, actor, _queued_messages(practice) + card_messages, progress)
+    return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total, sent, mail_failed,
+                      charged=charged, charged_cents=charged_cents, charge_failed=charge_failed,
+                      charge_unanswered=unanswered)
 
 
 def retry_client(practice: Practice, actor: Actor, run_id: int, client_id: int) -> ResultView:
@@ -468,16 +487,21 @@ def get_run(practice: Practice, actor: Actor, run_id: int) -> RunView:
 
 def _results_query():
     name = (Client.first_name + " " + Client.last_name).label("client_name")
-    return (select(BillingResult, name, Invoice.number, OutboxMessage.status, OutboxMessage.error)
+    latest = select(func.max(CardCharge.id)).where(CardCharge.invoice_id == BillingResult.invoice_id) \
+        .correlate(BillingResult).scalar_subquery()
+    return (select(BillingResult, name, Invoice.number, OutboxMessage.status, OutboxMessage.error, CardCharge.status,
+                   CardCharge.error)
             .join(Client, Client.id == BillingResult.client_id)
             .outerjoin(Invoice, Invoice.id == BillingResult.invoice_id)
-            .outerjoin(OutboxMessage, OutboxMessage.id == BillingResult.message_id))
+            .outerjoin(OutboxMessage, OutboxMessage.id == BillingResult.message_id)
+            .outerjoin(CardCharge, CardCharge.id == latest))
 
 
 def _result_view(practice: Practice, r: BillingResult, name: str, number: str | None, mail: str | None,
-                 mail_error: str | None) -> ResultView:
+                 mail_error: str | None, charge: str | None = None, charge_error: str | None = None) -> ResultView:
     return ResultView(r.id, r.run_id, r.client_id, name, r.status, r.invoice_id, number, r.amount_cents, r.emailed,
-                      mail or "", mail_error or "", r.note, r.error, r.attempts, r.updated_at.astimezone(practice.tz))
+                      mail or "", mail_error or "", r.note, r.error, r.attempts, r.updated_at.astimezone(practice.tz),
+                      charge or "", charge_error or "")
 
 
 def run_results(practice: Practice, actor: Actor, run_id: int) -> list[ResultView]:

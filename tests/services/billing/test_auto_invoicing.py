@@ -365,6 +365,6 @@ def test_emails_left_queued_by_a_desk_that_closed_are_sent_by_the_next_run(pract
     assert smtp_server.arrived == []
     summary = auto_invoicing.run_due(practice, admin)
     assert summary.cycles == () and (summary.emails_sent, summary.emails_failed) == (1, 0)
-    assert summary.lines() == ["Automatic invoicing: nothing was due.", "Invoice e-mails sent: 1, failed: 0."]
+    assert summary.lines() == ["Automatic invoicing: nothing was due.", "E-mails sent: 1, failed: 0."]
     assert [a.rcpt_tos for a in smtp_server.arrived] == [["ann@client.test"]]
     assert auto_invoicing.run_due(practice, admin).emails_sent == 0  # once

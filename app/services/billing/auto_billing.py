@@ -1,0 +1,112 @@
+"""Auto billing (SPEC 10.4; issue 16 item 5): after an automatic invoicing run, each invoice of the run
+whose client has a card on file is charged its amount due, off-session, through ``cards.charge_invoice``
+(the attempt and its idempotency key are committed before Stripe is called, so a retry after a timeout,
+a crash or a restart never charges twice). Success records and allocates the payment and e-mails a
+receipt. A decline or a bank asking the client to confirm is recorded with its reason and the invoice
+is e-mailed with a payment link (once per invoice); later runs try the card again until the invoice
+has had ``retry_cycles`` attempts (Settings > Card payments), then stop.
+
+Only where card payments are set up on the computer that runs it (the key in its keyring); elsewhere
+nothing is charged and the invoices go out as usual. Only invoices made by automatic runs are charged
+here: an invoice made by hand is charged by hand (Charge card… on the invoice).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+
+from ...models import BillingResult, CardCharge, CardLink, CardOnFile, Invoice
+from ...models.enums import BillingResultStatus
+from ..errors import RuleViolation, ServiceError
+from ..money import payments
+from ..practice import Actor, Practice
+from . import card_settings, cards
+
+FAILED_STATES = ("declined", "needs_authentication", "failed")
+LINK_REASONS = {"declined": "We could not charge your card on file ({why}).",
+                "needs_authentication": "Your bank asks you to confirm this payment yourself.",
+                "failed": "We could not charge your card on file."}
+
+
+@dataclass(frozen=True)
+class ChargeSummary:
+    charged: int = 0
+    charged_cents: int = 0
+    failed: int = 0  # declined, needs authentication or refused: a payment link was sent (or is due)
+    unanswered: int = 0  # no answer from Stripe: sent again with the same key at the next run
+    links: int = 0  # payment links e-mailed
+    message_ids: tuple[int, ...] = ()  # receipts and payment links queued, to send
+    ready: bool = True  # False: card payments are not set up on this computer (nothing was charged)
+
+
+def _to_charge(practice: Practice, run_id: int, retry_cycles: int) -> list[int]:
+    """This run's invoices and earlier runs' unpaid ones whose client has a card on file and whose
+    attempts (succeeded ones excluded: then it is paid) are fewer than ``retry_cycles`` + 1, oldest first."""
+    attempts = (select(CardCharge.invoice_id, func.count().label("n"),
+                       func.sum(case((CardCharge.status == "succeeded", 1), else_=0)).label("ok"))
+                .group_by(CardCharge.invoice_id).subquery())
+    due = payments.amount_due_sql()
+    q = (select(Invoice.id)
+         .join(BillingResult, and_(BillingResult.invoice_id == Invoice.id,
+                                   BillingResult.status == BillingResultStatus.INVOICED))
+         .join(CardOnFile, and_(CardOnFile.client_id == Invoice.client_id, CardOnFile.removed_at.is_(None)))
+         .outerjoin(attempts, attempts.c.invoice_id == Invoice.id)
+         .where(Invoice.status == "issued", due > 0, func.coalesce(attempts.c.ok, 0) == 0,
+                (BillingResult.run_id == run_id) | (func.coalesce(attempts.c.n, 0) > 0),
+                func.coalesce(attempts.c.n, 0) < retry_cycles + 1)
+         .order_by(Invoice.id).distinct())
+    with practice.read() as tx:
+        return list(tx.scalars(q))
+
+
+def _link_sent(practice: Practice, invoice_id: int) -> bool:
+    with practice.read() as tx:
+        return tx.scalar(select(func.count()).select_from(CardLink).where(
+            CardLink.invoice_id == invoice_id, CardLink.purpose == "payment",
+            CardLink.status.in_(("open", "complete")))) > 0
+
+
+def charge_run(practice: Practice, actor: Actor, run_id: int,
+               progress: Callable[[int, int, str], None] | None = None,
+               should_stop: Callable[[], bool] | None = None) -> ChargeSummary:
+    """Charge the cards on file for run ``run_id`` (and retry earlier runs' declined invoices), one
+    invoice at a time, each in its own units of work. Returns what happened; never raises for a card
+    that was declined. Not set up on this computer: ``ChargeSummary(ready=False)``."""
+    try:
+        card_settings.gateway_config(practice)
+    except RuleViolation:
+        return ChargeSummary(ready=False)
+    retry_cycles = card_settings.get_card_settings(practice, actor).retry_cycles
+    todo = _to_charge(practice, run_id, retry_cycles)
+    charged = cents = failed = unanswered = links = 0
+    messages: list[int] = []
+    for n, invoice_id in enumerate(todo):
+        if should_stop is not None and should_stop():
+            break
+        if progress is not None:
+            progress(n, len(todo), f"Charging cards on file: invoice {n + 1} of {len(todo)}")
+        try:
+            result = cards.charge_invoice(practice, actor, invoice_id, run_id)
+        except ServiceError:
+            continue  # paid meanwhile, card removed, invoice cancelled: nothing to charge
+        if result.succeeded:
+            charged, cents = charged + 1, cents + result.amount_cents
+            if result.receipt_message_id:
+                messages.append(result.receipt_message_id)
+        elif result.status == "pending":
+            unanswered += 1
+        else:
+            failed += 1
+            if not _link_sent(practice, invoice_id):
+                why = result.code.replace("_", " ") if result.code else "declined"
+                try:
+                    link = cards.send_payment_link(practice, actor, invoice_id,
+                                                   LINK_REASONS[result.status].format(why=why))
+                except ServiceError:
+                    continue  # no e-mail address, Stripe unreachable: the history shows the decline
+                links += 1
+                if link.message_id:
+                    messages.append(link.message_id)
+    return ChargeSummary(charged, cents, failed, unanswered, links, tuple(messages))
