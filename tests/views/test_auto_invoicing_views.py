@@ -129,7 +129,7 @@ def test_history_shows_a_failure_with_its_reason_and_retry_fixes_it(qtbot, pract
     assert run_text[:8] == ["Sun 31 Jan 2027 18:00", "Monthly", "completed 1–31 Jan 2027; scheduled 1–28 Feb 2027",
                             "2", "1", "1", "$80.00", "finished with failures"]
     first = [h.results.data(h.results.index(0, c)) for c in range(h.results.columnCount())]
-    assert first[:2] == ["Ann Archer", "failed"] and "more than the largest amount allowed" in first[5]
+    assert first[:2] == ["Ann Archer", "failed"] and "more than the largest amount allowed" in first[6]
     assert h.retry.isEnabled()
     qtbot.mouseClick(h.result_table.viewport(), Qt.MouseButton.LeftButton,
                      pos=h.result_table.visualRect(h.results.index(1, 0)).center())

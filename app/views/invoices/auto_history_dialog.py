@@ -59,11 +59,22 @@ def email_text(r: auto_invoicing.ResultView) -> str:
             MessageStatus.SENDING: "being sent", MessageStatus.FAILED: "failed"}.get(r.email_status, r.email_status)
 
 
+CARD_TEXT = {"succeeded": "charged", "declined": "declined", "needs_authentication": "client to confirm",
+             "failed": "not charged", "pending": "no answer yet"}
+
+
+def card_text(r: auto_invoicing.ResultView) -> str:
+    """The invoice's card charge (SPEC 10.4): charged, declined, ... or "" (no card on file)."""
+    return CARD_TEXT.get(r.charge_status, r.charge_status)
+
+
 def reason(r: auto_invoicing.ResultView) -> str:
     if r.status == BillingResultStatus.FAILED:
         return r.error
     if r.email_status == MessageStatus.FAILED:
         return f"E-mail: {r.email_error}"
+    if r.charge_status and r.charge_status != "succeeded" and r.charge_error:
+        return f"Card: {r.charge_error}"
     return r.note
 
 
@@ -96,6 +107,8 @@ class AutoHistoryDialog(QDialog):
             Column("Invoice", lambda r: r.invoice_number or ""),
             Column("Amount", lambda r: self.money(r.amount_cents) if r.invoice_id else "", align_right=True),
             Column("E-mail", email_text, color=lambda r: RED if r.email_status == MessageStatus.FAILED else None),
+            Column("Card", card_text, color=lambda r: GREEN if r.charge_status == "succeeded"
+                   else RED if r.charge_status else None),
             Column("Reason", reason),
         ], self)
         self.run_table = self._table(self.runs, "autoRunsTable")
