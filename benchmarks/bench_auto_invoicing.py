@@ -2,10 +2,13 @@
 sessions (completed ones of the month, scheduled ones of the next), each issued, its PDF made and
 attached to an e-mail queued in the same transaction, then every e-mail sent to a local SMTP server
 (aiosmtpd on 127.0.0.1). Prints the clients invoiced, the total time and the time per client, split
-into the invoicing phase and the sending phase. No card charges yet (issue 16 items 4-5).
+into the invoicing, charging and sending phases. With ``--cards`` every client has a card on file and
+each invoice is charged off-session to the recording Stripe server of the tests (127.0.0.1), with a
+receipt e-mailed after each charge (SPEC 10.4).
 
     .venv/bin/python benchmarks/bench_auto_invoicing.py                  # builds 36,000 sessions / 3,000 clients
     .venv/bin/python benchmarks/bench_auto_invoicing.py --sessions 60000 --clients 3000 --no-email
+    .venv/bin/python benchmarks/bench_auto_invoicing.py --cards        # + a charge and a receipt per client
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ def main(argv=None) -> None:
     ap.add_argument("--sessions", type=int, default=36_000)
     ap.add_argument("--clients", type=int, default=3000)
     ap.add_argument("--no-email", action="store_true", help="issue the invoices without e-mailing them")
+    ap.add_argument("--cards", action="store_true", help="every client has a card on file: charge each invoice")
     args = ap.parse_args(argv)
 
     from app.db import make_engine, sqlite_url
@@ -55,10 +59,14 @@ def main(argv=None) -> None:
         auto_settings.update_auto_invoicing(practice, admin, auto_settings.AutoInvoiceInput(
             enabled=True, interval="monthly", weekday=4, run_time=time(18, 0), completed=True, scheduled=True,
             email=not args.no_email, start_date=month_end.replace(day=1)))
-        phase = {"invoicing": None, "sending": None}
+        stripe = None
+        if args.cards:
+            stripe = _cards_on_file(practice, admin)
+        phase = {"invoicing": None, "charging": None, "sending": None}
 
         def progress(done, total, text):
-            key = "sending" if text.startswith("Sending") else "invoicing"
+            key = ("sending" if text.startswith("Sending") else "charging" if text.startswith("Charging")
+                   else "invoicing")
             if phase[key] is None:
                 phase[key] = _time.perf_counter()
 
@@ -66,14 +74,44 @@ def main(argv=None) -> None:
         summary = auto_invoicing.run_due(practice, admin, progress=progress)
         t1 = _time.perf_counter()
         smtp.stop()
+        if stripe is not None:
+            stripe.close()
         practice.close()
     send_start = phase["sending"] or t1
+    charge_start = phase["charging"] or send_start
     n = summary.invoices + summary.failed
     print(f"run of {date.isoformat(month_end)}: {summary.invoices:,} invoices, {summary.failed} failed, "
+          f"{summary.charged:,} charged ({summary.charge_failed} not), "
           f"{summary.emails_sent:,} e-mails sent, {summary.emails_failed} failed")
     print(f"total {t1 - t0:.1f} s = {1000 * (t1 - t0) / max(n, 1):.1f} ms per client "
-          f"(invoicing + PDF + queueing {send_start - t0:.1f} s = {1000 * (send_start - t0) / max(n, 1):.1f} ms/client; "
-          f"sending {t1 - send_start:.1f} s = {1000 * (t1 - send_start) / max(summary.emails_sent, 1):.1f} ms/e-mail)")
+          f"(invoicing + PDF + queueing {charge_start - t0:.1f} s = {1000 * (charge_start - t0) / max(n, 1):.1f} ms/client; "
+          + (f"charging {send_start - charge_start:.1f} s = "
+             f"{1000 * (send_start - charge_start) / max(summary.charged, 1):.1f} ms/charge; " if args.cards else "")
+          + f"sending {t1 - send_start:.1f} s = {1000 * (t1 - send_start) / max(summary.emails_sent, 1):.1f} ms/e-mail)")
+
+
+def _cards_on_file(practice, admin):
+    """Card payments set up against the tests' recording Stripe server, a card on file for every client
+    (written straight to the table: the link flow is not what is measured)."""
+    import keyring
+    from sqlalchemy import insert, select
+
+    from app.models import CardOnFile, Client
+    from app.services.billing import card_settings
+    from tests.messaging_servers import MemoryKeyring
+    from tests.stripe_servers import CARD_OK, RecordingStripe
+
+    keyring.set_keyring(MemoryKeyring())
+    stripe = RecordingStripe()
+    card_settings.update_card_settings(practice, admin, api_base=stripe.url, return_url="https://example.com/ok")
+    card_settings.set_card_key(practice, admin, stripe.secret_key)
+    now = practice.clock.now()
+    with practice.uow() as tx:
+        ids = list(tx.scalars(select(Client.id)))
+        tx.execute(insert(CardOnFile), [dict(client_id=c, customer_id=f"cus_{c}", payment_method_id=CARD_OK,
+                                             brand="visa", last4="4242", exp_month=12, exp_year=2030, saved_at=now)
+                                        for c in ids])
+    return stripe
 
 
 if __name__ == "__main__":

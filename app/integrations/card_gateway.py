@@ -20,6 +20,7 @@ Session by id (``setup_session``).
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 STRIPE_API = "https://api.stripe.com"
@@ -85,12 +86,26 @@ class Card:
     exp_year: int
 
 
-def _client(config: GatewayConfig):
-    import stripe
-    from stripe import RequestsClient
+_local = threading.local()  # one client per thread and settings: its HTTP connection is kept alive
 
-    return stripe.StripeClient(config.secret_key, base_addresses={"api": config.api_base},
-                               http_client=RequestsClient(timeout=config.timeout or TIMEOUT), max_network_retries=0)
+
+def _client(config: GatewayConfig):
+    """The stripe client for ``config``, made once per thread (a new one per call opened a new HTTPS
+    connection each time: a run's charges spent most of their time there). requests' sessions are not
+    shared between threads."""
+    key = (config.secret_key, config.api_base, config.timeout or TIMEOUT)
+    clients = getattr(_local, "clients", None)
+    if clients is None:
+        clients = _local.clients = {}
+    if key not in clients:
+        import stripe
+        from stripe import RequestsClient
+
+        if len(clients) > 4:  # a key changed: forget the old clients (and their connections)
+            clients.clear()
+        clients[key] = stripe.StripeClient(config.secret_key, base_addresses={"api": config.api_base},
+                                           http_client=RequestsClient(timeout=key[2]), max_network_retries=0)
+    return clients[key]
 
 
 def _plain(exc) -> CardError:
