@@ -37,6 +37,7 @@ from ..services.people import practitioners
 from ..services.scheduling import cancellation_tool as tool
 from ..services.scheduling import catalog, completion
 from .events import events_near
+from .widgets.date_typing import typing_skips_weekday
 from .widgets.messages import confirm_warnings, error_label, error_text
 from .widgets.outbox_sender import OutboxSender
 from .widgets.record_table import RecordsModel, RichColumn, records_table
@@ -119,6 +120,7 @@ class CancellationsDialog(QDialog):
         self.last = QDateEdit(_qdate(last), objectName="cancelLast", calendarPopup=True)
         for edit in (self.first, self.last):
             edit.setDisplayFormat("ddd d MMM yyyy")
+            typing_skips_weekday(edit)
         self.practitioner = QComboBox(objectName="cancelPractitioner")
         self.location = QComboBox(objectName="cancelLocation")
         self.cancel_as = QComboBox(objectName="cancelAs")

@@ -29,6 +29,7 @@ from ..services.errors import NeedsConfirmation, ServiceError
 from ..services.scheduling import client_cancellations
 from ..services.scheduling.client_cancellations import CancelQuote, CancelResult
 from ..services.scheduling.session_views import SessionView
+from .widgets.date_typing import typing_skips_weekday
 from .widgets.messages import confirm_warnings, error_label, error_text
 
 _MUTED = "color: #4a5568;"
@@ -72,6 +73,7 @@ class ClientCancelDialog(QDialog):
         self.client.setEnabled(len(s.clients) > 1)
         self.asked = QDateTimeEdit(objectName="clientCancelAsked")
         self.asked.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        typing_skips_weekday(self.asked)
         self.asked.setCalendarPopup(True)
         self.now_button = QPushButton("Now", objectName="clientCancelNow")
         self.now_button.clicked.connect(self.set_now)

@@ -25,6 +25,7 @@ from ..services.scheduling import client_requests
 from ..services.scheduling.client_requests import RequestInput, RequestView
 from .session_dialog import QuarterTimeEdit
 from .widgets.client_combo import ClientCombo
+from .widgets.date_typing import typing_skips_weekday
 from .widgets.record_table import FieldErrors, Stack, heading, muted
 
 NO_CHOICES = ("No service is open to client requests yet. An administrator can tick \u201cClients may request "
@@ -59,6 +60,7 @@ class ClientRequestDialog(QDialog):
             self.practitioner.addItem(p.name, p.id)
         self.date = QDateEdit(QDate(day), objectName="requestDate", calendarPopup=True)
         self.date.setDisplayFormat("ddd d MMM yyyy")
+        typing_skips_weekday(self.date)
         self.start = QuarterTimeEdit(QTime(10, 0), "requestStart")
         self.end = QuarterTimeEdit(QTime(11, 0), "requestEnd")
         self.note = QPlainTextEdit(objectName="requestNote")

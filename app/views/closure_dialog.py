@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ..services.errors import ServiceError
 from ..services.scheduling import closures
 from .cancellations_dialog import offer_for_closure
+from .widgets.date_typing import typing_skips_weekday
 from .widgets.messages import error_label, error_text
 
 
@@ -32,6 +33,7 @@ class ClosureDialog(QDialog):
         self.last = QDateEdit(q, objectName="closureLast", calendarPopup=True)
         for edit in (self.first, self.last):
             edit.setDisplayFormat("ddd d MMM yyyy")
+            typing_skips_weekday(edit)
         self.label = QLineEdit(objectName="closureLabel", placeholderText="e.g. Christmas, snow day")
         form = QFormLayout()
         form.addRow("First day", self.first)

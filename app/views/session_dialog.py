@@ -40,6 +40,7 @@ from ..services.scheduling.price_quote import quote
 from ..services.scheduling.session_views import SessionView
 from .client_edit_dialog import ClientEditDialog
 from .widgets.client_picker import ClientPicker, name_from_search
+from .widgets.date_typing import typing_skips_weekday
 from .widgets.messages import confirm_warnings, error_text
 from .widgets.package_text import left_text
 from .widgets.record_table import Stack
@@ -210,6 +211,7 @@ class SessionDialog(QDialog):
         # --- fields ---------------------------------------------------------------------------
         self.date = QDateEdit(QDate(start.date()), objectName="sessionDate", calendarPopup=True)
         self.date.setDisplayFormat("ddd d MMM yyyy")
+        typing_skips_weekday(self.date)
         self.start = QuarterTimeEdit(QTime(start.hour, start.minute), "sessionStart")
         self.end = QuarterTimeEdit(QTime(end.hour, end.minute), "sessionEnd")
         self._last_start = self.start.time()

@@ -23,6 +23,7 @@ from ...services.errors import ServiceError
 from ...services.scheduling import catalog, classes
 from ...services.scheduling.classes import ClassInput, ClassView
 from ...services.scheduling.session_views import SessionView
+from ..widgets.date_typing import typing_skips_weekday
 from ..widgets.record_table import FieldErrors, muted
 
 
@@ -30,6 +31,7 @@ def _edit(moment) -> QDateTimeEdit:
     box = QDateTimeEdit(QDateTime(moment.date(), moment.time()))
     box.setCalendarPopup(True)
     box.setDisplayFormat("ddd dd MMM yyyy HH:mm")
+    typing_skips_weekday(box)
     return box
 
 

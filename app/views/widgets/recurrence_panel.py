@@ -38,6 +38,7 @@ from ...services.scheduling.recurrence import (
     RecurrenceInput,
     occurrence_dates,
 )
+from .date_typing import typing_skips_weekday
 
 ERROR_COLOR = QColor("#c53030")
 NOT_APPLIED_COLOR = QColor("#8a94a6")
@@ -106,6 +107,7 @@ class RecurrencePanel(QGroupBox):
         self.count.setToolTip("Counting the first session")
         self.until = QDateEdit(objectName="repeatUntil", calendarPopup=True)
         self.until.setDisplayFormat("ddd d MMM yyyy")
+        typing_skips_weekday(self.until)
         self._set_until(self._default_until())
         self.by_count.toggled.connect(self._update_ends)
         self.count.valueChanged.connect(self._emit)
