@@ -2,11 +2,11 @@
 
 Measures, with time.perf_counter over many random ranges (median, min, max):
 
-  week switch      sessions.list_sessions for 7 days (aware datetimes in the practice zone)
-                   + the week's layout (pack_day for each day)
-  month switch     list_sessions for the 42-day month grid + grouping by day (as MonthView.reload)
-  day by practitioner  list_sessions for one day + pack_day per practitioner column
-  practitioner's week  list_sessions for 7 days filtered to one practitioner + pack_day per day
+  week switch      calendar_rows for 7 days (the light rows the calendar reads since issue 17, aware
+                   datetimes in the practice zone) + the week's layout (pack_day for each day)
+  month switch     calendar_rows for the 42-day month grid + grouping by day (as MonthView.reload)
+  day by practitioner  calendar_rows for one day + pack_day per practitioner column
+  practitioner's week  calendar_rows for 7 days filtered to one practitioner + pack_day per day
 
 and, in the same run and interleaved with them, the floor: ``build`` and the RANGE_SQL week (7 d)
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time as _time
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +56,9 @@ from app.models import PracticeSession, Practitioner  # noqa: E402
 from app.services.people import users  # noqa: E402
 from app.services.practice import Actor, Practice  # noqa: E402
 from app.services.scheduling import sessions  # noqa: E402
-from app.services.scheduling.session_views import S, session_query  # noqa: E402
+from app.services.scheduling.calendar_rows import _statement as calendar_statement  # noqa: E402
+from app.services.scheduling.calendar_rows import calendar_rows  # noqa: E402
+from app.services.scheduling.sessions import SessionFilter  # noqa: E402
 from app.views.calendar.month_layout import month_days  # noqa: E402
 from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402
 
@@ -150,7 +152,7 @@ def paint_figures(practice, actor, bounds, random_monday, runs: int) -> None:
     weeks = []
     for _ in range(20):
         monday = random_monday()
-        weeks.append((monday, sessions.list_sessions(practice, actor, *bounds(monday, 7))))
+        weeks.append((monday, calendar_rows(practice, actor, *bounds(monday, 7))))
     monday, views = max(weeks, key=lambda w: len(w[1]))
     grid = TimeGridView(lambda: datetime.combine(monday, time(11), tzinfo=practice.tz))
     grid.resize(1600, grid.minimumHeight())
@@ -235,28 +237,31 @@ def main(argv=None) -> None:
         d = first_day + timedelta(days=rnd.randrange((last_day - first_day).days - 7))
         return d - timedelta(days=d.weekday())
 
+    counted_monday: list[date] = []
+
     def week() -> int:
         monday = random_monday()
-        views = sessions.list_sessions(practice, actor, *bounds(monday, 7))
+        counted_monday.append(monday)
+        views = calendar_rows(practice, actor, *bounds(monday, 7))
         week_layout(views, monday)
         return len(views)
 
     def month() -> int:
         d = first_day + timedelta(days=31 + rnd.randrange((last_day - first_day).days - 62))
         days = month_days(d.year, d.month)
-        views = sessions.list_sessions(practice, actor, *bounds(days[0], len(days)))
+        views = calendar_rows(practice, actor, *bounds(days[0], len(days)))
         month_grouping(views)
         return len(views)
 
     def day() -> int:
         d = first_day + timedelta(days=rnd.randrange((last_day - first_day).days))
-        views = sessions.list_sessions(practice, actor, *bounds(d, 1))
+        views = calendar_rows(practice, actor, *bounds(d, 1))
         day_by_practitioner(views, d)
         return len(views)
 
     def practitioner_week() -> int:
         monday, pid = random_monday(), rnd.choice(practitioner_ids)
-        views = sessions.list_sessions(practice, Actor(None, "practitioner", pid), *bounds(monday, 7))
+        views = calendar_rows(practice, Actor(None, "practitioner", pid), *bounds(monday, 7))
         week_layout(views, monday)
         return len(views)
 
@@ -312,45 +317,57 @@ def main(argv=None) -> None:
         import pstats
 
         # where a week switch's time goes: each part timed on its own random weeks, interleaved
-        to_db = PracticeSession.__table__.c.start_at.type.bind_processor(practice.engine.dialect)
+        def to_db(moment: datetime) -> str:  # as SQLAlchemy's SQLite DateTime stores it (naive UTC text)
+            return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
         raw = practice.engine.raw_connection()
+        first_bounds = [to_db(b) for b in bounds(counted_monday[-2], 7)]  # the week the statement was sent for
+        slots = [i for i, v in enumerate(params) if v in first_bounds]
 
         def sql_alone() -> int:
-            start, end = bounds(random_monday(), 7)
-            return len(raw.cursor().execute(stmt, (to_db(start), to_db(end))).fetchall())
+            values = list(params)
+            for i, v in zip(slots, (to_db(b) for b in bounds(random_monday(), 7)), strict=True):
+                values[i] = v
+            return len(raw.cursor().execute(stmt, values).fetchall())
 
         def sqlalchemy_rows() -> int:
             start, end = bounds(random_monday(), 7)
             with practice.read() as tx:
-                return len(tx.execute(session_query(S.deleted_at.is_(None), S.start_at >= start,
-                                                    S.start_at < end)).all())
+                conn = tx.connection()
+                return len(conn.execute(calendar_statement(conn.dialect.name, False, SessionFilter()),
+                                        {"start": start, "end": end}).fetchall())
 
-        def views_only() -> int:
+        def rows_only() -> int:
+            return len(calendar_rows(practice, actor, *bounds(random_monday(), 7)))
+
+        def full_views() -> int:
             return len(sessions.list_sessions(practice, actor, *bounds(random_monday(), 7)))
 
         laid_out = []
 
         def layout_only() -> int:
             monday = random_monday()
-            views = sessions.list_sessions(practice, actor, *bounds(monday, 7))
+            views = calendar_rows(practice, actor, *bounds(monday, 7))
             t = _time.perf_counter()
             week_layout(views, monday)
             laid_out.append((_time.perf_counter() - t) * 1000)
             return len(views)
 
-        res = interleaved({"sql": sql_alone, "rows": sqlalchemy_rows, "views": views_only,
-                           "layout": layout_only}, a.runs)
+        res = interleaved({"sql": sql_alone, "rows": sqlalchemy_rows, "light": rows_only,
+                           "layout": layout_only, "full": full_views}, a.runs)
         raw.close()
-        sql_ms, rows_ms, views_ms = res["sql"].median, res["rows"].median, res["views"].median
+        sql_ms, rows_ms, light_ms = res["sql"].median, res["rows"].median, res["light"].median
         layout_ms = statistics.median(laid_out[WARMUP:])
         print(f"\nbreakdown of a week switch (medians over {a.runs} random weeks each):")
         print(f"  SQLite runs the statement (raw sqlite3 cursor)      {sql_ms:6.2f} ms"
               f"   ({statistics.median(res['sql'].rows):.0f} rows: one per session and client)")
-        print(f"  + SQLAlchemy: build, compile-cache, execute, rows    {rows_ms - sql_ms:6.2f} ms"
-              f"   = {rows_ms:.2f} ms for tx.execute(session_query(...)).all()")
-        print(f"  + SessionView/ClientRef building in load_views       {views_ms - rows_ms:6.2f} ms"
-              f"   = {views_ms:.2f} ms for list_sessions")
+        print(f"  + SQLAlchemy: execute the cached statement, rows     {rows_ms - sql_ms:6.2f} ms"
+              f"   = {rows_ms:.2f} ms for conn.execute(calendar_statement).fetchall()")
+        print(f"  + CalendarRow building in calendar_rows              {light_ms - rows_ms:6.2f} ms"
+              f"   = {light_ms:.2f} ms for calendar_rows")
         print(f"  + week layout (pack_day x 7)                         {layout_ms:6.2f} ms")
+        print(f"  (for reference: full SessionViews, list_sessions     {res['full'].median:6.2f} ms;"
+              " the pop-up reads one)")
 
         prof = cProfile.Profile()
         prof.enable()

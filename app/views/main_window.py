@@ -15,6 +15,7 @@ from ..services.money.amounts import format_money
 from ..services.people import practitioners
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, closures, sessions
+from ..services.scheduling.calendar_rows import calendar_rows
 from ..services.scheduling.sessions import SessionFilter
 from . import style
 from .auto_invoice_runner import AutoInvoiceRunner
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
 
     def _fetch(self, first: date, last: date):
         start, end = day_bounds(first, last, self.practice.tz)
-        found = sessions.list_sessions(self.practice, self.actor, start, end, where_filter=self.filter)
+        found = calendar_rows(self.practice, self.actor, start, end, where_filter=self.filter)  # light rows
         closed: dict[date, str] = {}
         for c in closures.list_closures(self.practice, self.actor, first, last):
             d = max(c.first_day, first)

@@ -42,6 +42,7 @@ from app.services.money import (
 from app.services.people import client_record, clients, practitioners, users
 from app.services.practice import Actor
 from app.services.scheduling import (
+    calendar_rows,
     cancellation_tool,
     catalog,
     class_list,
@@ -429,6 +430,10 @@ CALLS = {
         session_input(d, w), recurrence(d) if d.draw(st.booleans()) else None, maybe(d, None), maybe(d, "this"))),
     "sessions.get_session": (lambda w, *a: sessions.get_session(w.p, w.pract, *a), lambda d, w: (arg(d, w.session),)),
     "sessions.list_sessions": (lambda w, *a: sessions.list_sessions(w.p, w.admin, *a), lambda d, w: (
+        arg(d, datetime(2026, 2, 1)), arg(d, datetime(2026, 3, 1)), maybe(d, None),
+        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        if d.draw(st.booleans()) else arg(d, None))),
+    "calendar_rows.calendar_rows": (lambda w, *a: calendar_rows.calendar_rows(w.p, w.admin, *a), lambda d, w: (
         arg(d, datetime(2026, 2, 1)), arg(d, datetime(2026, 3, 1)), maybe(d, None),
         sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
         if d.draw(st.booleans()) else arg(d, None))),
@@ -822,7 +827,7 @@ def test_every_public_service_is_fuzzed():
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "client_cancellations": client_cancellations, "client_requests": client_requests,
                "cancellation_tool": cancellation_tool,
-               "sessions": sessions, "participants": participants, "closures": closures, "completion": completion,
+               "sessions": sessions, "calendar_rows": calendar_rows, "participants": participants, "closures": closures, "completion": completion,
                "session_lists": session_lists, "classes": classes, "class_list": class_list,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
                "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
@@ -837,6 +842,7 @@ def test_every_public_service_is_fuzzed():
         "sessions.prepare_new", "sessions.add_in",  # add_session's two halves (add_in takes a tx)
         "users.check_new_practice",  # create_practice's own checks, run page by page by the set-up form
         "users.create_practice_on_server",  # the same checks, with junk: test_postgres.py (needs a server)
+        "sessions.checked_range",  # list_sessions' and calendar_rows' own checks
         "sessions.local_to_utc", "sessions.local_span", "sessions.scope_targets", "participants.book",
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",
         "ledger.live_entries_for_sessions", "ledger.reverse_session_entries", "ledger.post_session_entries",

@@ -14,7 +14,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import event
 
+from app.services.errors import ValidationError
 from app.services.scheduling import completion, deletion, sessions
+from app.services.scheduling.calendar_rows import calendar_rows
 from app.services.scheduling.recurrence import RecurrenceInput
 from app.services.scheduling.sessions import SessionFilter
 
@@ -156,4 +158,80 @@ def test_a_practitioner_login_searches_an_index_too(practice, admin, make):
 
     text = "\n".join(plan)
     assert any(RANGE_SEARCH.search(line) for line in plan), text
+    assert not any(line.startswith("SCAN practice_session") for line in plan), text
+
+
+# ---- the calendar's light rows (issue 17: what a block shows, no SessionView per session) -------
+def _as_shown(v) -> tuple:
+    """What the calendar draws of a session, from a SessionView or a CalendarRow alike."""
+    return (v.id, v.start, v.end, v.start.utcoffset(), v.practitioner_id, v.practitioner_name, v.practitioner_color,
+            v.service_id, v.service_name, v.location_id, v.location_name, v.status, v.label, v.public_note,
+            v.series_id, v.kind, v.title, v.client_names, v.minutes,
+            [(c.id, c.name, c.charge_cents) for c in v.clients])
+
+
+@pytest.mark.parametrize("singles, groups, with_series", [(0, 0, False), (1, 0, False), (30, 5, True)],
+                         ids=["empty week", "one session", "busy week with groups and a series"])
+def test_calendar_rows_are_one_statement_and_show_what_list_sessions_does(practice, admin, make, singles, groups,
+                                                                          with_series):
+    """SPEC 2.1: the calendar's range read is one statement and shows the same sessions, times,
+    names, statuses and charges as the full session views."""
+    w = populate(practice, admin, make, singles, groups, with_series)
+    calendar_rows(practice, admin, *week(practice, MONDAY - timedelta(days=7)))
+
+    with statements(practice) as seen:
+        rows = calendar_rows(practice, admin, *week(practice, MONDAY))
+
+    assert len(seen) == 1, [sql for sql, _ in seen]
+    assert len(rows) == w.expected
+    assert [_as_shown(r) for r in rows] == [_as_shown(v) for v in
+                                            sessions.list_sessions(practice, admin, *week(practice, MONDAY))]
+    if groups:
+        assert max(len(r.clients) for r in rows) >= 3
+        assert any(r.kind == "group" and r.title.startswith("Group: ") for r in rows)
+
+
+def test_calendar_rows_filters_and_a_practitioner_login_match_list_sessions(practice, admin, make):
+    w = populate(practice, admin, make, 12, 3, True)
+    therapist = make.user("practitioner", practitioner_id=w.practitioner_id)
+    calls = [
+        (therapist, None),
+        (admin, SessionFilter(practitioner_ids=(w.practitioner_id,), location_ids=(w.location_id,),
+                              service_ids=(w.service_id,), statuses=("open", "completed"))),
+        (admin, SessionFilter(statuses=("open",))),
+    ]
+    for actor, f in calls:
+        with statements(practice) as seen:
+            rows = calendar_rows(practice, actor, *week(practice, MONDAY), where_filter=f)
+        assert len(seen) == 1, (actor.role, [sql for sql, _ in seen])
+        expected = sessions.list_sessions(practice, actor, *week(practice, MONDAY), where_filter=f)
+        assert [_as_shown(r) for r in rows] == [_as_shown(v) for v in expected]
+        assert rows, f  # each call above finds something, so the comparison means something
+    assert {r.practitioner_id for r in calendar_rows(practice, therapist, *week(practice, MONDAY))} == \
+        {w.practitioner_id}
+
+
+def test_calendar_rows_bad_input_names_the_field(practice, admin):
+    start, end = week(practice, MONDAY)
+    with pytest.raises(ValidationError) as e:
+        calendar_rows(practice, admin, "monday", end)
+    assert e.value.field == "start"
+    with pytest.raises(ValidationError) as e:
+        calendar_rows(practice, admin, start, end, where_filter=SessionFilter(statuses=("sleeping",)))
+    assert e.value.field == "statuses"
+
+
+@pytest.mark.sqlite_only(reason="reads SQLite's own query plan (EXPLAIN QUERY PLAN)")
+@pytest.mark.parametrize("days", [1, 7, 42], ids=["day", "week", "month grid"])
+def test_calendar_rows_search_an_index(practice, admin, make, days):
+    populate(practice, admin, make, 12, 3, True)
+    start = datetime.combine(MONDAY, time(), tzinfo=practice.tz)
+    with statements(practice) as seen:
+        calendar_rows(practice, admin, start, start + timedelta(days=days))
+    [(sql, params)] = seen
+    with practice.engine.connect() as conn:
+        plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    text = "\n".join(plan)
+    searches = [m.group(2) for line in plan if (m := RANGE_SEARCH.search(line))]
+    assert searches and all(name.startswith("ix_practice_session") for name in searches), text
     assert not any(line.startswith("SCAN practice_session") for line in plan), text

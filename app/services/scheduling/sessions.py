@@ -269,15 +269,7 @@ def list_sessions(practice: Practice, actor: Actor, start: datetime, end: dateti
                   practitioner_ids: list[int] | None = None, where_filter: SessionFilter | None = None
                   ) -> list[SessionView]:
     """Live sessions starting in [start, end), one query. A practitioner sees only their own."""
-    start, end = validate.moment("start", start, practice.tz), validate.moment("end", end, practice.tz)
-    practitioner_ids = validate.ids("practitioners", practitioner_ids)
-    if where_filter is not None and not isinstance(where_filter, SessionFilter):
-        raise ValidationError("filter", "is not a calendar filter")
-    for name in ("practitioner_ids", "location_ids", "service_ids") if where_filter is not None else ():
-        validate.ids(name.replace("_ids", "s"), getattr(where_filter, name))
-    if where_filter is not None:
-        validate.choices("statuses", where_filter.statuses, STATUSES)
-    f = where_filter or SessionFilter(practitioner_ids=tuple(practitioner_ids or ()))
+    start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
     where = [S.deleted_at.is_(None), S.start_at >= start, S.start_at < end]
     if actor.role == "practitioner":
         where.append(S.practitioner_id == actor.practitioner_id)
@@ -291,6 +283,20 @@ def list_sessions(practice: Practice, actor: Actor, start: datetime, end: dateti
         where.append(S.status.in_(f.statuses))
     with practice.read() as tx:
         return load_views(tx, actor, practice.tz, session_query(*where))
+
+
+def checked_range(practice: Practice, start: datetime, end: datetime, practitioner_ids, where_filter
+                  ) -> tuple[datetime, datetime, SessionFilter]:
+    """A calendar range's arguments checked: aware (start, end) and the filter to apply."""
+    start, end = validate.moment("start", start, practice.tz), validate.moment("end", end, practice.tz)
+    practitioner_ids = validate.ids("practitioners", practitioner_ids)
+    if where_filter is not None and not isinstance(where_filter, SessionFilter):
+        raise ValidationError("filter", "is not a calendar filter")
+    for name in ("practitioner_ids", "location_ids", "service_ids") if where_filter is not None else ():
+        validate.ids(name.replace("_ids", "s"), getattr(where_filter, name))
+    if where_filter is not None:
+        validate.choices("statuses", where_filter.statuses, STATUSES)
+    return start, end, where_filter or SessionFilter(practitioner_ids=tuple(practitioner_ids or ()))
 
 
 def list_series(practice: Practice, actor: Actor, series_id: int) -> list[SessionView]:

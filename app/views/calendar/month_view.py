@@ -8,10 +8,9 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ...services.scheduling.session_views import SessionView
 from .. import style
 from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
-from .status_look import status_look
+from .status_look import Shown, status_look
 
 HEADER_H = 26
 DAY_LABEL_H = 20
@@ -39,7 +38,7 @@ class MonthView(QWidget):
         self.today = today
         self.year, self.month = today.year, today.month
         self.selected: date = today
-        self.by_day: dict[date, list[SessionView]] = {}
+        self.by_day: dict[date, list[Shown]] = {}
         self._cells: list[Cell] = []
 
     # data -------------------------------------------------------------------
@@ -51,7 +50,7 @@ class MonthView(QWidget):
 
     def reload(self) -> None:
         days = month_days(self.year, self.month)
-        by_day: dict[date, list[SessionView]] = defaultdict(list)
+        by_day: dict[date, list[Shown]] = defaultdict(list)
         sessions, self.closed = self._fetch(days[0], days[-1])
         for s in sessions:
             by_day[s.start.date()].append(s)
@@ -59,7 +58,7 @@ class MonthView(QWidget):
         self.update()
         self.day_selected.emit(self.selected)
 
-    def sessions_on(self, day: date) -> list[SessionView]:
+    def sessions_on(self, day: date) -> list[Shown]:
         return self.by_day.get(day, [])
 
     def cells(self) -> list[Cell]:
@@ -131,12 +130,12 @@ class MonthView(QWidget):
             p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        fm.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width() - 6)))
 
-    def cell_lines(self, c: Cell) -> list[tuple[QRectF, SessionView | None, int]]:
+    def cell_lines(self, c: Cell) -> list[tuple[QRectF, Shown | None, int]]:
         """(rect, session, 0) per listed session and (rect, None, hidden) for "+N more"."""
         items = self.sessions_on(c.day)
         first_line = DAY_LABEL_H + (LINE_H if c.day in self.closed else 0)
         shown, hidden = fit_lines(len(items), c.h - first_line - 4, LINE_H)
-        out: list[tuple[QRectF, SessionView | None, int]] = []
+        out: list[tuple[QRectF, Shown | None, int]] = []
         y = c.y + first_line + 2
         for s in items[:shown]:
             out.append((QRectF(c.x + 3, y, c.w - 6, LINE_H - 1), s, 0))

@@ -9,8 +9,11 @@ from html import escape
 
 from PySide6.QtGui import QColor
 
+from ...services.scheduling.calendar_rows import CalendarRow
 from ...services.scheduling.session_views import SessionView
 from .. import style
+
+Shown = CalendarRow | SessionView  # what the calendar shows: light rows, or a full view
 
 CHARGED_CANCEL_SYMBOL = "\u2298"  # ⊘: canceled, but charged
 CHARGED_CANCEL_COLOR = QColor("#b7791f")
@@ -24,23 +27,23 @@ class StatusLook:
     strike: bool  # a free cancellation is crossed out
 
 
-def charged(s: SessionView) -> bool:
+def charged(s: Shown) -> bool:
     return any((c.charge_cents or 0) > 0 for c in s.clients)
 
 
-def status_look(s: SessionView) -> StatusLook:
+def status_look(s: Shown) -> StatusLook:
     if s.status == "canceled" and charged(s):
         return StatusLook("charged_cancel", CHARGED_CANCEL_SYMBOL, CHARGED_CANCEL_COLOR, False)
     return StatusLook(s.status, style.STATUS_SYMBOLS[s.status], style.STATUS_COLORS.get(s.status, style.TEXT),
                       s.status == "canceled")
 
 
-def status_text(s: SessionView) -> str:
+def status_text(s: Shown) -> str:
     """The status as people read it, symbol first: '✓ Completed', '⊘ Late Cancel'."""
     return f"{status_look(s).symbol} {s.label}"
 
 
-def status_html(s: SessionView, bold: bool = True) -> str:
+def status_html(s: Shown, bold: bool = True) -> str:
     """``status_text`` in the calendar's colour for that status."""
     weight = "; font-weight: bold" if bold else ""
     return f"<span style='color: {status_look(s).color.name()}{weight}'>{escape(status_text(s))}</span>"

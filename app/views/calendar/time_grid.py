@@ -10,9 +10,8 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from ...services.scheduling.session_views import SessionView
 from .. import style
-from .status_look import status_look
+from .status_look import Shown, status_look
 from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
 
 GUTTER = 56
@@ -33,7 +32,7 @@ class GridColumn:
 class Block:
     column: int
     placed: Placed
-    session: SessionView
+    session: Shown
     rect: QRectF
 
 
@@ -54,7 +53,7 @@ class BlockFonts:
         return self._fonts[bold, strike]
 
 
-def block_tooltip(s: SessionView, closed: bool) -> str:
+def block_tooltip(s: Shown, closed: bool) -> str:
     """Everything a block may be too small to show."""
     lines = [f"{s.start:%a %d %b} {s.start:%H:%M}\u2013{s.end:%H:%M}", s.title]
     if s.kind == "group":
@@ -74,7 +73,7 @@ class BlockLook:
     status_color: str
 
 
-def block_look(s: SessionView) -> BlockLook:
+def block_look(s: Shown) -> BlockLook:
     """Fill, symbol and strike-through of a block; a charged cancellation is not drawn as a free one."""
     look = status_look(s)
     base = style.practitioner_color(s.practitioner_color)
@@ -89,7 +88,7 @@ def block_look(s: SessionView) -> BlockLook:
     return BlockLook(look.symbol, look.strike, fill.name(), look.color.name())
 
 
-def initials(s: SessionView) -> str:
+def initials(s: Shown) -> str:
     """'AS' for Alice Smith; a group: the first client's initials and how many more ('AS+2')."""
     if not s.clients:
         return "".join(w[0] for w in s.title.split()[:2])
@@ -97,7 +96,7 @@ def initials(s: SessionView) -> str:
     return first + (f"+{len(s.clients) - 1}" if len(s.clients) > 1 else "")
 
 
-def block_lines(s: SessionView, width: int, room: int, metrics: QFontMetrics, closed: bool) -> list[str]:
+def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: bool) -> list[str]:
     """The lines a block of ``width`` px with ``room`` lines shows. When the usual text does not fit
     the width, a compact form: the start time and the client's initials (the tooltip has the rest)."""
     symbol = block_look(s).symbol
@@ -140,7 +139,7 @@ class TimeGridView(QWidget):
         self.closed: dict[date, str] = {}
         self.day_hours = (8, 20)
         self.blocks: list[Block] = []
-        self._sessions: list[SessionView] = []
+        self._sessions: list[Shown] = []
         self._drag: dict | None = None  # the interaction in progress
         self.selection: tuple[int, int, int] | None = None  # column, start minute, end minute
         self.ghost: tuple[int, QRectF] | None = None  # session id, where it would land
@@ -152,7 +151,7 @@ class TimeGridView(QWidget):
         self._pending_click: tuple[int, QPoint] | None = None
 
     # data -------------------------------------------------------------------
-    def set_content(self, columns: list[GridColumn], sessions: list[SessionView], closed: dict[date, str]) -> None:
+    def set_content(self, columns: list[GridColumn], sessions: list[Shown], closed: dict[date, str]) -> None:
         self.columns, self._sessions, self.closed = columns, sessions, closed
         self._relayout()
         self.update()
@@ -160,7 +159,7 @@ class TimeGridView(QWidget):
     def grid(self) -> Grid:
         return Grid(width=self.width(), px_per_hour=PX_PER_HOUR, gutter=GUTTER, columns=max(1, len(self.columns)))
 
-    def column_of(self, s: SessionView) -> int | None:
+    def column_of(self, s: Shown) -> int | None:
         for i, c in enumerate(self.columns):
             if c.day == s.start.date() and (c.practitioner_id is None or c.practitioner_id == s.practitioner_id):
                 return i
@@ -169,7 +168,7 @@ class TimeGridView(QWidget):
     def _relayout(self) -> None:
         """Recompute every column's layout whole (never one block at a time)."""
         g = self.grid()
-        per_column: dict[int, list[SessionView]] = {}
+        per_column: dict[int, list[Shown]] = {}
         for s in self._sessions:
             col = self.column_of(s)
             if col is not None:

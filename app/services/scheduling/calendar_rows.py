@@ -1,0 +1,163 @@
+"""What the calendar draws for a range: light rows, one SQL statement (SPEC 2.1 calendar; issue 17).
+
+``sessions.list_sessions`` builds a full ``SessionView`` per session (prices, wages, notes, every
+client's charge and price), which a week, month or day switch does not show. ``calendar_rows``
+reads only what a block, a month line, a tooltip and the day agenda show, as tuples: on a
+200,000-session practice that is most of a range switch's time. The pop-up and the session
+window still load the full ``SessionView`` of the one session clicked (``sessions.get_session``).
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from sqlalchemy import String, and_, bindparam, select, type_coerce
+
+from ...models import Client, Location, Participant, Practitioner, Service
+from ...models.enums import ParticipantStatus
+from ..practice import Actor, Practice
+from .session_views import S
+from .sessions import SessionFilter, checked_range
+
+
+class CalendarClient(NamedTuple):
+    id: int
+    name: str
+    charge_cents: int | None  # what they were charged when the session was saved
+
+
+class CalendarRow(NamedTuple):
+    """A session as the calendar shows it; same names and meanings as ``SessionView``'s."""
+
+    id: int
+    start: datetime  # aware, practice time zone
+    end: datetime
+    practitioner_id: int
+    practitioner_name: str
+    practitioner_color: str
+    service_id: int
+    service_name: str
+    location_id: int | None
+    location_name: str
+    status: str
+    completion_label: str | None
+    public_note: str
+    series_id: int | None
+    clients: tuple[CalendarClient, ...]  # booked clients, by last then first name
+
+    @property
+    def kind(self) -> str:
+        return "group" if len(self.clients) > 1 else "single"
+
+    @property
+    def label(self) -> str:
+        return self.completion_label or self.status.capitalize()
+
+    @property
+    def minutes(self) -> int:
+        return int(self.end.timestamp() - self.start.timestamp()) // 60
+
+    @property
+    def client_names(self) -> str:
+        return ", ".join(c.name for c in self.clients)
+
+    @property
+    def title(self) -> str:
+        if not self.clients:
+            return "No clients"
+        return self.clients[0].name if len(self.clients) == 1 else f"Group: {len(self.clients)} clients"
+
+
+_statements: dict[tuple, object] = {}
+
+
+def _statement(dialect: str, own: bool, f: SessionFilter):
+    """The range SELECT for one shape of filter, built once (values are bound parameters):
+    a row per (session, booked client), sessions in (start, id) order."""
+    key = (dialect, own, bool(f.practitioner_ids), bool(f.location_ids), bool(f.service_ids), bool(f.statuses))
+    q = _statements.get(key)
+    if q is not None:
+        return q
+    # SQLite keeps the times as text: read it as such and parse it here (datetime.fromisoformat),
+    # much cheaper than the generic DateTime result processing; other databases give datetimes
+    start_at, end_at = ((type_coerce(S.start_at, String), type_coerce(S.end_at, String)) if dialect == "sqlite"
+                        else (S.start_at, S.end_at))
+    where = [S.deleted_at.is_(None), S.start_at >= bindparam("start", type_=S.start_at.type),
+             S.start_at < bindparam("end", type_=S.start_at.type)]
+    if own:
+        where.append(S.practitioner_id == bindparam("own"))
+    elif f.practitioner_ids:
+        where.append(S.practitioner_id.in_(bindparam("practitioners", expanding=True)))
+    if f.location_ids:
+        where.append(S.location_id.in_(bindparam("locations", expanding=True)))
+    if f.service_ids:
+        where.append(S.service_id.in_(bindparam("services", expanding=True)))
+    if f.statuses:
+        where.append(S.status.in_(bindparam("statuses", expanding=True)))
+    q = (select(S.id, start_at, end_at, S.practitioner_id, Practitioner.name, Practitioner.color,
+                S.service_id, Service.name, S.location_id, Location.name, S.status, S.completion_label,
+                S.public_note, S.series_id, Participant.client_id, Participant.charge_cents, Client.first_name, Client.last_name)
+         .join(Service, Service.id == S.service_id)
+         .join(Practitioner, Practitioner.id == S.practitioner_id)
+         .outerjoin(Location, Location.id == S.location_id)
+         .outerjoin(Participant, and_(Participant.session_id == S.id,
+                                      Participant.status == ParticipantStatus.BOOKED.value))
+         .outerjoin(Client, Client.id == Participant.client_id)
+         .where(*where)
+         .order_by(S.start_at, S.id))
+    _statements[key] = q
+    return q
+
+
+def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: datetime,
+                  practitioner_ids: list[int] | None = None, where_filter: SessionFilter | None = None
+                  ) -> list[CalendarRow]:
+    """Live sessions starting in [start, end) as the calendar shows them, in time order; one SQL
+    statement. Same arguments, checks and choice of sessions as ``sessions.list_sessions``
+    (a practitioner sees only their own)."""
+    start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
+    own = actor.role == "practitioner"
+    params = {"start": start, "end": end}
+    if own:
+        params["own"] = actor.practitioner_id
+    elif f.practitioner_ids:
+        params["practitioners"] = list(f.practitioner_ids)
+    if f.location_ids:
+        params["locations"] = list(f.location_ids)
+    if f.service_ids:
+        params["services"] = list(f.service_ids)
+    if f.statuses:
+        params["statuses"] = list(f.statuses)
+    tz = practice.tz
+    local: dict = {}  # a stored time -> aware local time; sessions share their starts and ends a lot
+
+    def at(value) -> datetime:
+        t = local.get(value)
+        if t is None:
+            aware = datetime.fromisoformat(value).replace(tzinfo=UTC) if isinstance(value, str) else value
+            t = local[value] = aware.astimezone(tz)
+        return t
+
+    out: list[CalendarRow] = []
+    with practice.read() as tx:
+        conn = tx.connection()
+        rows = conn.execute(_statement(conn.dialect.name, own, f), params).fetchall()
+    current = None
+    clients: list = []
+    for r in rows:
+        if current is None or r[0] != current[0]:
+            if current is not None:
+                out.append(_row(current, clients, at))
+            current, clients = r, []
+        if r[14] is not None:  # a session whose clients were all taken off still shows
+            clients.append((r[17], r[16], CalendarClient(r[14], f"{r[16]} {r[17]}", r[15])))
+    if current is not None:
+        out.append(_row(current, clients, at))
+    return out
+
+
+def _row(r, clients: list, at) -> CalendarRow:
+    if len(clients) > 1:
+        clients.sort(key=lambda c: (c[0], c[1]))  # as list_sessions: last name, then first name
+    return CalendarRow(r[0], at(r[1]), at(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "", r[10], r[11],
+                       r[12], r[13], tuple(c[2] for c in clients))
