@@ -128,36 +128,50 @@ def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: dateti
         params["services"] = list(f.service_ids)
     if f.statuses:
         params["statuses"] = list(f.statuses)
-    tz = practice.tz
-    local: dict = {}  # a stored time -> aware local time; sessions share their starts and ends a lot
-
-    def at(value) -> datetime:
-        t = local.get(value)
-        if t is None:
-            aware = datetime.fromisoformat(value).replace(tzinfo=UTC) if isinstance(value, str) else value
-            t = local[value] = aware.astimezone(tz)
-        return t
-
-    out: list[CalendarRow] = []
     with practice.read() as tx:
         conn = tx.connection()
         rows = conn.execute(_statement(conn.dialect.name, own, f), params).fetchall()
-    current = None
-    clients: list = []
+    return _rows(rows, _LocalTimes(practice.tz))
+
+
+class _LocalTimes:
+    """Stored times -> aware times in the practice zone, as ``value.astimezone(tz)`` gives them,
+    each distinct value converted once (sessions share their starts and ends a lot)."""
+
+    def __init__(self, tz):
+        self.tz = tz
+        self.done: dict = {}  # value -> local time
+
+    def __call__(self, value) -> datetime:
+        aware = datetime.fromisoformat(value).replace(tzinfo=UTC) if isinstance(value, str) else value
+        local = self.done[value] = aware.astimezone(self.tz)
+        return local
+
+
+def _rows(rows, at: _LocalTimes) -> list[CalendarRow]:
+    """Rows of (session, booked client) in session order -> one CalendarRow per session."""
+    new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
+    done = at.done
+    out: list = []
+    last = None
     for r in rows:
-        if current is None or r[0] != current[0]:
-            if current is not None:
-                out.append(_row(current, clients, at))
-            current, clients = r, []
-        if r[14] is not None:  # a session whose clients were all taken off still shows
-            clients.append((r[17], r[16], CalendarClient(r[14], f"{r[16]} {r[17]}", r[15])))
-    if current is not None:
-        out.append(_row(current, clients, at))
-    return out
-
-
-def _row(r, clients: list, at) -> CalendarRow:
-    if len(clients) > 1:
-        clients.sort(key=lambda c: (c[0], c[1]))  # as list_sessions: last name, then first name
-    return CalendarRow(r[0], at(r[1]), at(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "", r[10], r[11],
-                       r[12], r[13], tuple(c[2] for c in clients))
+        sid = r[0]
+        if sid != last:
+            last = sid
+            start, end = r[1], r[2]
+            cid = r[14]
+            out.append([sid, done.get(start) or at(start), done.get(end) or at(end), r[3], r[4], r[5], r[6], r[7],
+                        r[8], r[9] or "", r[10], r[11], r[12], r[13],
+                        () if cid is None else (new(client_type, (cid, f"{r[16]} {r[17]}", r[15])),), r])
+        elif r[14] is not None:  # a group's next client (a session whose clients were all taken off still shows)
+            item = out[-1]
+            item[14] = item[14] + (new(client_type, (r[14], f"{r[16]} {r[17]}", r[15])),)
+            item.append(r)
+    result = []
+    for item in out:
+        if len(item) > 16:  # a group: by last name, then first name, as list_sessions
+            names = {r[14]: (r[17], r[16]) for r in item[15:]}
+            item[14] = tuple(sorted(item[14], key=lambda c: names[c.id]))
+        del item[15:]
+        result.append(new(row_type, item))
+    return result

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from .. import style
 from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
 from .status_look import Shown, status_look
+from .time_grid import hm, text_fit
 
 HEADER_H = 26
 DAY_LABEL_H = 20
@@ -111,6 +112,7 @@ class MonthView(QWidget):
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        fm.elidedText(f"Closed: {label}", Qt.TextElideMode.ElideRight, int(c.w - 12)))
         p.setFont(small)
+        fit = text_fit(small, fm)
         for rect, s, hidden in self.cell_lines(c):
             if s is None:
                 p.setPen(style.SELECTED_OUTLINE)
@@ -124,11 +126,11 @@ class MonthView(QWidget):
             f = QFont(small)
             f.setStrikeOut(look.strike)
             p.setFont(f)
-            text = f"{look.symbol} {s.start:%H:%M} {s.title}"
+            text = f"{look.symbol} {hm(s.start)} {s.title}"
             if s.start.date() in self.closed:
                 text = f"\u26a0 {text}"
             p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width() - 6)))
+                       fit.elided(text, int(rect.width() - 6)))
 
     def cell_lines(self, c: Cell) -> list[tuple[QRectF, Shown | None, int]]:
         """(rect, session, 0) per listed session and (rect, None, hidden) for "+N more"."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPen
@@ -41,16 +42,22 @@ class BlockFonts:
 
     def __init__(self, base: QFont):
         self._fonts = {}
+        self._fits = {}
         for bold in (False, True):
             for strike in (False, True):
                 f = QFont(base)
                 f.setBold(bold)
                 f.setStrikeOut(strike)
-                self._fonts[bold, strike] = (f, QFontMetrics(f))
+                m = QFontMetrics(f)
+                self._fonts[bold, strike] = (f, m)
+                self._fits[bold, strike] = text_fit(f, m)
         self.line_height = self._fonts[False, False][1].height()
 
     def pick(self, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
         return self._fonts[bold, strike]
+
+    def fit(self, bold: bool, strike: bool) -> TextFit:
+        return self._fits[bold, strike]
 
 
 def block_tooltip(s: Shown, closed: bool) -> str:
@@ -76,16 +83,71 @@ class BlockLook:
 def block_look(s: Shown) -> BlockLook:
     """Fill, symbol and strike-through of a block; a charged cancellation is not drawn as a free one."""
     look = status_look(s)
-    base = style.practitioner_color(s.practitioner_color)
-    if look.key == "open":
+    return _block_look(look.key, look.symbol, look.strike, look.color.name(), s.practitioner_color)
+
+
+@lru_cache(maxsize=256)
+def _block_look(key: str, symbol: str, strike: bool, status_color: str, practitioner_color: str) -> BlockLook:
+    base = style.practitioner_color(practitioner_color)
+    if key == "open":
         fill = style.tint(base, 0.28)
-    elif look.key == "canceled":
+    elif key == "canceled":
         fill = QColor("#e9ecf1")
-    elif look.key == "charged_cancel":
+    elif key == "charged_cancel":
         fill = QColor("#fdf3dc")
     else:
         fill = style.tint(base, 0.12)
-    return BlockLook(look.symbol, look.strike, fill.name(), look.color.name())
+    return BlockLook(symbol, strike, fill.name(), status_color)
+
+
+@lru_cache(maxsize=256)
+def _paint_colors(look: BlockLook, practitioner_color: str) -> tuple[QColor, QColor, QColor, QColor]:
+    """(fill, practitioner colour, its outline, status colour) of a block look, made once."""
+    base = style.practitioner_color(practitioner_color)
+    return QColor(look.fill), base, base.darker(120), QColor(look.status_color)
+
+
+def hm(t) -> str:
+    """'09:05': the same text as f"{t:%H:%M}" without strftime (which imports on every call)."""
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+class TextFit:
+    """QFontMetrics.horizontalAdvance and elidedText remembered per (text, width) for one font:
+    a week repeats the same times, names and labels in blocks of the same few widths."""
+
+    def __init__(self, metrics: QFontMetrics):
+        self.metrics = metrics
+        self._advance: dict[str, int] = {}
+        self._elided: dict[tuple[str, int], str] = {}
+
+    def horizontalAdvance(self, text: str) -> int:  # noqa: N802 (as QFontMetrics, which it stands for)
+        w = self._advance.get(text)
+        if w is None:
+            if len(self._advance) > 20_000:
+                self._advance.clear()
+            w = self._advance[text] = self.metrics.horizontalAdvance(text)
+        return w
+
+    def elided(self, text: str, width: int) -> str:
+        key = (text, width)
+        out = self._elided.get(key)
+        if out is None:
+            if len(self._elided) > 20_000:
+                self._elided.clear()
+            out = self._elided[key] = self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        return out
+
+
+_text_fits: dict[str, TextFit] = {}
+
+
+def text_fit(font: QFont, metrics: QFontMetrics) -> TextFit:
+    """The TextFit of a font (by QFont.key(): family, size, weight, style...), kept between paints."""
+    fit = _text_fits.get(font.key())
+    if fit is None:
+        fit = _text_fits[font.key()] = TextFit(metrics)
+    return fit
 
 
 def initials(s: Shown) -> str:
@@ -100,17 +162,18 @@ def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: 
     """The lines a block of ``width`` px with ``room`` lines shows. When the usual text does not fit
     the width, a compact form: the start time and the client's initials (the tooltip has the rest)."""
     symbol = block_look(s).symbol
-    full_time = f"{symbol} {s.start:%H:%M}\u2013{s.end:%H:%M}"
+    start = hm(s.start)
+    full_time = f"{symbol} {start}\u2013{hm(s.end)}"
     if metrics.horizontalAdvance(full_time) > width or (room < 2 and width < 120):
-        compact = [f"{s.start:%H:%M}", initials(s)]
+        compact = [start, initials(s)]
         if room >= 2 and metrics.horizontalAdvance(compact[0]) <= width:
             return compact
-        one = f"{s.start:%H:%M} {initials(s)}"
+        one = f"{start} {initials(s)}"
         if metrics.horizontalAdvance(one) <= width:
             return [one]
-        return [initials(s)] if metrics.horizontalAdvance(initials(s)) <= width else [s.start.strftime("%H")]
+        return [initials(s)] if metrics.horizontalAdvance(initials(s)) <= width else [f"{s.start.hour:02d}"]
     if room < 2:
-        return [f"{symbol} {s.start:%H:%M} {s.title}"]
+        return [f"{symbol} {start} {s.title}"]
     badge = s.label + ("  \u26a0 closed" if closed else "")
     title = s.title
     if width > 300:  # a wide column (day view) has room for what the agenda would say
@@ -252,13 +315,12 @@ class TimeGridView(QWidget):
 
     def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts) -> None:
         s, r = b.session, b.rect
-        base = style.practitioner_color(s.practitioner_color)
         look = block_look(s)
-        p.fillRect(r, QColor(look.fill))
+        fill, base, outline, status_color = _paint_colors(look, s.practitioner_color)
+        p.fillRect(r, fill)
         p.fillRect(QRectF(r.x(), r.y(), 4 if r.width() > 16 else 2, r.height()), base)
-        status_color = QColor(look.status_color)
         closed = s.start.date() in self.closed
-        p.setPen(QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine) if closed else QPen(base.darker(120), 1))
+        p.setPen(QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine) if closed else QPen(outline, 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(r)
         line_h = fonts.line_height
@@ -281,9 +343,9 @@ class TimeGridView(QWidget):
         left = 7 if r.width() > 24 else 3
         width = int(r.width() - left - 3)
         room = max(1, int((r.height() - 2) // fonts.line_height))
-        _, bold = fonts.pick(bold=True, strike=False)
+        bold = fonts.fit(bold=True, strike=False)
         lines = block_lines(b.session, width, room, bold, b.session.start.date() in self.closed)
-        return [bold.elidedText(t, Qt.TextElideMode.ElideRight, width) for t in lines[:room]]
+        return [bold.elided(t, width) for t in lines[:room]]
 
     def _small_font(self) -> QFont:
         small = QFont(self.font())
