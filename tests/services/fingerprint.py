@@ -50,36 +50,57 @@ _reflected: dict = {}
 
 
 def _server_fingerprint(practice) -> tuple:
-    from sqlalchemy import MetaData, create_engine, func, select
-    from sqlalchemy.pool import NullPool
+    """The same figures in ONE statement of scalar subqueries (the fuzz tests take one per example)."""
+    with _server_engine(practice).connect() as con:
+        if "statement" not in _reflected:  # every test database is a copy of one template: built once
+            _reflected["statement"] = _statement(con)
+        names, statement = _reflected["statement"]
+        got = con.execute(statement).one()
+    counts = tuple((name, (got[2 * k], got[2 * k + 1])) for k, name in enumerate(names))
+    rest = got[2 * len(names):]
+    return counts, rest[0], rest[1], tuple(rest[2:])
 
-    engine = create_engine(practice.engine.url, poolclass=NullPool)
-    try:
-        with engine.connect() as con:
-            meta = _reflected.get("meta")
-            if meta is None:  # every test database is a copy of one template: reflected once
-                meta = _reflected["meta"] = MetaData()
-                meta.reflect(con)
-            counts = []
-            for name in sorted(meta.tables):
-                table = meta.tables[name]
-                pk = list(table.primary_key.columns)
-                newest = func.max(pk[0]) if len(pk) == 1 and pk[0].type.python_type is int else None
-                row = con.execute(select(func.count(), newest) if newest is not None
-                                  else select(func.count())).one()
-                counts.append((name, tuple(row)))
-            ledger = con.scalar(select(func.coalesce(func.sum(meta.tables["ledger_entry"].c.amount_cents), 0)))
-            setting = meta.tables["setting"]
-            settings = tuple(tuple(r) for r in con.execute(select(setting.c.key, setting.c.value)
-                                                           .order_by(setting.c.key)))
-            flags = []
-            for name, columns in FLAG_COLUMNS:
-                table = meta.tables[name]
-                flags.append(tuple(tuple(r) for r in con.execute(
-                    select(*(table.c[c] for c in columns)).order_by(*table.primary_key.columns))))
-        return tuple(counts), ledger, settings, tuple(flags)
-    finally:
-        engine.dispose()
+
+def _statement(con):
+    from sqlalchemy import MetaData, Text, cast, func, literal, select
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+    meta = MetaData()
+    meta.reflect(con)
+    figures, names = [], sorted(meta.tables)
+    for name in names:  # the row count and newest id of every table
+        table = meta.tables[name]
+        pk = list(table.primary_key.columns)
+        newest = (select(func.max(pk[0])).scalar_subquery() if len(pk) == 1 and pk[0].type.python_type is int
+                  else literal(None))
+        figures += [select(func.count()).select_from(table).scalar_subquery(), newest]
+    ledger = meta.tables["ledger_entry"]
+    figures.append(select(func.coalesce(func.sum(ledger.c.amount_cents), 0)).scalar_subquery())
+    setting = meta.tables["setting"]
+    figures.append(select(func.string_agg(setting.c.key + "=" + setting.c.value,
+                                          aggregate_order_by(literal("\n"), setting.c.key))).scalar_subquery())
+    for name, columns in FLAG_COLUMNS:
+        table = meta.tables[name]
+        row = func.concat_ws("|", *(func.coalesce(cast(table.c[c], Text), "-") for c in columns))
+        figures.append(select(func.string_agg(row, aggregate_order_by(
+            literal(","), *table.primary_key.columns))).scalar_subquery())
+    return names, select(*figures)
+
+
+def _server_engine(practice):
+    """An engine of its own (not the practice's, whose events take the write lock) on the practice's
+    database, kept for the next call on the same database: a new PostgreSQL connection costs a
+    process on the server, and the fuzz tests take a fingerprint per example."""
+    from sqlalchemy import create_engine
+
+    url = practice.engine.url.render_as_string(hide_password=False)
+    engine = _reflected.get("engine")
+    if engine is None or _reflected.get("url") != url:
+        if engine is not None:
+            engine.dispose()  # the last test's database, dropped by now
+        engine = _reflected["engine"] = create_engine(url, pool_size=1, pool_pre_ping=True)
+        _reflected["url"] = url
+    return engine
 
 
 def stored_bytes(practice) -> bytes:

@@ -23,6 +23,8 @@ from app.views.restore_dialog import RestoreDialog
 from tests.conftest import ADMIN_PASSWORD
 from tests.views.modal import answer_modal
 
+pytestmark = pytest.mark.sqlite_only(reason="backups are copies of the practice file")
+
 
 @pytest.fixture(autouse=True)
 def user_data(tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ def test_session_dialog_says_busy_and_keeps_the_form(qtbot, practice, impatient,
     click_client(qtbot, d.clients, "Smith")
     qtbot.keyClicks(d.public_note, "Bring the workbook")
 
-    with other_desk_saving(practice.path):
+    with other_desk_saving(practice):
         save(qtbot, d)
         assert d.isVisible() and d.result() != d.DialogCode.Accepted
         assert d.error.isVisible() and d.error.text() == Busy.MESSAGE
@@ -44,7 +44,7 @@ def test_sign_in_says_busy_instead_of_crashing(qtbot, practice, impatient):  # S
     dialog.show()
     dialog.username.setText("admin")
     dialog.password.setText(ADMIN_PASSWORD)
-    with other_desk_saving(practice.path):
+    with other_desk_saving(practice):
         qtbot.mouseClick(dialog.findChild(QPushButton, "loginSubmit"), Qt.MouseButton.LeftButton)
         assert dialog.error.text() == Busy.MESSAGE and dialog.user is None
     dialog.password.setText(ADMIN_PASSWORD)  # a refused sign-in clears the password, as it should
@@ -62,7 +62,7 @@ def test_sign_in_grows_to_show_the_whole_busy_message(qtbot, practice, impatient
     qtbot.waitExposed(dialog)
     dialog.username.setText("admin")
     dialog.password.setText(ADMIN_PASSWORD)
-    with other_desk_saving(practice.path):
+    with other_desk_saving(practice):
         qtbot.mouseClick(dialog.findChild(QPushButton, "loginSubmit"), Qt.MouseButton.LeftButton)
     qtbot.wait(50)  # let the layout settle
     label = dialog.error

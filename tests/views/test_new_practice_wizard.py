@@ -24,6 +24,8 @@ from app.views.widgets.timezone_box import TimeZoneBox
 from tests.conftest import ADMIN_PASSWORD
 from tests.views.test_sign_out import choose_from_menu, sign_in_when_asked
 
+pytestmark = pytest.mark.sqlite_only(reason="creates and opens practice files")
+
 NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)  # 10:30 in New York
 PASSWORD = "harbour-2026"
 

@@ -17,6 +17,8 @@ from app import __main__ as start
 
 from .modal import when_modal
 
+pytestmark = pytest.mark.sqlite_only(reason="refuses bad practice files at start")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

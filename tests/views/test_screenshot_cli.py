@@ -2,7 +2,10 @@
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtGui import QImage
+
+pytestmark = pytest.mark.sqlite_only(reason="starts the app on a practice file (--db FILE)")
 
 
 def test_screenshot_of_a_practice_file(busy_practice, tmp_path):
