@@ -151,27 +151,24 @@ class _LocalTimes:
 def _rows(rows, at: _LocalTimes) -> list[CalendarRow]:
     """Rows of (session, booked client) in session order -> one CalendarRow per session."""
     new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
-    done = at.done
+    get = at.done.get
     out: list = []
-    last = None
+    append = out.append
+    groups: dict[int, list] = {}  # index in out -> the rows of a group's clients
+    last = first = None
     for r in rows:
         sid = r[0]
         if sid != last:
-            last = sid
-            start, end = r[1], r[2]
-            cid = r[14]
-            out.append([sid, done.get(start) or at(start), done.get(end) or at(end), r[3], r[4], r[5], r[6], r[7],
-                        r[8], r[9] or "", r[10], r[11], r[12], r[13],
-                        () if cid is None else (new(client_type, (cid, f"{r[16]} {r[17]}", r[15])),), r])
+            last, first = sid, r
+            start, end, cid = r[1], r[2], r[14]
+            append(new(row_type, (sid, get(start) or at(start), get(end) or at(end), r[3], r[4], r[5], r[6], r[7],
+                                  r[8], r[9] or "", r[10], r[11], r[12], r[13],
+                                  () if cid is None else (new(client_type, (cid, f"{r[16]} {r[17]}", r[15])),))))
         elif r[14] is not None:  # a group's next client (a session whose clients were all taken off still shows)
-            item = out[-1]
-            item[14] = item[14] + (new(client_type, (r[14], f"{r[16]} {r[17]}", r[15])),)
-            item.append(r)
-    result = []
-    for item in out:
-        if len(item) > 16:  # a group: by last name, then first name, as list_sessions
-            names = {r[14]: (r[17], r[16]) for r in item[15:]}
-            item[14] = tuple(sorted(item[14], key=lambda c: names[c.id]))
-        del item[15:]
-        result.append(new(row_type, item))
-    return result
+            groups.setdefault(len(out) - 1, [first]).append(r)
+    for i, members in groups.items():  # by last name, then first name, as list_sessions
+        members.sort(key=lambda m: (m[17], m[16]))
+        clients = tuple(new(client_type, (m[14], f"{m[16]} {m[17]}", m[15])) for m in members)
+        out[i] = new(row_type, (*out[i][:14], clients))
+    return out
+

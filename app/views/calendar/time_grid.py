@@ -202,6 +202,7 @@ class TimeGridView(QWidget):
         self.closed: dict[date, str] = {}
         self.day_hours = (8, 20)
         self.blocks: list[Block] = []
+        self._packed: dict = {}  # column -> ({session id: session}, [Placed]) from the last layout
         self._sessions: list[Shown] = []
         self._drag: dict | None = None  # the interaction in progress
         self.selection: tuple[int, int, int] | None = None  # column, start minute, end minute
@@ -230,28 +231,36 @@ class TimeGridView(QWidget):
 
     def _relayout(self) -> None:
         """Recompute every column's layout whole (never one block at a time)."""
-        g = self.grid()
+        first_column: dict[tuple[date, int | None], int] = {}  # as column_of: the first column that takes it
+        for i, c in enumerate(self.columns):
+            first_column.setdefault((c.day, c.practitioner_id), i)
         per_column: dict[int, list[Shown]] = {}
         for s in self._sessions:
-            col = self.column_of(s)
-            if col is not None:
-                per_column.setdefault(col, []).append(s)
+            day = s.start.date()
+            found = [i for i in (first_column.get((day, None)), first_column.get((day, s.practitioner_id)))
+                     if i is not None]
+            if found:
+                per_column.setdefault(min(found), []).append(s)
         packed = {}
         for col, items in per_column.items():
             spans = [(s.id, minutes_of(s.start), min(DAY_MINUTES, minutes_of(s.start) + s.minutes)) for s in items]
             packed[col] = ({s.id: s for s in items}, pack_day(spans))
         side_by_side = max((p.columns for _, placed in packed.values() for p in placed), default=1)
         needed = int(GUTTER + max(1, len(self.columns)) * side_by_side * MIN_BLOCK_W)  # never slivers
+        self._packed = packed
         if self.minimumWidth() != needed:
             self.setMinimumWidth(needed)
-            g = self.grid()
-        self.blocks = []
-        for col, (by_id, placed) in packed.items():
-            for p in placed:
-                self.blocks.append(Block(col, p, by_id[p.key], QRectF(*g.block_rect(col, p))))
+        self._place()
+
+    def _place(self) -> None:
+        """The blocks' rectangles at the current width, from the packed columns (a resize moves
+        and widens blocks but does not change which sit side by side)."""
+        g = self.grid()
+        self.blocks = [Block(col, p, by_id[p.key], QRectF(*g.block_rect(col, p)))
+                       for col, (by_id, placed) in self._packed.items() for p in placed]
 
     def resizeEvent(self, event) -> None:
-        self._relayout()
+        self._place()
         super().resizeEvent(event)
 
     def block_at(self, x: float, y: float) -> Block | None:
@@ -264,7 +273,7 @@ class TimeGridView(QWidget):
         return int(self.grid().y(self.day_hours[0] * 60))
 
     # painting ---------------------------------------------------------------
-    def paintEvent(self, _event) -> None:
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         g = self.grid()
         p.fillRect(self.rect(), style.MONTH_FILL)
@@ -294,8 +303,10 @@ class TimeGridView(QWidget):
             x = int(g.gutter + i * g.column_width)
             p.drawLine(x, 0, x, int(g.height))
         fonts = BlockFonts(small)
+        shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
         for b in self.blocks:
-            self._paint_block(p, b, fonts)
+            if b.rect.intersects(shown):
+                self._paint_block(p, b, fonts)
         p.setFont(small)
         self._paint_now(p, g)
         if self.selection is not None:
