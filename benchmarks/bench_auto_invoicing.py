@@ -29,6 +29,9 @@ def main(argv=None) -> None:
     ap.add_argument("--clients", type=int, default=3000)
     ap.add_argument("--no-email", action="store_true", help="issue the invoices without e-mailing them")
     ap.add_argument("--cards", action="store_true", help="every client has a card on file: charge each invoice")
+    ap.add_argument("--stripe-latency", type=float, default=0.0,
+                    help="seconds the recording Stripe server waits before each charge's answer (real Stripe: ~0.3-1)")
+    ap.add_argument("--charge-workers", type=int, default=None, help="charges sent at once (default: the app's)")
     args = ap.parse_args(argv)
 
     from app.db import make_engine, sqlite_url
@@ -62,6 +65,11 @@ def main(argv=None) -> None:
         stripe = None
         if args.cards:
             stripe = _cards_on_file(practice, admin)
+            stripe.late_answers, stripe.late_seconds = (10**9, args.stripe_latency) if args.stripe_latency else (0, 0)
+            if args.charge_workers:
+                from app.services.billing import auto_billing
+
+                auto_billing.WORKERS = args.charge_workers
         phase = {"invoicing": None, "charging": None, "sending": None}
 
         def progress(done, total, text):
