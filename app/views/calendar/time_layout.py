@@ -29,21 +29,19 @@ def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
     into the first column that is free at its start; every item of a cluster gets the cluster's
     column count, so their widths match. Touching items (one ends when the next starts) don't overlap.
     """
-    ordered = sorted(items, key=lambda t: (t[1], -t[2], str(t[0])))
     new = tuple.__new__
     placed: list[Placed] = []
+    append = placed.append
     cluster: list[tuple[Hashable, int, int, int]] = []
     column_ends: list[int] = []
     cluster_end = -1
-
-    def close() -> None:
-        n = len(column_ends)
-        placed.extend(new(Placed, (k, s, e, c, n)) for k, s, e, c in cluster)
-
-    for key, start, end in ordered:
-        end = max(end, start + 1)
-        if cluster and start >= cluster_end:
-            close()
+    for key, start, end in sorted(items, key=_order):
+        if end <= start:
+            end = start + 1
+        if start >= cluster_end and cluster:  # the cluster so far is closed: its width is known
+            n = len(column_ends)
+            for k, s, e, c in cluster:
+                append(new(Placed, (k, s, e, c, n)))
             cluster, column_ends = [], []
         for col, col_end in enumerate(column_ends):
             if col_end <= start:
@@ -53,10 +51,17 @@ def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
             col = len(column_ends)
             column_ends.append(end)
         cluster.append((key, start, end, col))
-        cluster_end = max(cluster_end, end)
-    if cluster:
-        close()
+        if end > cluster_end:
+            cluster_end = end
+    n = len(column_ends)
+    for k, s, e, c in cluster:
+        append(new(Placed, (k, s, e, c, n)))
     return placed
+
+
+def _order(item: tuple[Hashable, int, int]) -> tuple:
+    """Earliest first, then longest first, then by key (as text: keys of any kind sort)."""
+    return item[1], -item[2], str(item[0])
 
 
 def snap(minute: float, step: int = SNAP_MINUTES) -> int:
