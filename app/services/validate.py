@@ -16,7 +16,9 @@ from .errors import ValidationError
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_YEAR, MAX_YEAR = 1900, 2200
-MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger int would overflow the driver
+# ids are INTEGER columns: 64-bit on SQLite, 32-bit on PostgreSQL, where a larger number in a query
+# is a database error ("integer out of range") rather than "not found"; no practice reaches it
+MAX_ID = 2**31 - 1
 MAX_IDS = 5000  # ids in one call (list checkboxes, filters)
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 

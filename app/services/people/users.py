@@ -349,7 +349,7 @@ def unlock_user(practice: Practice, actor: Actor, user_id: int) -> UserView:
     """Admin: lift a lockout now and forget the failed attempts (SPEC 1.2), audited. A locked
     admin is unlocked by another admin, or the lock expires after ``LOCKOUT`` (15 minutes)."""
     _require_user_manager(actor)
-    validate.whole("user", user_id, 1, 2**63 - 1)
+    validate.whole("user", user_id, 1, validate.MAX_ID)
     with practice.uow() as tx:
         now = practice.clock.now()
         user = tx.get(User, user_id)
@@ -366,7 +366,7 @@ def reset_password(practice: Practice, actor: Actor, user_id: int, new_password:
     """Admin: give a user a new password (they forgot theirs, or it leaked); also unlocks them.
     Audited; the password itself is never recorded."""
     _require_user_manager(actor)
-    validate.whole("user", user_id, 1, 2**63 - 1)
+    validate.whole("user", user_id, 1, validate.MAX_ID)
     _check_password(new_password)
     new_hash = hash_password(new_password)  # the slow part, outside the write lock
     with practice.uow() as tx:
@@ -385,7 +385,7 @@ def set_user_active(practice: Practice, actor: Actor, user_id: int, active: bool
     did) or on again. Users are never deleted. An admin cannot switch off their own account, and the
     last active admin cannot be switched off, so the practice always keeps someone who can manage it."""
     _require_user_manager(actor)
-    validate.whole("user", user_id, 1, 2**63 - 1)
+    validate.whole("user", user_id, 1, validate.MAX_ID)
     validate.flag("active", active)
     with practice.uow() as tx:
         user = tx.get(User, user_id)
@@ -431,7 +431,7 @@ def update_user(practice: Practice, actor: Actor, user_id: int, *, display_name:
     changes, and nothing is audited, when the values are the ones stored. A demoted admin who is signed
     in keeps the role they signed in with until they sign out."""
     _require_user_manager(actor)
-    validate.whole("user", user_id, 1, 2**63 - 1)
+    validate.whole("user", user_id, 1, validate.MAX_ID)
     if display_name is not KEEP:
         display_name = validate.text("display name", display_name, 120)
     if role is not KEEP:
