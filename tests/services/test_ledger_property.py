@@ -30,6 +30,8 @@ from app.services.scheduling import catalog, completion, deletion, sessions
 from app.services.scheduling.catalog import ServiceInput
 from app.services.scheduling.completion import CompletionTypeInput, Override
 
+pytestmark = pytest.mark.sqlite_only(reason="copies a practice file for each example (to do: a database per example on a server)")
+
 WIDE = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 FIXED = dict(cost=8000, wage=4000)  # per session
 HOURLY = dict(cost=6001, wage=3001)  # per hour, pro-rated by minutes

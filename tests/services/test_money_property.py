@@ -39,6 +39,8 @@ from app.services.practice import Practice
 from app.services.scheduling import catalog, completion, sessions
 from app.services.scheduling.catalog import ServiceInput
 
+pytestmark = pytest.mark.sqlite_only(reason="copies a practice file for each example (to do: a database per example on a server)")
+
 COST, WAGE = 8000, 4000
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 31)
 

@@ -26,6 +26,7 @@ from app.services.billing.settings import AutoInvoiceInput
 from app.services.messaging import settings as msettings
 from app.services.money import payments
 from app.services.scheduling import completion
+from tests.races import where
 from tests.services.fingerprint import fingerprint
 from tests.stripe_servers import CARD_AUTH, CARD_DECLINED, CARD_OK, recording_stripe  # noqa: F401
 
@@ -167,7 +168,8 @@ keyring.set_keyring(FileKeyring())
 from app.services.billing import auto_invoicing
 from app.services.clock import FixedClock
 from app.services.practice import Practice
-p = Practice.open(sys.argv[1], clock=FixedClock(datetime.fromisoformat(sys.argv[2])))
+at = FixedClock(datetime.fromisoformat(sys.argv[2]))
+p = Practice.connect(sys.argv[1], clock=at) if "://" in sys.argv[1] else Practice.open(sys.argv[1], clock=at)
 s = auto_invoicing.run_due(p, auto_invoicing.SYSTEM, auto_invoicing.COMMAND)
 print(json.dumps({"cycles": list(s.cycles), "charged": s.charged, "invoices": s.invoices}))
 p.close()
@@ -199,7 +201,7 @@ def test_spec_10_4_two_processes_running_due_runs_at_once_charge_each_invoice_on
         recording_stripe.late_answers = 1000  # every charge answers a little late: the two overlap
         when = datetime(2027, 2, 28, 18, 5, tzinfo=NY).astimezone(UTC).isoformat()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
-        procs = [subprocess.Popen([sys.executable, "-c", RUN_DUE, str(practice.path), when], env=env,
+        procs = [subprocess.Popen([sys.executable, "-c", RUN_DUE, where(practice), when], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
         outs = [p.communicate(timeout=240) for p in procs]
         assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
