@@ -299,7 +299,10 @@ def open_server(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     where = shown_url(url)
     engine = make_engine(url, busy_timeout_ms)
     try:
-        rev = current_revision(engine)
+        with engine.connect() as conn:  # a read: it waits for no other desk's write
+            conn.execution_options(**{READ_ONLY: True})
+            rev = (conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                   if inspect(conn).has_table("alembic_version") else None)
         if rev is None:
             raise PracticeFileError(where, f"The database {where} holds no practice. {WRONG_DATABASE}",
                                     reason="not_practice")

@@ -131,3 +131,16 @@ def test_a_lock_timeout_is_busy_not_a_raw_error(practice, clock, admin, make):  
         assert ledger.client_balance(practice, admin, client.id) == 500
     finally:
         other.close()
+
+
+def test_a_desk_can_connect_while_another_is_saving(practice, clock):  # SPEC 0.4: opening only reads
+    import time
+
+    url = practice.engine.url.render_as_string(hide_password=False)
+    with practice.uow() as tx:
+        tx.execute(select(1))  # holds the practice's write lock
+        started = time.monotonic()
+        other = Practice.connect(url, clock=clock)
+        assert time.monotonic() - started < 2  # not the 5 s busy timeout
+        assert other.settings()["practice_name"] == "Test Practice"
+        other.close()
