@@ -81,7 +81,7 @@ def recent_menu(window) -> QMenu:
 
     def fill() -> None:
         menu.clear()
-        current = Path(window.practice.path).absolute()
+        current = Path(window.practice.path).absolute() if window.practice.path else None  # None: on a server
         paths = RecentPractices(window.settings).paths()
         for n, path in enumerate(paths, 1):
             action = menu.addAction(f"&{n} {path.name}   \u2014 {path.parent}")
