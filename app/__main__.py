@@ -1,7 +1,8 @@
 """Start Practice Desk: ``python -m app --demo`` or ``practice-desk --db FILE``.
 
 ``practice-desk run-due --db FILE`` runs the automatic invoicing that is due without a window
-(app/run_due.py), for cron or Task Scheduler.
+(app/run_due.py), for cron or Task Scheduler; ``practice-desk copy-to-server --db FILE --url URL``
+moves a practice file to a PostgreSQL server and checks it (app/copy_to_server.py).
 
 Without either, the practice opened last on this computer opens again; on a first start (none yet)
 the new-practice wizard asks for one, with the demo one click away (SPEC 1.5). ``--db`` on a file
@@ -85,6 +86,10 @@ def install_crash_dialog() -> None:
 
 def main(argv=None) -> int:
     raw = sys.argv[1:] if argv is None else list(argv)
+    if raw[:1] == ["copy-to-server"]:  # headless: a practice file into an empty server database
+        from .copy_to_server import main as copy_to_server
+
+        return copy_to_server(raw[1:])
     if raw[:1] == ["run-due"]:  # headless: the automatic invoicing that is due (app/run_due.py)
         from .run_due import main as run_due
 
