@@ -12,17 +12,15 @@ from __future__ import annotations
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog
 
 from ..services.billing import auto_invoicing
 from ..services.errors import ServiceError
+from .widgets.kept_thread import start_kept
 
 CHECK_MS = 5 * 60 * 1000  # every five minutes
 FIRST_MS = 2000  # the first check, once the window has painted
-
-# Threads still running whose window has gone: kept until they end (Qt must not destroy a running QThread).
-_RUNNING: set = set()
 
 
 class _Worker(QObject):
@@ -94,18 +92,8 @@ class AutoInvoiceRunner(QObject):
         except ServiceError:
             return False
         self.running = True
-        thread = QThread()  # no parent: it may outlive the window (see _RUNNING)
-        thread.setObjectName("autoInvoiceThread")
-        worker = _Worker(self.practice, self.actor)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+        worker = self._worker = _Worker(self.practice, self.actor)
         worker.progressed.connect(self._progressed)
-        worker.done.connect(self._done)
-        worker.done.connect(thread.quit)
-        pair = (thread, worker)
-        thread.finished.connect(lambda: _RUNNING.discard(pair))
-        _RUNNING.add(pair)
-        self._worker = worker
         if show_progress:
             self.progress = QProgressDialog("Automatic invoicing: catching up on the runs that are due…", "Stop",
                                             0, 0, self.window)
@@ -118,7 +106,7 @@ class AutoInvoiceRunner(QObject):
             self.progress.setMinimumWidth(460)
             self.progress.canceled.connect(self.stop)
             self.progress.show()
-        thread.start()
+        start_kept(worker, "autoInvoiceThread", self._done)
         return True
 
     def stop(self) -> None:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import traceback
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..services.billing import card_settings, cards
 from ..services.errors import ServiceError
+from .widgets.kept_thread import start_kept
 
 CHECK_MS = 3 * 60 * 1000  # every three minutes
 FIRST_MS = 2500  # the first check, once the window has painted
-
-# Threads still running whose window has gone: kept until they end (Qt must not destroy a running QThread).
-_RUNNING: set = set()
 
 
 class _Worker(QObject):
@@ -94,18 +92,8 @@ class CardLinkRunner(QObject):
         except ServiceError:
             return False
         self.running = True
-        thread = QThread()  # no parent: it may outlive the window (see _RUNNING)
-        thread.setObjectName("cardLinkThread")
-        worker = _Worker(self.practice, self.actor)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(self._done)
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # ends with the call
-        pair = (thread, worker)
-        thread.finished.connect(lambda: _RUNNING.discard(pair))
-        _RUNNING.add(pair)
-        self.thread = thread
-        thread.start()
+        self._worker = _Worker(self.practice, self.actor)
+        self.thread = start_kept(self._worker, "cardLinkThread", self._done, quit_direct=True)  # ends with the call
         return True
 
     @Slot(object)

@@ -13,17 +13,15 @@ import threading
 import traceback
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..models.enums import MessageStatus
 from ..services.errors import ServiceError
 from ..services.messaging import outbox, reminders
+from .widgets.kept_thread import _RUNNING, start_kept  # noqa: F401 - _RUNNING: tests wait on it
 
 CHECK_MS = 5 * 60 * 1000  # every five minutes
 FIRST_MS = 1500  # the first check, once the window has painted
-
-# Threads still running whose window has gone: kept until they end (Qt must not destroy a running QThread).
-_RUNNING: set = set()
 
 
 @dataclass(frozen=True)
@@ -114,18 +112,8 @@ class ReminderRunner(QObject):
         except Exception:  # noqa: BLE001 - the worker meets the same problem and reports it
             pass
         self.running = True
-        thread = QThread()  # no parent: it may outlive the window (see _RUNNING)
-        thread.setObjectName("reminderThread")
-        worker = _Worker(self.practice, self.actor)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(self._done)
-        worker.done.connect(thread.quit)
-        pair = (thread, worker)
-        thread.finished.connect(lambda: _RUNNING.discard(pair))
-        _RUNNING.add(pair)
-        self._worker = worker
-        thread.start()
+        self._worker = _Worker(self.practice, self.actor)
+        start_kept(self._worker, "reminderThread", self._done)
         return True
 
     @Slot(object)
