@@ -14,6 +14,7 @@ from app.services.clock import FixedClock
 from app.services.people import clients, passwords, practitioners, users
 from app.services.practice import Actor, Practice
 from app.services.scheduling import catalog, sessions
+from tests.password_pg import password_pg  # noqa: F401 - a server that asks for passwords (File > Connect to Practice Server)
 
 # Password hashes made during the tests use a cheap work factor: OWASP's (passwords.OWASP, the
 # production default) costs ~0.4 s and 128 MiB per hash, and the suite makes thousands. Only new
