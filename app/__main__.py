@@ -4,9 +4,11 @@
 (app/run_due.py), for cron or Task Scheduler; ``practice-desk copy-to-server --db FILE --url URL``
 moves a practice file to a PostgreSQL server and checks it (app/copy_to_server.py).
 
-Without either, the practice opened last on this computer opens again; on a first start (none yet)
-the new-practice wizard asks for one, with the demo one click away (SPEC 1.5). ``--db`` on a file
-that is not there offers to create the practice there.
+Without either, the practice opened last on this computer opens again (a practice on a server
+reconnects with the password kept in the keyring); on a first start (none yet) the new-practice
+wizard asks for one, with the demo, a file and a practice server one click away (SPEC 1.5). ``--db``
+on a file that is not there offers to create the practice there. A practice file on a network share
+opens only after a warning that points to the server mode.
 
 ``--screenshot PATH`` renders the main window offscreen to a PNG and exits (no login: it signs
 in as the practice's first admin, for documentation and checks).
@@ -108,21 +110,36 @@ def main(argv=None) -> int:
     if not args.screenshot:
         install_crash_dialog()  # before the file is opened: whatever goes wrong from here shows
     from .db import PracticeFileError
-    from .views.recent_practices import RecentPractices
+    from .services.practice_server import ServerAddress
+    from .views.recent_practices import RecentPractices, where
 
     recent = RecentPractices()
+    practice = None  # opened already: made in the wizard, or on a server
     user = None  # signed in already: the administrator of a practice just made in the wizard
+    note = ""  # said in the window once it is up
     if not args.screenshot and not args.demo and (args.db is None or not args.db.exists()):
         from .views import first_start
 
-        if args.db is None and recent.last() is not None:
-            args.db = recent.last()
+        last = recent.last() if args.db is None else None
+        if isinstance(last, ServerAddress):
+            chosen = first_start.connect_to_server(last)
+            if chosen is None:
+                return 0
+            practice, note = chosen.practice, chosen.note
+        elif last is not None:
+            args.db = last
         else:
             chosen = first_start.ask(args.db)
             if chosen is None:
                 return 0
-            args.db, args.demo, practice, user = chosen.path, chosen.demo, chosen.practice, chosen.user
-    if user is None:
+            args.db, args.demo, practice, user, note = (chosen.path, chosen.demo, chosen.practice, chosen.user,
+                                                        chosen.note)
+    if practice is None:
+        if not args.screenshot and not args.demo and args.db is not None and args.db.exists():
+            from .views.network_share_warning import confirm_network_file
+
+            if not confirm_network_file(args.db):
+                return 0
         try:
             practice, is_demo = open_practice(args)
         except PracticeFileError as exc:
@@ -148,9 +165,9 @@ def main(argv=None) -> int:
         print(f"wrote {args.screenshot}" if ok else f"could not write {args.screenshot}")
         return 0 if ok else 1
 
-    recent.add(practice.path)
+    recent.add(where(practice))
     if user is not None:
-        return show_main_window(app, MainWindow(practice, user, args.date, view=args.view))
+        return show_main_window(app, MainWindow(practice, user, args.date, view=args.view), note)
     from .views.login_dialog import LoginDialog
 
     hint = ""
@@ -158,18 +175,24 @@ def main(argv=None) -> int:
         from .demo import DEMO_PASSWORD, DEMO_USERNAME
 
         hint = f"Demo practice: sign in as <b>{DEMO_USERNAME}</b> with password <b>{DEMO_PASSWORD}</b>."
+    elif practice.path is None:
+        from html import escape
+
+        hint = f"On the practice server: {escape(where(practice).label)}"
     login = LoginDialog(practice, practice.settings()["practice_name"], hint)
     if is_demo:
         login.username.setText(DEMO_USERNAME)
         login.password.setFocus()
     if login.exec() != QDialog.DialogCode.Accepted:
         return 0
-    return show_main_window(app, MainWindow(practice, login.user, args.date, view=args.view))
+    return show_main_window(app, MainWindow(practice, login.user, args.date, view=args.view), note)
 
 
-def show_main_window(app, window) -> int:
+def show_main_window(app, window, note: str = "") -> int:
     follow_successors(window)
     window.show()
+    if note:
+        window.statusBar().showMessage(note, 20000)
     return app.exec()
 
 

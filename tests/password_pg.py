@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ADMIN, ADMIN_PASSWORD = "owner", "Adm1n-pw-9f2c"
-DESK, DESK_PASSWORD = "desk", "D3sk-pw-7c1e \u00e9"  # a space and an accent: quoted right in the URL
+DESK, DESK_PASSWORD = "desk", "D3sk pw/7c1e@x:#"  # a space, / @ : #: quoted right in the URL (ASCII: typed by QTest)
 
 
 @dataclass(frozen=True)

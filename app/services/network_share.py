@@ -38,6 +38,8 @@ def is_network_fs_type(fs_type: str | None) -> bool:
 
 # -- Linux ----------------------------------------------------------------------------------------------
 
+MOUNTS_FILE = "/proc/mounts"
+
 _OCTAL = re.compile(r"\\([0-7]{3})")
 
 
@@ -175,7 +177,7 @@ def network_location(path, platform: str | None = None) -> str | None:
         if platform == "darwin":
             buf = _mac_statfs(full)
             return mac_location(fstypename(buf)) if buf else None
-        with open("/proc/mounts", encoding="utf-8", errors="replace") as f:
+        with open(MOUNTS_FILE, encoding="utf-8", errors="replace") as f:
             return linux_location(full, f.read())
     except Exception:  # noqa: BLE001 - a question the system cannot answer: no warning, never a refusal
         return None

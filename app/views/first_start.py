@@ -1,6 +1,6 @@
 """What the app asks at start when there is no practice to open (SPEC 1.5): on a first start the
-new-practice wizard (with the demo and an existing file one click away); for ``--db`` on a file that
-is not there, whether to create the practice there."""
+new-practice wizard (with the demo, an existing file and a practice server one click away); for
+``--db`` on a file that is not there, whether to create the practice there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QMessageBox
 
 @dataclass(frozen=True)
 class Choice:
-    path: Path | None  # the practice file to open (None with ``demo``)
+    path: Path | None  # the practice file to open (None with ``demo`` or a server practice)
     demo: bool = False
-    practice: object | None = None  # made in the wizard, open, with its administrator signed in
-    user: object | None = None
+    practice: object | None = None  # made in the wizard (its administrator signed in), or on a server
+    user: object | None = None  # None: nobody signed in yet
+    note: str = ""  # to show once the window is up (a server password that could not be kept)
 
 
 def offer_to_create(path: Path) -> bool:
@@ -32,9 +33,23 @@ def offer_to_create(path: Path) -> bool:
     return box.clickedButton() is yes
 
 
+def connect_to_server(address=None) -> Choice | None:
+    """File ▸ Connect to Practice Server… before any window: the practice opened on a server (nobody
+    signed in yet), or None when cancelled. ``address``: the last practice, tried at once."""
+    from .server_connection_dialog import ServerConnectionDialog
+
+    dialog = ServerConnectionDialog(address=address, connect_now=address is not None)
+    accepted = dialog.exec() == dialog.DialogCode.Accepted
+    opened = dialog.opened
+    dialog.deleteLater()
+    if not accepted or opened is None:
+        return None
+    return Choice(None, practice=opened.practice, note=opened.note)
+
+
 def ask(missing: Path | None) -> Choice | None:
     """The practice to start with, or None when the person cancelled."""
-    from .new_practice_wizard import OPEN_DEMO, OPEN_FILE, NewPracticeWizard
+    from .new_practice_wizard import OPEN_DEMO, OPEN_FILE, OPEN_SERVER, NewPracticeWizard
 
     if missing is not None and not offer_to_create(missing):
         return None
@@ -44,6 +59,8 @@ def ask(missing: Path | None) -> Choice | None:
         return Choice(None, demo=True)
     if result == OPEN_FILE:
         return Choice(wizard.chosen_path)
+    if result == OPEN_SERVER:
+        return connect_to_server()
     if result == wizard.DialogCode.Accepted and wizard.practice is not None:
         return Choice(Path(wizard.practice.path), practice=wizard.practice, user=wizard.user)
     return None

@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
         self.act_new_practice = self._action("New Practice…", "actionNewPractice", self.new_practice)
         self.act_open_practice = self._action("Open Practice…", "actionOpenPractice", lambda: self.open_practice(),
                                               QKeySequence.StandardKey.Open)
+        self.act_connect_server = self._action("Connect to Practice Server…", "actionConnectServer",
+                                               lambda: self.connect_to_server())
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -236,6 +238,7 @@ class MainWindow(QMainWindow):
         m.setObjectName("menuFile")
         m.addAction(self.act_new_practice)
         m.addAction(self.act_open_practice)
+        m.addAction(self.act_connect_server)
         m.addMenu(recent_menu(self))
         m.addSeparator()
         m.addAction(self.act_back_up)
@@ -593,8 +596,13 @@ class MainWindow(QMainWindow):
         self._open(UnlockUserDialog(self.practice, self.actor, self), refresh_on_accept=False)
 
     def about(self) -> None:
-        QMessageBox.about(self, "About Practice Desk",
-                          f"<b>Practice Desk</b><br>{self.practice_name}<br>Practice file: {self.practice.path}")
+        from html import escape
+
+        from .recent_practices import where
+
+        held = (f"Practice file: {self.practice.path}" if self.practice.path is not None
+                else f"Practice server: {where(self.practice).label}")
+        QMessageBox.about(self, "About Practice Desk", f"<b>Practice Desk</b><br>{self.practice_name}<br>{escape(held)}")
 
     # backups (SPEC 0.7) -------------------------------------------------------------------
     def _start_backups(self, enabled: bool) -> None:
@@ -668,6 +676,11 @@ class MainWindow(QMainWindow):
         from . import open_practice
 
         open_practice.open_practice(self, path)
+
+    def connect_to_server(self, address=None) -> None:
+        from . import open_practice
+
+        open_practice.connect_to_server(self, address)
 
     # signing out and in (SPEC 1.2) ---------------------------------------------------------------
     def sign_out(self) -> None:

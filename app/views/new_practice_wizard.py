@@ -34,7 +34,7 @@ from .widgets.money_locale import CodeBox, currency_choices, locale_choices, sam
 from .widgets.timezone_box import TimeZoneBox
 
 SUFFIX = ".sqlite"  # the practice file's ending, as the demo's and the README's
-OPEN_DEMO, OPEN_FILE = 2, 3  # exec() results besides Accepted / Rejected
+OPEN_DEMO, OPEN_FILE, OPEN_SERVER = 2, 3, 4  # exec() results besides Accepted / Rejected
 
 
 # the choices -----------------------------------------------------------------------------------------------
@@ -152,9 +152,12 @@ class NewPracticeWizard(QWizard):
             demo.clicked.connect(lambda: self._leave(OPEN_DEMO))
             existing = QPushButton("Open a practice file\u2026", objectName="openExisting")
             existing.clicked.connect(self._open_existing)
+            server = QPushButton("Connect to a practice server\u2026", objectName="openServer")
+            server.clicked.connect(lambda: self._leave(OPEN_SERVER))
             row = QHBoxLayout()
             row.addWidget(demo)
             row.addWidget(existing)
+            row.addWidget(server)
             row.addStretch(1)
             lay.addWidget(welcome)
             lay.addLayout(row)

@@ -1,4 +1,4 @@
-"""File ▸ New Practice…, Open Practice… and Open Recent from a running window. The practice opened
+"""File ▸ New Practice…, Open Practice…, Connect to Practice Server… and Open Recent from a running window. The practice opened
 (or made) gets a new window that replaces the current one, through the same hand-over as a sign
 out (``MainWindow.hand_over``, followed by ``app.__main__.follow_successors``). Cancelling at any
 point leaves the current window and practice as they were."""
@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu
 
-from .recent_practices import RecentPractices
+from ..services.practice_server import ServerAddress
+from .recent_practices import RecentPractices, where
 
 SUFFIX = ".sqlite"
 
@@ -34,25 +35,28 @@ def new_practice(window) -> None:
     practice, user = wizard.practice, wizard.user
     wizard.deleteLater()
     if accepted and practice is not None:
-        RecentPractices(window.settings).add(practice.path)
+        RecentPractices(window.settings).add(where(practice))
         window.hand_over(user, practice)
 
 
 def open_practice(window, path: Path | None = None) -> None:
     """Open ``path`` (or the file chosen in a dialog) and ask who signs in to it. A file that is not
-    a practice is refused with the start-up's message and left as it was."""
+    a practice is refused with the start-up's message and left as it was; one on a network share is
+    opened only after a warning (``network_share_warning``)."""
     from ..db import PracticeFileError
     from ..services.practice import Practice
-    from .login_dialog import LoginDialog
+    from .network_share_warning import confirm_network_file
     from .refused_file_box import refused_file_box
 
+    current = Path(window.practice.path) if window.practice.path is not None else None  # None: on a server
     if path is None:
-        current = Path(window.practice.path)
-        path = ask_practice_file(window, current.parent)
+        path = ask_practice_file(window, current.parent if current is not None else None)
         if path is None:
             return
-    if Path(path).absolute() == Path(window.practice.path).absolute():
+    if current is not None and Path(path).absolute() == current.absolute():
         window.statusBar().showMessage(f"\u201c{Path(path).name}\u201d is the practice open in this window.", 8000)
+        return
+    if not confirm_network_file(path, window):
         return
     try:
         practice = Practice.open(path)
@@ -62,28 +66,72 @@ def open_practice(window, path: Path | None = None) -> None:
         box.exec()
         box.deleteLater()
         return
-    login = LoginDialog(practice, practice.settings()["practice_name"], "", window)
+    _sign_in(window, practice)
+
+
+def _sign_in(window, practice, hint: str = "", note: str = "") -> None:
+    """Ask who signs in to the practice just opened; their window replaces this one. Cancelled: the
+    practice is closed and this window stays as it was."""
+    from .login_dialog import LoginDialog
+
+    login = LoginDialog(practice, practice.settings()["practice_name"], hint, window)
     accepted = login.exec() == QDialog.DialogCode.Accepted
     user = login.user
     login.deleteLater()
     if not accepted:
         practice.close()
         return
-    RecentPractices(window.settings).add(practice.path)
+    RecentPractices(window.settings).add(where(practice))
     window.hand_over(user, practice)
+    if note and window.successor is not None:
+        window.successor.statusBar().showMessage(note, 20000)
+
+
+def connect_to_server(window, address: ServerAddress | None = None) -> None:
+    """File ▸ Connect to Practice Server… (``address`` given: Open Recent, connecting at once with the
+    password kept on this computer); then sign-in, as for a file."""
+    from .server_connection_dialog import ServerConnectionDialog
+
+    current = ServerAddress.of_engine(window.practice.engine)
+    if address is not None and address == current:
+        window.statusBar().showMessage(f"{address.label} is the practice open in this window.", 8000)
+        return
+    dialog = ServerConnectionDialog(window, address=address, connect_now=address is not None)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    opened = dialog.opened
+    dialog.deleteLater()
+    if not accepted or opened is None:
+        return
+    if opened.address == current:
+        opened.practice.close()
+        window.statusBar().showMessage(f"{opened.address.label} is the practice open in this window.", 8000)
+        return
+    _sign_in(window, opened.practice, f"On the practice server: {opened.address.label}", opened.note)
 
 
 def recent_menu(window) -> QMenu:
     """File ▸ Open Recent: the last practices opened here, refreshed each time it opens; a file that
-    is gone is greyed out (and says so in its tip), the one open now is checked."""
+    is gone is greyed out (and says so in its tip), the one open now is checked. A practice on a server
+    reconnects with the password kept in this computer's keyring."""
     menu = QMenu("Open &Recent", window, objectName="menuRecent")
     menu.menuAction().setObjectName("actionOpenRecent")
 
     def fill() -> None:
         menu.clear()
         current = Path(window.practice.path).absolute() if window.practice.path else None  # None: on a server
-        paths = RecentPractices(window.settings).paths()
+        server = ServerAddress.of_engine(window.practice.engine)
+        paths = RecentPractices(window.settings).entries()
         for n, path in enumerate(paths, 1):
+            if isinstance(path, ServerAddress):
+                action = menu.addAction(f"&{n} {path.database}   \u2014 on {path.host}:{path.port} as {path.user}")
+                action.setObjectName(f"actionRecent{n}")
+                action.setToolTip(f"The practice in the database {path.database} on the server {path.host}, "
+                                  f"port {path.port}, user {path.user}")
+                if path == server:
+                    action.setCheckable(True)
+                    action.setChecked(True)
+                action.triggered.connect(partial(connect_to_server, window, path))
+                continue
             action = menu.addAction(f"&{n} {path.name}   \u2014 {path.parent}")
             action.setObjectName(f"actionRecent{n}")
             action.setToolTip(str(path))
