@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..models import AuditEntry
 from . import validate
 from .people.permissions import require_role
-from .practice import Actor, Practice
+from .practice import AUDITED, Actor, Practice
 
 
 def record(tx: Session, practice: Practice, actor: Actor | None, action: str, entity: str,
@@ -19,6 +19,7 @@ def record(tx: Session, practice: Practice, actor: Actor | None, action: str, en
     tx.add(AuditEntry(at=practice.clock.now(), user_id=actor.user_id if actor else None, action=action,
                       entity=entity, entity_id=entity_id,
                       detail=json.dumps(detail, default=str, sort_keys=True) if detail else ""))
+    tx.info.setdefault(AUDITED, set()).add(entity)  # the unit of work tells the other desks (PostgreSQL)
 
 
 @dataclass(frozen=True)

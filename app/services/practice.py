@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,6 +37,12 @@ DEFAULT_SETTINGS = {
     "tax_note": "",  # the practice's tax id, or its tax exemption note
 }
 
+# Live refresh on PostgreSQL (changes.py): the channel every desk LISTENs on (one per database, so
+# per practice), and the key of a unit of work's Session.info where audit.record notes record types.
+CHANGES_CHANNEL = "practice_desk_changes"
+AUDITED = "practice_audited"
+_NOTIFY = text("SELECT pg_notify(:channel, :what)")
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -64,6 +70,7 @@ class Practice:
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}),
                                            expire_on_commit=False)
         event.listen(self._read_sessions, "before_flush", _refuse_writes)
+        self._notifies = engine.dialect.name == "postgresql"
         self._settings_cache: dict | None = None
 
     @classmethod
@@ -90,10 +97,17 @@ class Practice:
         It holds the practice's write lock from before its first read (``BEGIN IMMEDIATE`` on SQLite,
         an advisory lock on PostgreSQL: ``app.db._serialize_writes_on_postgresql``), so
         what the service decides on cannot change under it (SPEC 0.4). Waiting longer than the
-        busy timeout for another workstation raises ``Busy``."""
+        busy timeout for another workstation raises ``Busy``.
+
+        On PostgreSQL a unit of work that recorded audit entries ends with ``pg_notify`` on
+        ``CHANGES_CHANNEL`` (payload: their record types), inside the transaction, so the other desks'
+        change watchers hear of it when it commits and never of one rolled back (``changes.py``)."""
         try:
             with self._sessions() as tx, tx.begin():
                 yield tx
+                audited = tx.info.pop(AUDITED, None)
+                if audited and self._notifies:
+                    tx.execute(_NOTIFY, {"channel": CHANGES_CHANNEL, "what": ",".join(sorted(audited))})
         except OperationalError as exc:
             if _is_busy(exc):
                 raise Busy() from exc
