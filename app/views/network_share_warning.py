@@ -23,7 +23,6 @@ def network_share_box(path: Path, location: str, parent=None) -> QMessageBox:
         "File \u25b8 Connect to Practice Server\u2026 (the practice file can be moved there with "
         "practice-desk copy-to-server).\n\n"
         "Opening it here is safe only while no other desk has it open.")
-    box.setDetailedText(str(path))
     anyway = box.addButton("Open Anyway", QMessageBox.ButtonRole.AcceptRole)
     anyway.setObjectName("networkShareOpen")
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)

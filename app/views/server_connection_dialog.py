@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -73,7 +74,6 @@ class ServerConnectionDialog(QDialog):
         self.connect_button.setObjectName("serverConnect")
         self.connect_button.setDefault(True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("serverCancel")
-        buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.connect_to_server)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -83,7 +83,11 @@ class ServerConnectionDialog(QDialog):
         layout.addWidget(self.keyring_banner)
         layout.addWidget(self.status)
         layout.addStretch(1)
-        layout.addWidget(buttons)
+        row = QHBoxLayout()  # Test Connection apart, on the left: it opens nothing
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout.addLayout(row)
         self.setMinimumWidth(560)
         for field in (self.host, self.port, self.database, self.user):
             field.editingFinished.connect(self._show_password_state)
