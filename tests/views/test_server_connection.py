@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton
 
 from app import __main__ as start
 from app.integrations import keyring_store
@@ -304,3 +304,38 @@ def test_at_start_a_file_on_a_network_share_is_warned_about_and_can_be_left_clos
     deleted_later()
     assert len(warned) == 1
     assert not [w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow" and w.isVisible()]
+
+
+# -- at start -------------------------------------------------------------------------------------------------
+
+def test_first_start_offers_a_practice_server_then_it_opens_again_at_the_next_start(qtbot, app_settings, on_server,  # noqa: F811
+                                                                                    memory_keyring):  # noqa: F811
+    def choose_server(w):
+        click(qtbot, w.findChild(QPushButton, "openServer"))
+
+    def fill_and_connect(d):
+        fill(qtbot, d, on_server.host, str(on_server.port), on_server.database, DESK, DESK_PASSWORD)
+        click(qtbot, d.connect_button)
+        qtbot.waitUntil(lambda: not d.isVisible(), timeout=20_000)
+
+    wizards = when_up(qtbot, "newPracticeWizard", choose_server)
+    dialogs = when_up(qtbot, "serverConnectionDialog", fill_and_connect)
+    logins = sign_in_when_asked(qtbot, SERVER_ADMIN, SERVER_ADMIN_PASSWORD)
+    windows = close_main_window_when_up(qtbot)
+    assert start.main([]) == 0
+    deleted_later()
+    assert wizards and dialogs and logins
+    assert windows == [(f"{NAME} \u2014 Practice Desk", SERVER_ADMIN)]
+    assert RecentPractices().last() == on_server
+
+    # the next start: the same server, its password from the keyring, nothing typed but the sign-in
+    typed = []
+    dialogs = when_up(qtbot, "serverConnectionDialog", lambda d: typed.append(d.password.text()))
+    logins = sign_in_when_asked(qtbot, SERVER_ADMIN, SERVER_ADMIN_PASSWORD)
+    windows = close_main_window_when_up(qtbot)
+    assert start.main([]) == 0
+    deleted_later()
+    assert typed == [""] and logins
+    assert windows == [(f"{NAME} \u2014 Practice Desk", SERVER_ADMIN)]
+    hints = [label.text() for label in logins[0][0].findChildren(QLabel) if label.objectName() == "loginHint"]
+    assert hints == [f"On the practice server: {on_server.label}"]
