@@ -339,3 +339,22 @@ def test_first_start_offers_a_practice_server_then_it_opens_again_at_the_next_st
     assert windows == [(f"{NAME} \u2014 Practice Desk", SERVER_ADMIN)]
     hints = [label.text() for label in logins[0][0].findChildren(QLabel) if label.objectName() == "loginHint"]
     assert hints == [f"On the practice server: {on_server.label}"]
+
+
+def test_from_a_window_on_a_server_a_practice_file_can_be_opened(qtbot, qsettings, tmp_path, on_server,
+                                                                 memory_keyring):  # noqa: F811
+    """File ▸ Open Practice… there used to fail on the server practice's missing path."""
+    opened = ps.connect(on_server, DESK_PASSWORD)
+    w = MainWindow(opened.practice, users.first_admin(opened.practice), date(2026, 11, 24), settings=qsettings,
+                   auto_backup=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    second = other_practice(tmp_path)
+    sign_in_when_asked(qtbot, "greta", "greta-password")
+    w.open_practice(second)
+    qtbot.waitUntil(lambda: w.successor is not None, timeout=10_000)
+    qtbot.addWidget(w.successor)
+    assert Path(w.successor.practice.path) == second
+    assert RecentPractices(qsettings).entries()[0] == second
+    w.successor.practice.close()
