@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         self._build_toolbars(pract)
         self.status_user = QLabel(objectName="statusUser")
         self.status_count = QLabel(objectName="statusCount")
+        self.status_count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.status_count.setFixedSize(self.status_count.fontMetrics().horizontalAdvance("99,999 sessions this month")
+                                       + 8, self.status_count.sizeHint().height())
         self.statusBar().addWidget(self.status_user)
         self.statusBar().addPermanentWidget(QLabel(status_legend(), objectName="statusLegend"))
         self.statusBar().addPermanentWidget(self.status_count)
@@ -125,9 +129,14 @@ class MainWindow(QMainWindow):
         except ValueError:
             return self.now().date()
 
-    def _fetch(self, first: date, last: date):
+    def _fetch(self, first: date, last: date, practitioner_id: int | None = None):
+        """The calendar's rows and closures of [first, last]; ``practitioner_id``: only that
+        practitioner's sessions (the week of one practitioner), read as such (not all, then dropped)."""
         start, end = day_bounds(first, last, self.practice.tz)
-        found = calendar_rows(self.practice, self.actor, start, end, where_filter=self.filter)  # light rows
+        where_filter = self.filter
+        if practitioner_id is not None and practitioner_id in (where_filter.practitioner_ids or (practitioner_id,)):
+            where_filter = replace(where_filter, practitioner_ids=(practitioner_id,))
+        found = calendar_rows(self.practice, self.actor, start, end, where_filter=where_filter)  # light rows
         closed: dict[date, str] = {}
         for c in closures.list_closures(self.practice, self.actor, first, last):
             d = max(c.first_day, first)
@@ -300,7 +309,9 @@ class MainWindow(QMainWindow):
         self.act_next.setIconText("▶")
         self.title_label = QLabel(objectName="calendarTitle")
         self.title_label.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 0 12px;")
-        self.title_label.setMinimumWidth(330)
+        self.title_label.ensurePolished()  # its 15 pt bold font, to measure the longest title with
+        self.title_label.setFixedSize(max(330, self.title_label.fontMetrics().horizontalAdvance(
+            "Wednesday 30 September 2026") + 30), self.title_label.sizeHint().height())
         tb.addWidget(self.title_label)
         tb.addSeparator()
         for a in self.view_actions.actions():
@@ -337,8 +348,6 @@ class MainWindow(QMainWindow):
         n = len(cal.sessions)
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
-        if cal.view == "month":
-            self._show_day(cal.month.selected)
 
     def _show_day(self, day: date) -> None:
         self.agenda.show_day(day, self.calendar.month.sessions_on(day))

@@ -289,7 +289,10 @@ class TimeGridView(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
         p.setFont(small)
-        for h in range(25):
+        exposed = event.rect()  # the scroll area shows about half the day: its hours only
+        first_h = max(0, int(g.minute(exposed.top() - 20) // 60))
+        last_h = min(24, int(g.minute(exposed.bottom() + 20) // 60) + 1)
+        for h in range(first_h, last_h + 1):
             y = g.y(h * 60)
             p.setPen(QPen(style.GRID_LINE, 1))
             p.drawLine(int(g.gutter), int(y), self.width(), int(y))
