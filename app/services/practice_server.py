@@ -317,6 +317,9 @@ def connect(address: ServerAddress, password: str | None = None, clock=None) -> 
             saved = True
         except keyring_store.NoKeyring as exc:
             note = f"{exc} Practice Desk will ask for the server's password next time."
+        except BaseException:
+            practice.close()
+            raise
     else:
         saved = bool(secret)
     return ServerPractice(practice, address, saved, note)
