@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from ..services import network_share
 
 
-def network_share_box(path: Path, location: str, parent=None) -> QMessageBox:
+def network_share_box(path: Path, location: str, parent=None, go_text: str = "Open Anyway") -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Warning, "Practice file on a network share",
                       f"\u201c{Path(path).name}\u201d is on {location}.", QMessageBox.StandardButton.NoButton,
                       parent)
@@ -23,7 +23,7 @@ def network_share_box(path: Path, location: str, parent=None) -> QMessageBox:
         "File \u25b8 Connect to Practice Server\u2026 (the practice file can be moved there with "
         "practice-desk copy-to-server).\n\n"
         "Opening it here is safe only while no other desk has it open.")
-    anyway = box.addButton("Open Anyway", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton(go_text, QMessageBox.ButtonRole.AcceptRole)
     anyway.setObjectName("networkShareOpen")
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     cancel.setObjectName("networkShareCancel")
@@ -34,12 +34,12 @@ def network_share_box(path: Path, location: str, parent=None) -> QMessageBox:
     return box
 
 
-def confirm_network_file(path, parent=None, location: str | None = None) -> bool:
-    """True to go on opening ``path``: it is on this computer, or the person chose Open Anyway."""
+def confirm_network_file(path, parent=None, location: str | None = None, go_text: str = "Open Anyway") -> bool:
+    """True to go on opening (or making) ``path``: it is on this computer, or the person chose ``go_text``."""
     location = location if location is not None else network_share.network_location(path)
     if location is None:
         return True
-    box = network_share_box(Path(path), location, parent)
+    box = network_share_box(Path(path), location, parent, go_text)
     box.exec()
     clicked = box.clickedButton()
     go = clicked is not None and clicked.objectName() == "networkShareOpen"

@@ -364,7 +364,11 @@ class NewPracticeWizard(QWizard):
         return self._create() if page_id == self.FILE else True
 
     def _create(self) -> bool:
+        from .network_share_warning import confirm_network_file
+
         values = self.values()
+        if values["path"] and not confirm_network_file(Path(values["path"]), self, go_text="Create Anyway"):
+            return False
         try:
             practice = users.create_practice(**values, clock=self.clock)
         except ValidationError as exc:  # checked page by page already; a file made meanwhile, say

@@ -358,3 +358,38 @@ def test_from_a_window_on_a_server_a_practice_file_can_be_opened(qtbot, qsetting
     assert Path(w.successor.practice.path) == second
     assert RecentPractices(qsettings).entries()[0] == second
     w.successor.practice.close()
+
+
+@pytest.mark.sqlite_only(reason="creates practice files")
+def test_a_new_practice_file_on_a_network_share_is_made_only_after_the_warning(qtbot, tmp_path, share):
+    from PySide6.QtWidgets import QWizard
+
+    from tests.views.test_new_practice_wizard import (
+        fill_admin_page,
+        fill_practice_page,
+        fill_zone_page,
+        make_wizard,
+        next_page,
+        type_into,
+    )
+
+    w = make_wizard(qtbot, tmp_path)
+    fill_practice_page(qtbot, w)
+    next_page(qtbot, w)
+    fill_zone_page(qtbot, w)
+    next_page(qtbot, w)
+    fill_admin_page(qtbot, w)
+    next_page(qtbot, w)
+    path = share / "Harbour Street Therapy.sqlite"
+    type_into(qtbot, w.path, str(path))
+    warned = when_up(qtbot, "networkShareWarning",
+                     lambda box: click(qtbot, box.findChild(QPushButton, "networkShareCancel")))
+    click(qtbot, w.button(QWizard.WizardButton.FinishButton))
+    qtbot.waitUntil(lambda: bool(warned))
+    assert not path.exists() and w.isVisible() and w.currentId() == w.FILE  # nothing made: choose another place
+    warned = when_up(qtbot, "networkShareWarning",
+                     lambda box: click(qtbot, box.findChild(QPushButton, "networkShareOpen")))
+    click(qtbot, w.button(QWizard.WizardButton.FinishButton))
+    qtbot.waitUntil(lambda: w.practice is not None, timeout=10_000)
+    assert warned and path.is_file()
+    w.practice.close()
