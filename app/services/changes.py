@@ -63,7 +63,11 @@ class ChangeWatcher:
             self._version = self._data_version()
         elif practice.engine.dialect.name == "postgresql":
             self._listener = _Listener(practice.engine, listen_wait_s)
-        self._last_id = self._newest_id()
+        try:
+            self._last_id = self._newest_id()
+        except BaseException:
+            self.close()  # no watcher: its connections are not left behind
+            raise
         self._unread = False  # told of a save whose audit entries have not been read yet
 
     @property
