@@ -121,17 +121,14 @@ def main(argv=None) -> int:
         from .views import first_start
 
         last = recent.last() if args.db is None else None
-        if isinstance(last, ServerAddress):
-            chosen = first_start.connect_to_server(last)
-            if chosen is None:
-                return 0
-            practice, note = chosen.practice, chosen.note
-        elif last is not None:
+        chosen = first_start.connect_to_server(last) if isinstance(last, ServerAddress) else None
+        if last is not None and not isinstance(last, ServerAddress):
             args.db = last
-        else:
+        elif chosen is None:  # also when the server of the last practice was not opened: the other ways
             chosen = first_start.ask(args.db)
             if chosen is None:
                 return 0
+        if chosen is not None:
             args.db, args.demo, practice, user, note = (chosen.path, chosen.demo, chosen.practice, chosen.user,
                                                         chosen.note)
     if practice is None:

@@ -393,3 +393,33 @@ def test_a_new_practice_file_on_a_network_share_is_made_only_after_the_warning(q
     qtbot.waitUntil(lambda: w.practice is not None, timeout=10_000)
     assert warned and path.is_file()
     w.practice.close()
+
+
+def test_at_start_a_server_that_cannot_be_opened_leads_to_the_other_ways_in(qtbot, app_settings, on_server,  # noqa: F811
+                                                                            memory_keyring):  # noqa: F811
+    from PySide6.QtCore import QCoreApplication
+
+    from app.paths import APP_NAME, ORG_NAME
+
+    QCoreApplication.setOrganizationName(ORG_NAME)  # as main() names them (app_settings puts them back)
+    QCoreApplication.setApplicationName(APP_NAME)
+    RecentPractices().add(on_server)  # its password not kept on this computer
+    said = []
+
+    def read_then_cancel(d):
+        qtbot.waitUntil(lambda: d.call is not None and not d.call.running and d.status.isVisible(), timeout=20_000)
+        said.append(d.status.text())
+        click(qtbot, d.findChild(QPushButton, "serverCancel"))
+
+    when_up(qtbot, "serverConnectionDialog", read_then_cancel)
+    offered = []
+
+    def look_then_cancel(w):
+        offered.append([b.objectName() for b in w.findChildren(QPushButton) if b.objectName().startswith("open")])
+        w.reject()
+
+    when_up(qtbot, "newPracticeWizard", look_then_cancel)
+    assert start.main([]) == 0
+    deleted_later()
+    assert said and said[0].startswith("The server asks for a password")
+    assert offered and sorted(offered[0]) == ["openDemo", "openExisting", "openServer"]
