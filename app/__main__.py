@@ -109,7 +109,7 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if not args.screenshot:
         install_crash_dialog()  # before the file is opened: whatever goes wrong from here shows
-    from .db import PracticeFileError
+    from .practice_file import PracticeFileError  # app.db's, without importing SQLAlchemy before the sign-in
     from .services.practice_server import ServerAddress
     from .views.recent_practices import RecentPractices, where
 
@@ -137,6 +137,10 @@ def main(argv=None) -> int:
 
             if not confirm_network_file(args.db):
                 return 0
+        from .startup import opens_behind_sign_in, sign_in_while_opening
+
+        if opens_behind_sign_in(args):  # the sign-in shown at once, the practice opened and checked behind it
+            return sign_in_while_opening(app, args, recent, note)
         try:
             practice, is_demo = open_practice(args)
         except PracticeFileError as exc:

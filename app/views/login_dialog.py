@@ -1,4 +1,7 @@
-"""Sign-in dialog: user name and password, checked by users.login (with its lockout)."""
+"""Sign-in dialog: user name and password, checked by users.login (with its lockout).
+
+It imports no service at start (the services import SQLAlchemy and the models): it is shown while
+the practice opens behind it (app/startup.py), and Sign in waits for that opening to have ended."""
 from __future__ import annotations
 
 from html import escape
@@ -15,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.errors import ServiceError
-from ..services.people import users
 from .widgets.messages import error_label
 
 
@@ -24,8 +26,8 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setWindowTitle("Sign in — Practice Desk")
-        self.practice = practice
-        self.user: users.UserView | None = None
+        self.practice = practice  # or a startup.PracticeOpening, waited for at Sign in
+        self.user = None  # users.UserView once signed in
         title = QLabel(f"<h2>{escape(practice_name)}</h2><p>Sign in to continue.</p>", objectName="loginTitle",
                        wordWrap=True)
         title.setTextFormat(Qt.TextFormat.RichText)
@@ -56,6 +58,14 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(380)
 
     def _submit(self) -> None:
+        if hasattr(self.practice, "wait"):  # still opening: the file is checked before anything is read
+            practice = self.practice.wait()
+            if practice is None:  # refused: the dialog closes and the start says why
+                self.reject()
+                return
+            self.practice = practice
+        from ..services.people import users
+
         try:
             self.user = users.login(self.practice, self.username.text(), self.password.text())
         except ServiceError as exc:  # a wrong password, a locked account, or another desk busy saving

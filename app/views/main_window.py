@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
@@ -621,8 +621,26 @@ class MainWindow(QMainWindow):
         self.backup_timer = QTimer(self, objectName="backupTimer", interval=BACKUP_CHECK_MS)
         self.backup_timer.timeout.connect(lambda: self.auto_backup(only_if_due=True))
         if enabled:
-            QTimer.singleShot(0, self, self.auto_backup)
+            QTimer.singleShot(0, self, self._back_up_at_start)
             self.backup_timer.start()
+
+    def _back_up_at_start(self) -> None:
+        """The backup at start, in a thread: copying a big practice takes a second or more (0.6 s for
+        200,000 sessions), which the window's first paint no longer waits for; a failure is said in
+        the status bar as ``auto_backup`` says it."""
+        from .widgets.kept_thread import start_kept
+
+        start_kept(_StartBackup(self.practice), "startBackup", self._start_backup_done)
+
+    def _start_backup_done(self, problem) -> None:
+        if problem is None:
+            return
+        try:
+            self.statusBar().showMessage(
+                f"The automatic backup could not be made. {backup_problem(problem)}" if isinstance(problem, ServiceError)
+                else "The automatic backup could not be made. Use File ▸ Back Up Now to try again.")
+        except RuntimeError:  # the window was closed meanwhile
+            pass
 
     def auto_backup(self, only_if_due: bool = False) -> None:
         """Never in the way: nothing is said when it works; a failure is said quietly in the status
@@ -768,6 +786,28 @@ class MainWindow(QMainWindow):
 
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: is the daily backup due?
+
+
+class _StartBackup(QObject):
+    """backups.auto_backup in a thread (widgets/kept_thread.start_kept); ``done``: None, or the problem."""
+
+    done = Signal(object)
+
+    def __init__(self, practice):
+        super().__init__()
+        self.practice = practice
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            backups.auto_backup(self.practice)
+            problem = None
+        except ServiceError as exc:
+            problem = exc
+        except Exception as exc:  # noqa: BLE001 - whatever broke, the app keeps going; the report goes to the terminal
+            traceback.print_exc()
+            problem = exc
+        self.done.emit(problem)
 
 
 def backup_problem(exc: ServiceError) -> str:
