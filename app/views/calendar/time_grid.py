@@ -203,6 +203,7 @@ class TimeGridView(QWidget):
         self.day_hours = (8, 20)
         self.blocks: list[Block] = []
         self._packed: dict = {}  # column -> ({session id: session}, [Placed]) from the last layout
+        self._placed = 0  # how many times the blocks were placed (a relayout places them once)
         self._sessions: list[Shown] = []
         self._drag: dict | None = None  # the interaction in progress
         self.selection: tuple[int, int, int] | None = None  # column, start minute, end minute
@@ -248,13 +249,16 @@ class TimeGridView(QWidget):
         side_by_side = max((p.columns for _, placed in packed.values() for p in placed), default=1)
         needed = int(GUTTER + max(1, len(self.columns)) * side_by_side * MIN_BLOCK_W)  # never slivers
         self._packed = packed
+        placed = self._placed
         if self.minimumWidth() != needed:
-            self.setMinimumWidth(needed)
-        self._place()
+            self.setMinimumWidth(needed)  # a wider grid is resized at once: resizeEvent places the blocks
+        if self._placed == placed:
+            self._place()
 
     def _place(self) -> None:
         """The blocks' rectangles at the current width, from the packed columns (a resize moves
         and widens blocks but does not change which sit side by side)."""
+        self._placed += 1
         g = self.grid()
         self.blocks = [Block(col, p, by_id[p.key], QRectF(*g.block_rect(col, p)))
                        for col, (by_id, placed) in self._packed.items() for p in placed]
