@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint screenshot clean installer installer-check pdf-tools
+.PHONY: run test test-sqlite test-postgres lint screenshot clean installer installer-check pdf-tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Practice Desk needs Python 3.11 or newer")'
@@ -18,8 +18,15 @@ run: $(STAMP)
 	@$(PY) installer/check_qt_libs.py  # Qt's xcb libraries: installs them as root, else prints the command
 	$(PY) -m app --demo
 
+# The whole suite twice at the same time (issue 17): on SQLite, and on PostgreSQL on a throw-away
+# server started for it on a free port (tests/run_suites.py; the PostgreSQL run's log is printed at
+# the end; fails if either run fails). ~9 minutes on two idle cores. PYTEST_ARGS go to both runs.
 test: $(STAMP) pdf-tools
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	$(PY) -m tests.run_suites $(PYTEST_ARGS)
+
+# the suite on SQLite only
+test-sqlite: $(STAMP) pdf-tools
+	PRACTICE_DB=sqlite QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 # pdftoppm (poppler-utils) draws PDF pages as PNGs for tests/documents. Installed when missing and
 # we are root with apt-get (as CI is); otherwise say how, and those tests skip saying why.
@@ -34,7 +41,7 @@ pdf-tools:
 	      || echo "$(PDFTOPPM_HINT)"; \
 	  else echo "$(PDFTOPPM_HINT)"; fi; }
 
-# The suite again on PostgreSQL (issue 17): tests/pg_server.py starts a throw-away server on 127.0.0.1
+# The suite on PostgreSQL alone (issue 17): tests/pg_server.py starts a throw-away server on 127.0.0.1
 # as the postgres user (installed from Debian when missing and root), each test gets a database cloned
 # from a migrated template, and the server is stopped at the end whatever happened. Tests about the
 # practice file itself skip there, saying why.
