@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ class Practice:
         event.listen(self._read_sessions, "before_flush", _refuse_writes)
         self._notifies = engine.dialect.name == "postgresql"
         self._settings_cache: dict | None = None
+        # this process's threads take the write lock in turn, queued here (see uow)
+        self._writers = threading.RLock()
+        from ..db import BUSY_TIMEOUT_MS
+
+        self._busy_seconds = BUSY_TIMEOUT_MS / 1000
 
     @classmethod
     def open(cls, path: str | Path, clock=None) -> Practice:
@@ -102,6 +108,12 @@ class Practice:
         On PostgreSQL a unit of work that recorded audit entries ends with ``pg_notify`` on
         ``CHANGES_CHANNEL`` (payload: their record types), inside the transaction, so the other desks'
         change watchers hear of it when it commits and never of one rolled back (``changes.py``)."""
+        # Threads of this process (four card charges at once, a desk's background runs) queue on a lock
+        # of their own before asking the database: SQLite's busy handler polls, sleeping 1 to 100 ms
+        # between tries, so threads waiting there lost most of their time asleep while the lock was
+        # free. Other processes and workstations wait on the database's lock exactly as before.
+        if not self._writers.acquire(timeout=self._busy_seconds):
+            raise Busy()
         try:
             with self._sessions() as tx, tx.begin():
                 yield tx
@@ -112,6 +124,8 @@ class Practice:
             if _is_busy(exc):
                 raise Busy() from exc
             raise
+        finally:
+            self._writers.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -361,16 +361,9 @@ def _queued_messages(practice: Practice) -> list[int]:
 
 
 def _send(practice: Practice, actor: Actor, ids: list[int], progress: Progress | None) -> tuple[int, int]:
-    sent = failed = 0
-    for n, mid in enumerate(ids, 1):
-        if progress is not None:
-            progress(n - 1, len(ids), f"Sending e-mail {n} of {len(ids)}")
-        view = outbox.send_message(practice, actor, mid)
-        if view.status == MessageStatus.SENT:
-            sent += 1
-        elif view.status == MessageStatus.FAILED:
-            failed += 1
-    return sent, failed
+    """Each message once, with its own result (``outbox.send_many``: a few kept SMTP connections)."""
+    done = outbox.send_many(practice, actor, ids, progress)
+    return done.sent, done.failed
 
 
 # -- the public calls -------------------------------------------------------------------------------
