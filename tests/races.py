@@ -216,17 +216,19 @@ WORKERS[queue_reminders.__name__] = queue_reminders
 
 def busy_desk(path: str, log_path: str, setup: dict, start_at: int) -> None:
     """Saves without pause until killed: payments, bookings, completions, re-saves and deletes.
+    ``path``: the practice file, or its database URL (PRACTICE_DB=postgres).
     After each call returns, one line goes to ``log_path`` (flushed to disk): what the desk was
     told was saved, which the file must still hold after the kill."""
     import json
     import os
 
+    from app.db import is_server_url
     from app.services.errors import ServiceError
     from app.services.money import ledger
     from app.services.practice import Actor, Practice
     from app.services.scheduling import completion, deletion, sessions
 
-    practice = Practice.open(path)
+    practice = Practice.connect(path) if is_server_url(path) else Practice.open(path)
     admin = Actor(setup["admin_id"], "admin")
     first = datetime.fromisoformat(setup["first_slot"])
     done, missed = setup["completed_type"], setup["missed_type"]
