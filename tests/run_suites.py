@@ -53,7 +53,9 @@ def _minutes(seconds: float) -> str:
 def main(args: list[str]) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     env.setdefault("PRACTICE_PG_PORT", str(_free_port()))  # never the server of another run on this machine
-    pytest = [sys.executable, "-m", "pytest", *args]
+    def pytest(db: str) -> list[str]:  # each run its own cache (--lf / --ff), never both writing one file
+        return [sys.executable, "-m", "pytest", "-o", f"cache_dir=.pytest_cache/{db}", *args]
+
     server = [sys.executable, "-m", "tests.pg_server"]
 
     def _stop_on_term(signum, frame):  # make / CI stopping us: the finally clauses still run
@@ -71,7 +73,7 @@ def main(args: list[str]) -> int:
     t0 = time.monotonic()
     try:
         print("Running the suite on SQLite (below) and on PostgreSQL (its log follows at the end)", flush=True)
-        runs["SQLite"] = subprocess.Popen(pytest, cwd=ROOT, env={**env, "PRACTICE_DB": "sqlite"}, text=True,
+        runs["SQLite"] = subprocess.Popen(pytest("sqlite"), cwd=ROOT, env={**env, "PRACTICE_DB": "sqlite"}, text=True,
                                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         echo = threading.Thread(target=_echo, args=(runs["SQLite"].stdout, sqlite_tail), daemon=True)
         echo.start()
@@ -79,7 +81,7 @@ def main(args: list[str]) -> int:
         started = subprocess.run([*server, "start"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         if started.returncode == 0:
             url = started.stdout.strip().splitlines()[-1]
-            runs["PostgreSQL"] = subprocess.Popen(pytest, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            runs["PostgreSQL"] = subprocess.Popen(pytest("postgres"), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                                   env={**env, "PRACTICE_DB": "postgres", "PRACTICE_PG_URL": url})
         else:
             log.write("The PostgreSQL server did not start (see above); the suite did not run on PostgreSQL.\n")
