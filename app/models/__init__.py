@@ -13,10 +13,12 @@ from .packages import Package, PackageSale, PackageService
 from .people import Client, Practitioner, User
 from .practice import AuditEntry, Setting
 from .sessions import CompletionType, Participant, PracticeSession, Series
+from .totals import ClientTotal
 
 __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service", "LedgerEntry", "Client",
            "Practitioner", "User", "AuditEntry", "Setting", "CompletionType", "Participant",
            "PracticeSession", "Series", "Allocation", "CreditNote", "Invoice", "InvoiceLine", "NumberSeries",
            "Package", "PackageSale", "PackageService", "OutboxMessage",
            "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry", "ClientRequest",
-           "BillingRun", "BillingResult", "CardLink", "CardOnFile", "CardCharge", "CardRefund"]
+           "BillingRun", "BillingResult", "CardLink", "CardOnFile", "CardCharge", "CardRefund",
+           "ClientTotal"]

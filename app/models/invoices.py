@@ -119,7 +119,9 @@ class NumberSeries(Base):
 class Allocation(Base):
     __tablename__ = "allocation"
     __table_args__ = (Index("ix_allocation_invoice", "invoice_id", "amount_cents"),
-                      Index("ix_allocation_payment", "payment_id", "amount_cents"))
+                      Index("ix_allocation_payment", "payment_id", "amount_cents"),
+                      # ageing: what was allocated after a day (credit as of it = now less that)
+                      Index("ix_allocation_created", "created_at", "payment_id", "amount_cents"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"))  # a payment or a write-off

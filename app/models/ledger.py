@@ -34,6 +34,9 @@ class LedgerEntry(Base):
         # unallocated credit per client, also as of a day (reports: balances, ageing; SPEC 9.4)
         Index("ix_ledger_money_in", "client_id", "effective_at", "amount_cents", "kind",
               sqlite_where=text(MONEY_IN_SQL), postgresql_where=text(MONEY_IN_SQL)),
+        # the same by date: ageing's credit as of a day is the client's total less what came after
+        Index("ix_ledger_money_in_at", "effective_at", "client_id", "amount_cents", "kind",
+              sqlite_where=text(MONEY_IN_SQL), postgresql_where=text(MONEY_IN_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

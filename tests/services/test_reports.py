@@ -152,30 +152,35 @@ def test_open_charges_in_sql_cost_what_pricing_says(practice, admin, make, clock
 
 
 @pytest.mark.sqlite_only(reason="reads SQLite's own query plan (EXPLAIN QUERY PLAN)")
-def test_the_money_in_sums_use_the_partial_index(practice, admin, books):  # SPEC 9.4
-    """Unallocated credit reads ix_ledger_money_in (its WHERE repeated word for word), never every entry."""
+def test_reports_read_the_kept_totals_and_the_money_in_by_date(practice, admin, books):  # SPEC 9.4
+    """Balances read client_total and never the ledger; ageing reads the money in dated after the day
+    from ix_ledger_money_in_at (its WHERE repeated word for word), by date, never every entry."""
     from sqlalchemy import event, text
 
-    seen: list[tuple[str, object]] = []
+    seen: dict[str, list[tuple[str, object]]] = {"balances": [], "ageing": []}
+    now = "balances"
 
     def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if "ledger_entry.kind IN ('payment', 'writeoff', 'refund')" in statement:
-            seen.append((statement, parameters))
+        if statement.lstrip().upper().startswith("SELECT") and "FROM setting" not in statement:
+            seen[now].append((statement, parameters))
 
     event.listen(practice.engine, "before_cursor_execute", grab)
     try:
         reports.balances(practice, admin)
+        now = "ageing"
         reports.ageing(practice, admin, date(2025, 12, 31))
     finally:
         event.remove(practice.engine, "before_cursor_execute", grab)
-    assert len(seen) == 2
+    [(balances_sql, _)] = seen["balances"]
+    assert "client_total" in balances_sql and "ledger_entry" not in balances_sql
+    [(statement, parameters)] = seen["ageing"]
+    assert "ledger_entry.kind IN ('payment', 'writeoff', 'refund')" in statement
     with practice.engine.connect() as conn:
-        for statement, parameters in seen:
-            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
-            assert "ix_ledger_money_in" in plan, plan
-    with practice.engine.connect() as conn:  # the model's index is the migration's
-        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ix_ledger_money_in'")).scalar()
-    assert "kind IN ('payment', 'writeoff', 'refund')" in sql
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+        assert "COVERING INDEX ix_ledger_money_in_at (effective_at>?)" in plan, plan
+        assert "SCAN ledger_entry" not in plan, plan
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ix_ledger_money_in_at'")).scalar()
+    assert "kind IN ('payment', 'writeoff', 'refund')" in sql  # the model's index is the migration's
 
 
 @pytest.mark.sqlite_only(reason="reads SQLite's own query plan (EXPLAIN QUERY PLAN)")
@@ -199,3 +204,72 @@ def test_ageing_sums_each_invoice_allocations_once(practice, admin, books):  # S
     with practice.engine.connect() as conn:
         plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + seen[0][0], seen[0][1]))
     assert "CORRELATED" not in plan, plan
+
+
+def test_kept_totals_follow_every_kind_of_change(practice, admin, make, clock):  # SPEC 6, 9.3, 9.4 (issue 14)
+    """client_total (kept by the database's triggers, SQLite and PostgreSQL alike) equals the totals
+    recomputed from the ledger and the sessions after each kind of change, one by one."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.models import ClientTotal
+    from app.services.money import invoices
+    from app.services.money.invoices import LineItem
+    from app.services.scheduling import catalog, deletion, participants, sessions
+
+    def check(step):
+        with practice.read() as tx:
+            want = reports.recomputed_totals(tx, practice)
+            kept = {c: (b, o, u) for c, b, o, u in tx.execute(select(
+                ClientTotal.client_id, ClientTotal.balance_cents, ClientTotal.open_charges_cents,
+                ClientTotal.unallocated_cents))}
+        assert kept == want, step
+        return want
+
+    clock.at = datetime(2025, 12, 1, 12, tzinfo=UTC)
+    fixed, hourly = make.service("Fixed", cost=8000), make.service("Hourly", kind="hourly", cost=6001)
+    pr, ann, bo = make.practitioner(), make.client("Ann", "Lee"), make.client("Bo", "Ray")
+    assert check("new clients") == {ann.id: (0, 0, 0), bo.id: (0, 0, 0)}
+    start = datetime(2025, 12, 10, 9)
+    [group] = make.session(start, start + timedelta(minutes=50), hourly, pr, [ann, bo])
+    [one] = make.session(start + timedelta(days=1), start + timedelta(days=1, hours=1), fixed, pr, [ann])
+    assert check("added")[ann.id][1] == 5001 + 8000
+    sessions.update_session(practice, admin, group.id, sessions.SessionInput(
+        start, start + timedelta(minutes=95), hourly.id, pr.id, (ann.id,)), confirm=True)
+    assert check("longer, Bo removed")[bo.id][1] == 0
+    participants.set_participant_price(practice, admin, one.id, ann.id, 1234)
+    check("own price")
+    catalog.update_service(practice, admin, hourly.id, catalog.ServiceInput("Hourly", "hourly", 9000, 4000))
+    check("hourly price changed")
+    catalog.update_service(practice, admin, hourly.id, catalog.ServiceInput("Hourly", "fixed", 7000, 4000))
+    assert check("now fixed")[ann.id][1] == 7000 + 1234
+    deletion.delete_sessions(practice, admin, [one.id])
+    assert check("deleted")[ann.id][1] == 7000
+    deletion.recover_sessions(practice, admin, [one.id])
+    check("recovered")
+    done(practice, admin, group)
+    assert check("completed")[ann.id][:2] == (-7000, 1234)
+    done(practice, admin, one, "canceled")
+    assert check("canceled")[ann.id][:2] == (-7000, 0)
+    completion.reopen_session(practice, admin, one.id)
+    assert check("reopened")[ann.id][1] == 1234
+    pay = payments.record_payment(practice, admin, ann.id, 10000, "cash", allocate="none").payment
+    assert check("paid")[ann.id] == (3000, 1234, 10000)
+    draft = invoices.create_draft(practice, admin, ann.id, [group.id], date(2025, 12, 1), date(2025, 12, 31),
+                                  [LineItem("Materials", 500, 2000)])
+    inv = invoices.issue_invoice(practice, admin, draft.id)
+    check("invoiced")
+    a = payments.allocate(practice, admin, pay.id, inv.id, 2000)
+    assert check("allocated")[ann.id][2] == 8000
+    payments.take_back_allocation(practice, admin, a.id, "wrong invoice")
+    assert check("taken back")[ann.id][2] == 10000
+    payments.refund_payment(practice, admin, pay.id, 2500, "overpaid")
+    assert check("refunded")[ann.id][2] == 7500
+    off = payments.write_off(practice, admin, ann.id, 100, "goodwill", inv.id).payment
+    check("written off")
+    [back] = payments.payment_detail(practice, admin, off.id).allocations
+    payments.take_back_allocation(practice, admin, back.id, "wrong")
+    check("write-off taken back")
+    invoices.cancel_invoice(practice, admin, inv.id, "issued by mistake")
+    check("credit note")
