@@ -241,8 +241,8 @@ def test_spec_0_7_file_menu_comes_first_and_offers_restore_to_admins_only(practi
     assert menus[0] == "menuFile"
     file_menu = admin_window.menuBar().actions()[0].menu()
     assert [a.objectName() for a in file_menu.actions() if not a.isSeparator()] == [
-        "actionNewPractice", "actionOpenPractice", "actionOpenRecent", "actionBackUpNow", "actionRestore",
-        "actionSignOut", "actionQuit"]
+        "actionNewPractice", "actionOpenPractice", "actionConnectServer", "actionOpenRecent", "actionBackUpNow",
+        "actionRestore", "actionSignOut", "actionQuit"]
     sessions_menu = admin_window.menuBar().actions()[1].menu()
     assert "actionQuit" not in [a.objectName() for a in sessions_menu.actions()]
     assert admin_window.act_back_up.isEnabled() and admin_window.act_restore.isEnabled()
