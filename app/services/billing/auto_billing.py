@@ -71,10 +71,10 @@ def _link_sent(practice: Practice, invoice_id: int) -> bool:
 WORKERS = 4  # charges sent at once: each waits on the network (Stripe answers in ~0.3-1 s); the writes are short
 
 
-def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int):
+def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int, pdfs=None):
     """One invoice: (ChargeView or None when there was nothing to charge, the link e-mail or None)."""
     try:
-        result = cards.charge_invoice(practice, actor, invoice_id, run_id)
+        result = cards.charge_invoice(practice, actor, invoice_id, run_id, pdfs=pdfs)
     except ServiceError:
         return None, None  # paid meanwhile, card removed, invoice cancelled: nothing to charge
     if result.succeeded or result.status == "pending" or _link_sent(practice, invoice_id):
@@ -89,12 +89,13 @@ def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int):
 
 def charge_run(practice: Practice, actor: Actor, run_id: int,
                progress: Callable[[int, int, str], None] | None = None,
-               should_stop: Callable[[], bool] | None = None) -> ChargeSummary:
+               should_stop: Callable[[], bool] | None = None, pdfs=None) -> ChargeSummary:
     """Charge the cards on file for run ``run_id`` (and retry earlier runs' declined invoices), each
     invoice in its own units of work, ``WORKERS`` at a time (the network waits overlap; every write
     still takes the practice's write lock). Returns what happened; never raises for a card that was
     declined. Not set up on this computer: ``ChargeSummary(ready=False)``. ``should_stop()`` is asked
-    as each charge ends: the ones not started are left for the next run."""
+    as each charge ends: the ones not started are left for the next run. ``pdfs``: the run's PDF workers
+    (``app.documents.pdf_workers``), which then make the receipts."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     try:
@@ -110,7 +111,7 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
     if progress is not None:
         progress(0, len(todo), f"Charging cards on file: 0 of {len(todo)} done")
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="card-charge") as pool:
-        futures = [pool.submit(_charge_one, practice, actor, run_id, i) for i in todo]
+        futures = [pool.submit(_charge_one, practice, actor, run_id, i, pdfs) for i in todo]
         for n, done in enumerate(as_completed(futures), 1):
             result, link = done.result()
             if progress is not None:

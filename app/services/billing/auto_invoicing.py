@@ -34,6 +34,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ...documents import pdf_workers
 from ...models import BillingResult, BillingRun, CardCharge, Client, Invoice, OutboxMessage, User
 from ...models.enums import BillingResultStatus, MessageChannel, MessagePurpose, MessageStatus, Role
 from .. import audit, validate
@@ -291,11 +292,7 @@ def _invoice_client(practice: Practice, actor: Actor, run_id: int, client_id: in
                     message_id, note = _queue_mail(tx, practice, actor, client, view)
         except (ServiceError, ValueError, TypeError, ArithmeticError, OSError, LookupError) as exc:
             # refused by a rule, or the PDF could not be made: recorded with its reason, the run goes on
-            res.status, res.error, res.invoice_id, res.amount_cents = BillingResultStatus.FAILED, _plain(exc), None, 0
-            res.emailed, res.message_id, res.note = False, None, ""
-            tx.flush()
-            audit.record(tx, practice, actor, "auto_invoicing.client_failed", "billing_run", run_id,
-                         client_id=client_id, error=res.error, **_by(actor))
+            _fail(tx, practice, actor, run_id, res, client_id, exc)
         else:
             res.status, res.error, res.invoice_id, res.amount_cents = (BillingResultStatus.INVOICED, "", view.id,
                                                                        view.total_cents)
@@ -305,15 +302,96 @@ def _invoice_client(practice: Practice, actor: Actor, run_id: int, client_id: in
         return res.status, res.amount_cents, res.message_id
 
 
+CHUNK = 25  # clients invoiced in one transaction by a run (each in its own savepoint)
+PDF_WORKERS_FROM = 20  # clients in a run from which its PDFs are made in helper processes
+
+
+class _RenderFailed(Exception):
+    """A PDF of the chunk could not be made: the chunk is rolled back and done client by client."""
+
+
+def _fail(tx: Session, practice: Practice, actor: Actor, run_id: int, res: BillingResult, client_id: int,
+          exc: Exception) -> None:
+    res.status, res.error, res.invoice_id, res.amount_cents = BillingResultStatus.FAILED, _plain(exc), None, 0
+    res.emailed, res.message_id, res.note = False, None, ""
+    tx.flush()
+    audit.record(tx, practice, actor, "auto_invoicing.client_failed", "billing_run", run_id,
+                 client_id=client_id, error=res.error, **_by(actor))
+
+
+def _invoice_chunk(practice: Practice, actor: Actor, run_id: int, client_ids: list[int],
+                   pdfs) -> list[tuple[str | None, int]]:
+    """Invoice a few clients of a run in one transaction, each exactly as ``_invoice_client`` does (its
+    own savepoint: a client refused by a rule fails alone, with its reason), with the PDFs made by the
+    workers ``pdfs`` while the next clients are invoiced. When a PDF cannot be made, nothing of the
+    chunk is kept and it is done again client by client (where that client fails alone, as before).
+    [(status or None when there was nothing to do, amount)] in the order of ``client_ids``."""
+    try:
+        return _invoice_together(practice, actor, run_id, client_ids, pdfs)
+    except _RenderFailed:
+        return [_invoice_client(practice, actor, run_id, c)[:2] for c in client_ids]
+
+
+def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids: list[int], pdfs):
+    now = practice.clock.now()
+    out: dict[int, tuple[str | None, int]] = {}
+    with practice.uow() as tx:
+        run = tx.get(BillingRun, run_id)
+        run.heartbeat_at = now
+        done = set(tx.scalars(select(BillingResult.client_id).where(BillingResult.run_id == run_id,
+                                                                    BillingResult.client_id.in_(client_ids))))
+        issued = []  # (result, client, view, the PDF to come or None)
+        for client_id in client_ids:
+            out[client_id] = (None, 0)
+            if client_id in done:
+                continue  # done already, here or at another desk
+            client = tx.get(Client, client_id)
+            found = invoices.sessions_to_invoice(tx, practice, client_id, run.since, run.completed_last,
+                                                 run.scheduled_last)
+            if not found:
+                continue
+            first = min([d for d in (run.completed_first, run.scheduled_first) if d] + [found[0].service_date])
+            last = max([d for d in (run.completed_last, run.scheduled_last) if d] + [found[-1].service_date])
+            res = BillingResult(run_id=run_id, client_id=client_id, status=BillingResultStatus.FAILED,
+                                amount_cents=0, emailed=False, note="", error="", created_at=now, attempts=1,
+                                updated_at=now)
+            tx.add(res)
+            try:
+                with tx.begin_nested():
+                    view = invoices.draft_and_issue_in(tx, practice, actor, client_id, [s.session_id for s in found],
+                                                       first, last)
+                    pdf = pdfs.render("invoice", invoice_documents.document_of(practice, view)) \
+                        if run.email and client.email else None
+            except (ServiceError, ValueError, TypeError, ArithmeticError, OSError, LookupError) as exc:
+                _fail(tx, practice, actor, run_id, res, client_id, exc)
+                out[client_id] = (res.status, 0)
+                continue
+            issued.append((res, client, view, pdf))
+        for res, client, view, pdf in issued:
+            message_id, note = None, ""
+            if run.email:
+                try:
+                    data = pdf.result() if pdf is not None else None
+                except Exception as exc:  # noqa: BLE001 - any renderer error: redone one by one, see above
+                    raise _RenderFailed() from exc
+                message_id, note = _queue_mail(tx, practice, actor, client, view, data)
+            res.status, res.error, res.invoice_id, res.amount_cents = (BillingResultStatus.INVOICED, "", view.id,
+                                                                       view.total_cents)
+            res.emailed, res.message_id, res.note = message_id is not None, message_id, note
+            out[client.id] = (res.status, res.amount_cents)
+    return [out[c] for c in client_ids]
+
+
 def _queue_mail(tx: Session, practice: Practice, actor: Actor, client: Client,
-                view: invoices.InvoiceView) -> tuple[int | None, str]:
-    """Queue the invoice's e-mail with its PDF (inside the invoice's transaction); (message id, note)."""
+                view: invoices.InvoiceView, pdf: bytes | None = None) -> tuple[int | None, str]:
+    """Queue the invoice's e-mail with its PDF (inside the invoice's transaction); (message id, note).
+    ``pdf``: made already (by the PDF workers), else made here."""
     if not client.email:
         return None, "Not e-mailed: the client has no e-mail address."
     subject, body = _mail(practice, client, view)
     draft = outbox.MessageDraft(MessageChannel.EMAIL, client.email, body, subject=subject,
                                 purpose=MessagePurpose.INVOICE, client_id=client.id,
-                                attachment=invoice_documents.pdf_of(practice, view),
+                                attachment=pdf if pdf is not None else invoice_documents.pdf_of(practice, view),
                                 attachment_name=f"Invoice {view.number}.pdf".replace("/", "-"))
     try:
         with tx.begin_nested():
@@ -370,8 +448,9 @@ def _send(practice: Practice, actor: Actor, ids: list[int], progress: Progress |
 def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progress | None = None,
             should_stop: Callable[[], bool] | None = None) -> RunSummary:
     """Run every cycle that is due, oldest first (and first any run left unfinished), then send the
-    e-mails they queued. ``progress(done, total, text)`` is called before each client and e-mail;
-    ``should_stop()`` is asked between clients: when it says yes the run stops there and the next
+    e-mails they queued. ``progress(done, total, text)`` is called before each client (each chunk of
+    ``CHUNK`` clients in a run of many) and e-mail; ``should_stop()`` is asked between clients (chunks):
+    when it says yes the run stops there and the next
     ``run_due`` finishes it. Never runs a cycle twice (see the module's notes)."""
     validate.choice("source", source, SOURCES)
     _check_progress(progress, should_stop)
@@ -381,39 +460,50 @@ def run_due(practice: Practice, actor: Actor, source: str = APP, progress: Progr
     failed = invoiced = total = 0
     charged = charged_cents = charge_failed = unanswered = 0
     card_messages: list[int] = []
-    while True:
-        run_id, others = _claim(practice, actor, source)
-        busy.update(others)
-        if run_id is None:
-            break
-        with practice.read() as tx:
-            run = tx.get(BillingRun, run_id)
-            key, since, saved_until, open_until = run.cycle_key, run.since, run.completed_last, run.scheduled_last
-            todo = invoices.clients_to_invoice(tx, practice, since, saved_until, open_until)
-        cycles.append(key)
-        for n, client_id in enumerate(todo):
-            if should_stop is not None and should_stop():
-                _release(practice, run_id)
-                sent, mail_failed = _send(practice, actor, _queued_messages(practice), progress)
-                return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total,
-                                  sent, mail_failed, stopped=True)
-            if progress is not None:
-                progress(n, len(todo), f"Invoicing the cycle of {date.fromisoformat(key):%d %b %Y}: "
-                                       f"client {n + 1} of {len(todo)}")
-            status, amount, _mid = _invoice_client(practice, actor, run_id, client_id)
-            if status == BillingResultStatus.INVOICED:
-                invoiced, total = invoiced + 1, total + amount
-            elif status == BillingResultStatus.FAILED:
-                failed += 1
-        _finish(practice, actor, run_id)
-        billed = auto_billing.charge_run(practice, actor, run_id, progress, should_stop)  # SPEC 10.4
-        charged, charged_cents = charged + billed.charged, charged_cents + billed.charged_cents
-        charge_failed, unanswered = charge_failed + billed.failed, unanswered + billed.unanswered
-        card_messages += billed.message_ids
-    sent, mail_failed = _send(practice, actor, _queued_messages(practice) + card_messages, progress)
-    return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total, sent, mail_failed,
-                      charged=charged, charged_cents=charged_cents, charge_failed=charge_failed,
-                      charge_unanswered=unanswered)
+    # PDF workers (helper processes) for a run of many clients: started at the first PDF, ended here
+    with pdf_workers.PdfWorkers() as pdfs:
+        used = False
+        while True:
+            run_id, others = _claim(practice, actor, source)
+            busy.update(others)
+            if run_id is None:
+                break
+            with practice.read() as tx:
+                run = tx.get(BillingRun, run_id)
+                key, since, saved_until, open_until = run.cycle_key, run.since, run.completed_last, run.scheduled_last
+                todo = invoices.clients_to_invoice(tx, practice, since, saved_until, open_until)
+            cycles.append(key)
+            many = len(todo) >= PDF_WORKERS_FROM  # a few clients: one by one, PDFs made here
+            used = used or many
+            chunk = CHUNK if many else 1
+            for n in range(0, len(todo), chunk):
+                if should_stop is not None and should_stop():
+                    _release(practice, run_id)
+                    sent, mail_failed = _send(practice, actor, _queued_messages(practice), progress)
+                    return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total,
+                                      sent, mail_failed, stopped=True)
+                if progress is not None:
+                    progress(n, len(todo), f"Invoicing the cycle of {date.fromisoformat(key):%d %b %Y}: "
+                                           f"client {n + 1} of {len(todo)}")
+                if not many:
+                    results = [_invoice_client(practice, actor, run_id, todo[n])[:2]]
+                else:
+                    results = _invoice_chunk(practice, actor, run_id, todo[n:n + chunk], pdfs)
+                for status, amount in results:
+                    if status == BillingResultStatus.INVOICED:
+                        invoiced, total = invoiced + 1, total + amount
+                    elif status == BillingResultStatus.FAILED:
+                        failed += 1
+            _finish(practice, actor, run_id)
+            billed = auto_billing.charge_run(practice, actor, run_id, progress, should_stop,
+                                              pdfs if used else None)  # SPEC 10.4
+            charged, charged_cents = charged + billed.charged, charged_cents + billed.charged_cents
+            charge_failed, unanswered = charge_failed + billed.failed, unanswered + billed.unanswered
+            card_messages += billed.message_ids
+        sent, mail_failed = _send(practice, actor, _queued_messages(practice) + card_messages, progress)
+        return RunSummary(tuple(cycles), tuple(sorted(busy - set(cycles))), invoiced, failed, total, sent, mail_failed,
+                          charged=charged, charged_cents=charged_cents, charge_failed=charge_failed,
+                          charge_unanswered=unanswered)
 
 
 def retry_client(practice: Practice, actor: Actor, run_id: int, client_id: int) -> ResultView:

@@ -413,10 +413,12 @@ def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id:
     return c
 
 
-def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None = None) -> ChargeView:
+def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None = None,
+                   pdfs=None) -> ChargeView:
     """Charge the invoice's amount due to the client's card on file (off-session). The result is on
     the returned view (a decline is a result, not an exception); RuleViolation when there is nothing
-    to charge, no card, or card payments are not set up."""
+    to charge, no card, or card payments are not set up. ``pdfs``: PDF workers that make the receipt
+    (``app.documents.pdf_workers``; a billing run's), else it is made here."""
     validate.an_id("invoice", invoice_id)
     validate.optional_id("run", run_id)
     require_front_desk(actor)
@@ -457,11 +459,11 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
                      amount_cents=c.amount_cents, code=c.code)
         view = _charge_view(c)
     if view.succeeded:
-        return _charge_view_with_receipt(practice, actor, view)
+        return _charge_view_with_receipt(practice, actor, view, pdfs)
     return view
 
 
-def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView) -> ChargeView:
+def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView, pdfs=None) -> ChargeView:
     """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
     to make it never undoes the payment (it is in the books; a receipt can be printed from there)."""
     with practice.read() as tx:
@@ -470,7 +472,10 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
     if not email:
         return view
     try:
-        pdf = payment_documents.receipt_pdf_bytes(practice, actor, view.payment_id)
+        if pdfs is None:
+            pdf = payment_documents.receipt_pdf_bytes(practice, actor, view.payment_id)
+        else:
+            pdf = pdfs.render("receipt", payment_documents.receipt_document(practice, actor, view.payment_id)).result()
         practice_name = practice.settings()["practice_name"]
         amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
         body = (f"Dear {name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "
