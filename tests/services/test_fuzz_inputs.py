@@ -852,7 +852,6 @@ def test_every_public_service_is_fuzzed():
         "payments.money_left", "payments.credit_of",
         "invoices.line_tax",  # a pure function
         "invoices.issued_invoice_numbers",  # takes a tx
-        "reports.recomputed_totals",  # takes a tx: the tests' oracle of client_total
         "invoices.clients_to_invoice", "invoices.sessions_to_invoice", "invoices.draft_and_issue_in",  # take a tx
         "invoice_documents.document_of", "invoice_documents.pdf_of",  # take a view read in the caller's tx
         "auto_settings.read_in",  # takes a tx
