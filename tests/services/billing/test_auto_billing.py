@@ -191,7 +191,7 @@ def test_spec_10_4_two_processes_running_due_runs_at_once_charge_each_invoice_on
         card_settings.update_card_settings(practice, admin, api_base=recording_stripe.url)
         card_settings.set_card_key(practice, admin, recording_stripe.secret_key)
         pr, svc = make.practitioner(), make.service("Therapy", cost=8000, wage=4000)
-        for n in range(12):
+        for n in range(24):  # 20 or more: invoices in chunks, PDFs in helper processes (PDF_WORKERS_FROM)
             c = make.client("Cli", f"Client{n:02d}")
             [s] = make.session(datetime(2027, 1, 12, 8 + n % 10), datetime(2027, 1, 12, 9 + n % 10), svc, pr, [c],
                                confirm=True)
@@ -207,11 +207,11 @@ def test_spec_10_4_two_processes_running_due_runs_at_once_charge_each_invoice_on
         outs = [p.communicate(timeout=240) for p in procs]
         assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
         results = [json.loads(o[0].strip().splitlines()[-1]) for o in outs]
-        assert sum(r["invoices"] for r in results) == 12  # January's and February's cycles, each run once
+        assert sum(r["invoices"] for r in results) == 24  # January's and February's cycles, each run once
         with practice.read() as tx:
-            assert tx.scalar(select(func.count()).select_from(Invoice)) == 12
-        assert len(recording_stripe.charges) == 12  # one charge per invoice
-        assert len(charges(practice)) == 12 and all(c.status == "succeeded" for c in charges(practice))
+            assert tx.scalar(select(func.count()).select_from(Invoice)) == 24
+        assert len(recording_stripe.charges) == 24  # one charge per invoice
+        assert len(charges(practice)) == 24 and all(c.status == "succeeded" for c in charges(practice))
     finally:
         keyring.set_keyring(previous)
         os.environ.pop("PRACTICE_TEST_KEYRING", None)
