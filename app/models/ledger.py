@@ -37,6 +37,9 @@ class LedgerEntry(Base):
         # the same by date: ageing's credit as of a day is the client's total less what came after
         Index("ix_ledger_money_in_at", "effective_at", "client_id", "amount_cents", "kind",
               sqlite_where=text(MONEY_IN_SQL), postgresql_where=text(MONEY_IN_SQL)),
+        # a payment's refunds (what it has left, its receipt): only refunds have refund_of_id
+        Index("ix_ledger_refund_of", "refund_of_id", "amount_cents",
+              sqlite_where=text("refund_of_id IS NOT NULL"), postgresql_where=text("refund_of_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
