@@ -17,6 +17,7 @@ from ..services.people import practitioners
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, closures, sessions
 from ..services.scheduling.calendar_rows import calendar_rows
+from ..services.scheduling.month_rows import month_rows
 from ..services.scheduling.sessions import SessionFilter
 from . import style
 from .auto_invoice_runner import AutoInvoiceRunner
@@ -60,7 +61,7 @@ class MainWindow(QMainWindow):
         self.filter = SessionFilter()
 
         pract = self._practitioners()
-        self.calendar = CalendarPanel(self._fetch, self.now, pract)
+        self.calendar = CalendarPanel(self._fetch, self._fetch_month, self.now, pract)
         self.calendar.set_day_hours(conf["day_start_hour"], conf["day_end_hour"])
         self.agenda = DayAgenda()
         split = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
@@ -137,13 +138,21 @@ class MainWindow(QMainWindow):
         if practitioner_id is not None and practitioner_id in (where_filter.practitioner_ids or (practitioner_id,)):
             where_filter = replace(where_filter, practitioner_ids=(practitioner_id,))
         found = calendar_rows(self.practice, self.actor, start, end, where_filter=where_filter)  # light rows
+        return found, self._closed_days(first, last)
+
+    def _fetch_month(self, first: date, last: date, per_day: int):
+        """Each day's first ``per_day`` sessions and its count, and the closures, of [first, last]."""
+        shown = month_rows(self.practice, self.actor, first, last, per_day, where_filter=self.filter)
+        return shown.rows, shown.counts, self._closed_days(first, last)
+
+    def _closed_days(self, first: date, last: date) -> dict[date, str]:
         closed: dict[date, str] = {}
         for c in closures.list_closures(self.practice, self.actor, first, last):
             d = max(c.first_day, first)
             while d <= min(c.last_day, last):
                 closed.setdefault(d, c.label)
                 d += timedelta(days=1)
-        return found, closed
+        return closed
 
     def _open(self, dialog, refresh_on_accept: bool = True) -> None:
         """Open a dialog window-modal without blocking; the calendar refreshes when it saves."""
@@ -345,7 +354,7 @@ class MainWindow(QMainWindow):
         self.agenda.setVisible(cal.view == "month")
         self.by_practitioner_action.setVisible(cal.view == "day" and self.caps.front_desk)
         self.week_picker_action.setVisible(cal.view == "week" and self.caps.front_desk)
-        n = len(cal.sessions)
+        n = cal.session_count
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
 

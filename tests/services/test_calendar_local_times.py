@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services.scheduling.calendar_rows import _LocalTimes
+from app.services.scheduling.calendar_rows import LocalTimes
 
 
 @pytest.mark.parametrize("zone, first_day", [
@@ -21,7 +21,7 @@ from app.services.scheduling.calendar_rows import _LocalTimes
 ])
 def test_local_times_match_astimezone_around_clock_changes(zone, first_day):
     tz = ZoneInfo(zone)
-    convert = _LocalTimes(tz)
+    convert = LocalTimes(tz)
     moment = first_day.replace(tzinfo=UTC)
     for _ in range(4 * 24 * 12):  # four days, every 5 minutes, as stored text and as a datetime
         for value in (moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f"), moment):

@@ -84,6 +84,36 @@ def test_a_crowded_day_says_how_many_more(window):
     assert hidden > 0 and shown + hidden == 9
 
 
+def test_a_crowded_day_reads_only_what_its_cell_lists_and_the_agenda_reads_it_all(window, qtbot):
+    # issue 17: the month asks for each day's first lines and its count; the agenda gets the whole day
+    view = window.month_view
+    day = date(2026, 11, 12)
+    assert view.counts[day] == 9 and len(view.by_day[day]) == view.per_day < 9
+    cell = next(c for c in view.cells() if c.day == day)
+    lines = view.cell_lines(cell)
+    *sessions, (more_rect, nothing, hidden) = lines
+    assert nothing is None and len(sessions) + hidden == 9 and hidden > 0
+    assert [s.start.hour for _, s, _ in sessions] == list(range(8, 8 + len(sessions)))  # the first ones, by time
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(cell.x + cell.w - 6), int(cell.y + 8)))  # the cell, beside its day number
+    assert window.agenda.title.text() == "Thu 12 Nov 2026" and window.agenda.list.count() == 9
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(int(more_rect.center().x()),
+                                                                  int(more_rect.center().y())))
+    assert window.calendar.view == "day" and window.calendar.anchor == day  # "+N more" opens the day
+
+
+def test_a_taller_window_reads_more_of_each_day(window, qtbot):
+    view = window.month_view
+    before = view.per_day
+    before_lines = view.cell_lines(next(c for c in view.cells() if c.day == date(2026, 11, 12)))[:-1]
+    window.resize(1300, 1600)
+    qtbot.waitUntil(lambda: view.lines_per_cell() > before)
+    assert view.per_day > before and len(view.by_day[date(2026, 11, 12)]) == min(9, view.per_day)
+    lines = view.cell_lines(next(c for c in view.cells() if c.day == date(2026, 11, 12)))
+    listed = [s for _, s, _ in lines if s is not None]
+    assert len(listed) > len(before_lines) and len(listed) + sum(n for _, _, n in lines) == 9
+
+
 def test_window_geometry_is_remembered(busy_practice, qsettings, qtbot):
     user = users.first_admin(busy_practice)
     w = MainWindow(busy_practice, user, date(2026, 11, 24), settings=qsettings)

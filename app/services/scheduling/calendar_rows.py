@@ -71,19 +71,14 @@ class CalendarRow(NamedTuple):
 _statements: dict[tuple, object] = {}
 
 
-def _statement(dialect: str, own: bool, f: SessionFilter):
-    """The range SELECT for one shape of filter, built once (values are bound parameters):
-    a row per (session, booked client), sessions in (start, id) order."""
-    key = (dialect, own, bool(f.practitioner_ids), bool(f.location_ids), bool(f.service_ids), bool(f.statuses))
-    q = _statements.get(key)
-    if q is not None:
-        return q
-    # SQLite keeps the times as text: read it as such and parse it here (datetime.fromisoformat),
-    # much cheaper than the generic DateTime result processing; other databases give datetimes
-    start_at, end_at = ((type_coerce(S.start_at, String), type_coerce(S.end_at, String)) if dialect == "sqlite"
-                        else (S.start_at, S.end_at))
-    where = [S.deleted_at.is_(None), S.start_at >= bindparam("start", type_=S.start_at.type),
-             S.start_at < bindparam("end", type_=S.start_at.type)]
+def filter_key(own: bool, f: SessionFilter) -> tuple:
+    """What shapes the SQL of a filter (its values are bound parameters)."""
+    return own, bool(f.practitioner_ids), bool(f.location_ids), bool(f.service_ids), bool(f.statuses)
+
+
+def filter_where(own: bool, f: SessionFilter) -> list:
+    """The WHERE terms of the filter (live sessions; a practitioner sees only their own)."""
+    where = [S.deleted_at.is_(None)]
     if own:
         where.append(S.practitioner_id == bindparam("own"))
     elif f.practitioner_ids:
@@ -94,18 +89,54 @@ def _statement(dialect: str, own: bool, f: SessionFilter):
         where.append(S.service_id.in_(bindparam("services", expanding=True)))
     if f.statuses:
         where.append(S.status.in_(bindparam("statuses", expanding=True)))
-    q = (select(S.id, start_at, end_at, S.practitioner_id, Practitioner.name, Practitioner.color,
-                S.service_id, Service.name, S.location_id, Location.name, S.status, S.completion_label,
-                S.public_note, S.series_id, Participant.client_id, Participant.charge_cents, Client.first_name, Client.last_name)
-         .join(Service, Service.id == S.service_id)
-         .join(Practitioner, Practitioner.id == S.practitioner_id)
-         .outerjoin(Location, Location.id == S.location_id)
-         .outerjoin(Participant, and_(Participant.session_id == S.id,
-                                      Participant.status == ParticipantStatus.BOOKED.value))
-         .outerjoin(Client, Client.id == Participant.client_id)
-         .where(*where)
-         .order_by(S.start_at, S.id))
-    _statements[key] = q
+    return where
+
+
+def filter_params(actor: Actor, f: SessionFilter) -> dict:
+    """The bound values of ``filter_where``."""
+    params: dict = {}
+    if actor.role == "practitioner":
+        params["own"] = actor.practitioner_id
+    elif f.practitioner_ids:
+        params["practitioners"] = list(f.practitioner_ids)
+    if f.location_ids:
+        params["locations"] = list(f.location_ids)
+    if f.service_ids:
+        params["services"] = list(f.service_ids)
+    if f.statuses:
+        params["statuses"] = list(f.statuses)
+    return params
+
+
+def shown_select(dialect: str, *extra):
+    """SELECT what a block shows, a row per (session, booked client), from the sessions joined to their
+    names (``extra``: more columns, after the 18 that ``rows_to_calendar`` reads)."""
+    # SQLite keeps the times as text: read it as such and parse it here (datetime.fromisoformat),
+    # much cheaper than the generic DateTime result processing; other databases give datetimes
+    start_at, end_at = ((type_coerce(S.start_at, String), type_coerce(S.end_at, String)) if dialect == "sqlite"
+                        else (S.start_at, S.end_at))
+    return (select(S.id, start_at, end_at, S.practitioner_id, Practitioner.name, Practitioner.color,
+                   S.service_id, Service.name, S.location_id, Location.name, S.status, S.completion_label,
+                   S.public_note, S.series_id, Participant.client_id, Participant.charge_cents, Client.first_name,
+                   Client.last_name, *extra)
+            .join(Service, Service.id == S.service_id)
+            .join(Practitioner, Practitioner.id == S.practitioner_id)
+            .outerjoin(Location, Location.id == S.location_id)
+            .outerjoin(Participant, and_(Participant.session_id == S.id,
+                                         Participant.status == ParticipantStatus.BOOKED.value))
+            .outerjoin(Client, Client.id == Participant.client_id))
+
+
+def _statement(dialect: str, own: bool, f: SessionFilter):
+    """The range SELECT for one shape of filter, built once (values are bound parameters):
+    a row per (session, booked client), sessions in (start, id) order."""
+    key = (dialect, *filter_key(own, f))
+    q = _statements.get(key)
+    if q is None:
+        q = _statements[key] = (shown_select(dialect)
+                                .where(*filter_where(own, f), S.start_at >= bindparam("start", type_=S.start_at.type),
+                                       S.start_at < bindparam("end", type_=S.start_at.type))
+                                .order_by(S.start_at, S.id))
     return q
 
 
@@ -117,24 +148,14 @@ def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: dateti
     (a practitioner sees only their own)."""
     start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
     own = actor.role == "practitioner"
-    params = {"start": start, "end": end}
-    if own:
-        params["own"] = actor.practitioner_id
-    elif f.practitioner_ids:
-        params["practitioners"] = list(f.practitioner_ids)
-    if f.location_ids:
-        params["locations"] = list(f.location_ids)
-    if f.service_ids:
-        params["services"] = list(f.service_ids)
-    if f.statuses:
-        params["statuses"] = list(f.statuses)
+    params = {"start": start, "end": end, **filter_params(actor, f)}
     with practice.read() as tx:
         conn = tx.connection()
         rows = conn.execute(_statement(conn.dialect.name, own, f), params).fetchall()
-    return _rows(rows, _LocalTimes(practice.tz))
+    return rows_to_calendar(rows, LocalTimes(practice.tz))
 
 
-class _LocalTimes:
+class LocalTimes:
     """Stored times -> aware times in the practice zone, as ``value.astimezone(tz)`` gives them,
     each distinct value converted once (sessions share their starts and ends a lot)."""
 
@@ -148,7 +169,7 @@ class _LocalTimes:
         return local
 
 
-def _rows(rows, at: _LocalTimes) -> list[CalendarRow]:
+def rows_to_calendar(rows, at: LocalTimes) -> list[CalendarRow]:
     """Rows of (session, booked client) in session order -> one CalendarRow per session."""
     new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
     get = at.done.get

@@ -1,7 +1,9 @@
 """The calendar: month, week and day views in one place, with navigation and remembered state.
 
-It asks its owner for data through two callables, so it never touches the database:
+It asks its owner for data through callables, so it never touches the database:
 ``fetch(first_day, last_day) -> (sessions, {date: closure label})``, one call per visible range;
+the month asks ``fetch_month(first_day, last_day, per_day) -> (sessions, {date: count}, closures)``
+for the sessions its cells have room for (MonthView);
 the week of one practitioner asks ``fetch(first_day, last_day, practitioner_id=...)``, so only their
 sessions are read (a practice of 20 practitioners: 19 rows rather than 380 for a week).
 """
@@ -31,7 +33,7 @@ class CalendarPanel(QWidget):
     day_selected = Signal(object)
     range_changed = Signal()
 
-    def __init__(self, fetch, now_fn, practitioners, parent=None):
+    def __init__(self, fetch, fetch_month, now_fn, practitioners, parent=None):
         super().__init__(parent)
         self.setObjectName("calendarPanel")
         self._fetch, self._now = fetch, now_fn
@@ -40,8 +42,9 @@ class CalendarPanel(QWidget):
         self.anchor = self.today()
         self.by_practitioner = False
         self.week_practitioner: int | None = None  # the week view shows one practitioner, or everyone (None)
-        self.sessions = []
-        self.month = MonthView(fetch, self.today())
+        self.sessions = []  # what the view shows (the month: what its cells list)
+        self.session_count = 0  # sessions in the month, week or day shown (the month's are not all listed)
+        self.month = MonthView(fetch, fetch_month, self.today())
         self.week = TimeGridPanel(now_fn, "weekView")
         self.day = TimeGridPanel(now_fn, "dayView")
         self.stack = QStackedWidget(objectName="calendarStack")
@@ -113,7 +116,8 @@ class CalendarPanel(QWidget):
         if self.view == "month":
             self.stack.setCurrentWidget(self.month)
             self.month.set_month(self.anchor.year, self.anchor.month)
-            self.sessions = [s for v in self.month.by_day.values() for s in v if s.start.month == self.anchor.month]
+            self.sessions = [s for s in self.month.shown_sessions() if s.start.month == self.anchor.month]
+            self.session_count = self.month.count_in_month()
         else:
             first, last = self.visible_days()
             one = self.week_practitioner if self.view == "week" else None
@@ -129,6 +133,7 @@ class CalendarPanel(QWidget):
                 columns = [GridColumn(d, pid) for d in days]
             else:
                 columns = [GridColumn(d) for d in days]
+            self.session_count = len(self.sessions)
             self.stack.setCurrentWidget(panel)
             panel.set_content(columns, self.sessions, closed, today)
         self.range_changed.emit()

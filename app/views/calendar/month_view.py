@@ -16,25 +16,32 @@ from .time_grid import hm, text_fit
 HEADER_H = 26
 DAY_LABEL_H = 20
 LINE_H = 17
+SPARE_LINES = 3  # read a few more per day than the cells show: a slightly taller window reads nothing again
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class MonthView(QWidget):
-    """Shows one month. ``fetch(first_day, last_day) -> (sessions, {date: closure label})`` keeps
-    the widget away from the database; it asks for exactly the 42 visible days, once."""
+    """Shows one month. Two callables keep the widget away from the database:
+    ``fetch_month(first_day, last_day, per_day) -> (sessions, {date: count}, {date: closure label})``
+    gives each of the 42 visible days its first ``per_day`` sessions (as many as a cell has lines
+    for, and a few more) and its count, for "+N more"; ``fetch(day, day)`` gives one day's full list
+    (the agenda beside the month), asked only for a day that has more than were read."""
 
     day_selected = Signal(object)  # date: a cell was clicked (or the month reloaded)
     create_requested = Signal(object)  # date: a click on an empty part of a cell or its header
     day_opened = Signal(object)  # date: "+N more" was clicked
     session_clicked = Signal(int, QPoint)  # session id, global position
 
-    def __init__(self, fetch, today: date, parent=None):
+    def __init__(self, fetch, fetch_month, today: date, parent=None):
         super().__init__(parent)
         self.setObjectName("monthView")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(480, 400)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._fetch = fetch
+        self._fetch, self._fetch_month = fetch, fetch_month
+        self.per_day = 0  # sessions read per day by the last reload
+        self.counts: dict[date, int] = {}  # sessions per day, read or not
+        self._full: dict[date, list[Shown]] = {}  # days read whole for the agenda since the last reload
         self.closed: dict[date, str] = {}
         self.today = today
         self.year, self.month = today.year, today.month
@@ -52,15 +59,39 @@ class MonthView(QWidget):
     def reload(self) -> None:
         days = month_days(self.year, self.month)
         by_day: dict[date, list[Shown]] = defaultdict(list)
-        sessions, self.closed = self._fetch(days[0], days[-1])
+        self.per_day = self.lines_per_cell() + SPARE_LINES
+        sessions, self.counts, self.closed = self._fetch_month(days[0], days[-1], self.per_day)
         for s in sessions:
             by_day[s.start.date()].append(s)
-        self.by_day = dict(by_day)
+        self.by_day, self._full = dict(by_day), {}
         self.update()
         self.day_selected.emit(self.selected)
 
+    def shown_sessions(self) -> list[Shown]:
+        """The sessions read for the cells, in time order."""
+        return [s for day in sorted(self.by_day) for s in self.by_day[day]]
+
+    def count_in_month(self) -> int:
+        return sum(n for d, n in self.counts.items() if (d.year, d.month) == (self.year, self.month))
+
     def sessions_on(self, day: date) -> list[Shown]:
-        return self.by_day.get(day, [])
+        """All of a day's sessions (the agenda): those read for its cell, or the whole day read now."""
+        read = self.by_day.get(day, [])
+        if self.counts.get(day, 0) <= len(read):
+            return read
+        if day not in self._full:
+            self._full[day] = list(self._fetch(day, day)[0])
+        return self._full[day]
+
+    def lines_per_cell(self) -> int:
+        """Session lines a cell of today's size has room for (a day with a closure: one less)."""
+        cell_h = (self.height() - HEADER_H) / 6
+        return max(1, int((cell_h - DAY_LABEL_H - 4) // LINE_H))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.per_day and self.lines_per_cell() > self.per_day:  # taller cells: read more of each day
+            self.reload()
 
     def cells(self) -> list[Cell]:
         return month_cells(self.year, self.month, self.width(), self.height(), HEADER_H)
@@ -134,9 +165,9 @@ class MonthView(QWidget):
 
     def cell_lines(self, c: Cell) -> list[tuple[QRectF, Shown | None, int]]:
         """(rect, session, 0) per listed session and (rect, None, hidden) for "+N more"."""
-        items = self.sessions_on(c.day)
+        items = self.by_day.get(c.day, [])
         first_line = DAY_LABEL_H + (LINE_H if c.day in self.closed else 0)
-        shown, hidden = fit_lines(len(items), c.h - first_line - 4, LINE_H)
+        shown, hidden = fit_lines(self.counts.get(c.day, len(items)), c.h - first_line - 4, LINE_H)
         out: list[tuple[QRectF, Shown | None, int]] = []
         y = c.y + first_line + 2
         for s in items[:shown]:
