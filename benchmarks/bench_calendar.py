@@ -60,8 +60,8 @@ from app.models import PracticeSession, Practitioner  # noqa: E402
 from app.services.people import users  # noqa: E402
 from app.services.practice import Actor, Practice  # noqa: E402
 from app.services.scheduling import sessions  # noqa: E402
-from app.services.scheduling.calendar_rows import _statement as calendar_statement  # noqa: E402
 from app.services.scheduling.calendar_rows import calendar_rows  # noqa: E402
+from app.services.scheduling.calendar_rows import range_statement as calendar_statement  # noqa: E402
 from app.services.scheduling.sessions import SessionFilter  # noqa: E402
 from app.views.calendar.month_layout import month_days  # noqa: E402
 from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402

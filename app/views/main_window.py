@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import partial
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot
@@ -138,21 +138,12 @@ class MainWindow(QMainWindow):
         if practitioner_id is not None and practitioner_id in (where_filter.practitioner_ids or (practitioner_id,)):
             where_filter = replace(where_filter, practitioner_ids=(practitioner_id,))
         found = calendar_rows(self.practice, self.actor, start, end, where_filter=where_filter)  # light rows
-        return found, self._closed_days(first, last)
+        return found, closures.closed_days(closures.list_closures(self.practice, self.actor, first, last), first, last)
 
-    def _fetch_month(self, first: date, last: date, per_day: int):
-        """Each day's first ``per_day`` sessions and its count, and the closures, of [first, last]."""
-        shown = month_rows(self.practice, self.actor, first, last, per_day, where_filter=self.filter)
-        return shown.rows, shown.counts, self._closed_days(first, last)
-
-    def _closed_days(self, first: date, last: date) -> dict[date, str]:
-        closed: dict[date, str] = {}
-        for c in closures.list_closures(self.practice, self.actor, first, last):
-            d = max(c.first_day, first)
-            while d <= min(c.last_day, last):
-                closed.setdefault(d, c.label)
-                d += timedelta(days=1)
-        return closed
+    def _fetch_month(self, first: date, last: date, per_day: int, whole_day: date | None):
+        """Each day's first ``per_day`` sessions (all of ``whole_day``'s), its count, and the closures."""
+        shown = month_rows(self.practice, self.actor, first, last, per_day, self.filter, whole_day)
+        return shown.rows, shown.counts, shown.closed
 
     def _open(self, dialog, refresh_on_accept: bool = True) -> None:
         """Open a dialog window-modal without blocking; the calendar refreshes when it saves."""

@@ -52,6 +52,7 @@ from app.services.scheduling import (
     closures,
     completion,
     deletion,
+    month_rows,
     participants,
     session_lists,
     sessions,
@@ -437,6 +438,10 @@ CALLS = {
         arg(d, datetime(2026, 2, 1)), arg(d, datetime(2026, 3, 1)), maybe(d, None),
         sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
         if d.draw(st.booleans()) else arg(d, None))),
+    "month_rows.month_rows": (lambda w, *a: month_rows.month_rows(w.p, w.admin, *a), lambda d, w: (
+        arg(d, date(2026, 2, 23)), arg(d, date(2026, 4, 5)), arg(d, 6),
+        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        if d.draw(st.booleans()) else arg(d, None), arg(d, date(2026, 3, 2), nullable=True))),
     "sessions.list_series": (lambda w, *a: sessions.list_series(w.p, w.pract, *a), lambda d, w: (arg(d, w.series),)),
     "sessions.update_session": (lambda w, *a: sessions.update_session(w.p, w.admin, *a), lambda d, w: (
         maybe(d, w.session), session_input(d, w), maybe(d, "this"), arg(d, True))),
@@ -827,7 +832,8 @@ def test_every_public_service_is_fuzzed():
     modules = {"users": users, "clients": clients, "practitioners": practitioners, "catalog": catalog,
                "client_cancellations": client_cancellations, "client_requests": client_requests,
                "cancellation_tool": cancellation_tool,
-               "sessions": sessions, "calendar_rows": calendar_rows, "participants": participants, "closures": closures, "completion": completion,
+               "sessions": sessions, "calendar_rows": calendar_rows, "month_rows": month_rows,
+               "participants": participants, "closures": closures, "completion": completion,
                "session_lists": session_lists, "classes": classes, "class_list": class_list,
                "deletion": deletion, "ledger": ledger, "payments": payments, "packages": packages, "reports": reports,
                "invoices": invoices, "payment_documents": payment_documents, "invoice_documents": invoice_documents,
@@ -843,6 +849,10 @@ def test_every_public_service_is_fuzzed():
         "users.check_new_practice",  # create_practice's own checks, run page by page by the set-up form
         "users.create_practice_on_server",  # the same checks, with junk: test_postgres.py (needs a server)
         "sessions.checked_range",  # list_sessions' and calendar_rows' own checks
+        "calendar_rows.filter_key", "calendar_rows.filter_params", "calendar_rows.filter_where",  # of a checked filter
+        "calendar_rows.range_statement", "calendar_rows.shown_select",  # SQL built from no input
+        "calendar_rows.rows_to_calendar",  # rows read by calendar_rows and month_rows
+        "closures.overlapping", "closures.closed_days",  # take a tx; a pure function of closures read
         "sessions.local_to_utc", "sessions.local_span", "sessions.scope_targets", "participants.book",
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",
         "ledger.live_entries_for_sessions", "ledger.reverse_session_entries", "ledger.post_session_entries",

@@ -72,10 +72,30 @@ def test_each_day_gives_its_first_sessions_and_its_count_as_calendar_rows_does(p
         date(2026, 3, 7)]] == ["00:15", "03:30"]  # by time of day, local
 
 
-def test_a_month_is_one_statement(practice, admin, month):
+def test_the_whole_day_asked_for_comes_whole_and_the_others_cut(practice, admin, month):
+    tz = practice.tz
+    whole = _by_day(calendar_rows(practice, admin, datetime.combine(FIRST, time(), tzinfo=tz),
+                                  datetime.combine(LAST + timedelta(days=1), time(), tzinfo=tz)))
+    for day in (date(2026, 3, 7), date(2026, 3, 8), FIRST, LAST + timedelta(days=3)):
+        got = month_rows(practice, admin, FIRST, LAST, 2, whole_day=day)
+        assert _by_day(got.rows) == {d: v if d == day else v[:2] for d, v in whole.items()}
+        assert [(r.start, r.id) for r in got.rows] == sorted((r.start, r.id) for r in got.rows)
+
+
+def test_a_month_is_one_statement_for_sessions_and_one_for_closures(practice, admin, make, month):
+    from app.services.scheduling import closures
+
+    closures.add_closure(practice, admin, date(2026, 3, 30), date(2026, 4, 9), "Easter")
     with statements(practice) as seen:
-        month_rows(practice, admin, FIRST, LAST, 4)
-    assert len(seen) == 1
+        got = month_rows(practice, admin, FIRST, LAST, 4)
+    assert len(seen) == 2
+    assert got.closed == {FIRST + timedelta(days=n): "Easter" for n in range(35, 42)}
+    with statements(practice) as seen:
+        month_rows(practice, admin, FIRST, LAST, 4, whole_day=date(2026, 3, 8))  # four: no more to read
+    assert len(seen) == 2
+    with statements(practice) as seen:
+        month_rows(practice, admin, FIRST, LAST, 4, whole_day=date(2026, 3, 7))  # seven: read it whole
+    assert len(seen) == 3
 
 
 def test_the_filter_and_a_practitioners_own_view_apply(practice, admin, make, month):
@@ -84,7 +104,7 @@ def test_the_filter_and_a_practitioners_own_view_apply(practice, admin, make, mo
     assert {r.practitioner_id for r in only_bo.rows} == {bo.id} and sum(only_bo.counts.values()) == 5
     own = month_rows(practice, make.user("practitioner", ann.id), FIRST, LAST, 10)
     assert {r.practitioner_id for r in own.rows} == {ann.id} and sum(own.counts.values()) == 9
-    assert month_rows(practice, admin, FIRST, LAST, 10, SessionFilter(statuses=("completed",))) == ([], {})
+    assert month_rows(practice, admin, FIRST, LAST, 10, SessionFilter(statuses=("completed",))) == ([], {}, {})
 
 
 @pytest.mark.parametrize("first, last, per_day, field", [
@@ -93,8 +113,9 @@ def test_the_filter_and_a_practitioners_own_view_apply(practice, admin, make, mo
     (FIRST, LAST, 0, "sessions per day"),
     (FIRST, LAST, "5", "sessions per day"),
     ("2026-02-23", LAST, 5, "first day"),
+    (FIRST, LAST, 5, "whole day"),
 ])
 def test_bad_arguments_are_refused_naming_the_field(practice, admin, first, last, per_day, field):
     with pytest.raises(ValidationError) as e:
-        month_rows(practice, admin, first, last, per_day)
+        month_rows(practice, admin, first, last, per_day, whole_day="today" if field == "whole day" else None)
     assert e.value.field == field

@@ -76,19 +76,20 @@ def filter_key(own: bool, f: SessionFilter) -> tuple:
     return own, bool(f.practitioner_ids), bool(f.location_ids), bool(f.service_ids), bool(f.statuses)
 
 
-def filter_where(own: bool, f: SessionFilter) -> list:
-    """The WHERE terms of the filter (live sessions; a practitioner sees only their own)."""
-    where = [S.deleted_at.is_(None)]
+def filter_where(own: bool, f: SessionFilter, s=S) -> list:
+    """The WHERE terms of the filter on sessions ``s`` (the table, or an alias of it): live sessions,
+    a practitioner's own only."""
+    where = [s.deleted_at.is_(None)]
     if own:
-        where.append(S.practitioner_id == bindparam("own"))
+        where.append(s.practitioner_id == bindparam("own"))
     elif f.practitioner_ids:
-        where.append(S.practitioner_id.in_(bindparam("practitioners", expanding=True)))
+        where.append(s.practitioner_id.in_(bindparam("practitioners", expanding=True)))
     if f.location_ids:
-        where.append(S.location_id.in_(bindparam("locations", expanding=True)))
+        where.append(s.location_id.in_(bindparam("locations", expanding=True)))
     if f.service_ids:
-        where.append(S.service_id.in_(bindparam("services", expanding=True)))
+        where.append(s.service_id.in_(bindparam("services", expanding=True)))
     if f.statuses:
-        where.append(S.status.in_(bindparam("statuses", expanding=True)))
+        where.append(s.status.in_(bindparam("statuses", expanding=True)))
     return where
 
 
@@ -127,7 +128,7 @@ def shown_select(dialect: str, *extra):
             .outerjoin(Client, Client.id == Participant.client_id))
 
 
-def _statement(dialect: str, own: bool, f: SessionFilter):
+def range_statement(dialect: str, own: bool, f: SessionFilter):
     """The range SELECT for one shape of filter, built once (values are bound parameters):
     a row per (session, booked client), sessions in (start, id) order."""
     key = (dialect, *filter_key(own, f))
@@ -151,7 +152,7 @@ def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: dateti
     params = {"start": start, "end": end, **filter_params(actor, f)}
     with practice.read() as tx:
         conn = tx.connection()
-        rows = conn.execute(_statement(conn.dialect.name, own, f), params).fetchall()
+        rows = conn.execute(range_statement(conn.dialect.name, own, f), params).fetchall()
     return rows_to_calendar(rows, LocalTimes(practice.tz))
 
 

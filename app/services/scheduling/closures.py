@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -62,7 +62,8 @@ def remove_closure(practice: Practice, actor: Actor, closure_id: int) -> None:
         audit.record(tx, practice, actor, "closure.remove", "closure", c.id)
 
 
-def _overlapping(tx: Session, first: date, last: date) -> list[ClosureView]:
+def overlapping(tx: Session, first: date, last: date) -> list[ClosureView]:
+    """Closures touching the days [first, last], inside the caller's transaction."""
     q = (select(Closure).where(Closure.deleted_at.is_(None), Closure.first_day <= last, Closure.last_day >= first)
          .order_by(Closure.first_day, Closure.id))
     return [_view(c) for c in tx.scalars(q)]
@@ -72,7 +73,18 @@ def list_closures(practice: Practice, actor: Actor, first: date, last: date) -> 
     """Closures touching the days [first, last]; everyone sees them."""
     validate.a_date("first day", first), validate.a_date("last day", last)
     with practice.read() as tx:
-        return _overlapping(tx, first, last)
+        return overlapping(tx, first, last)
+
+
+def closed_days(found: Sequence[ClosureView], first: date, last: date) -> dict[date, str]:
+    """Each day of [first, last] that a closure covers, with its label (the first one's, by start)."""
+    closed: dict[date, str] = {}
+    for c in found:
+        d = max(c.first_day, first)
+        while d <= min(c.last_day, last):
+            closed.setdefault(d, c.label)
+            d += timedelta(days=1)
+    return closed
 
 
 def closure_on(closures: Sequence[ClosureView], day: date) -> ClosureView | None:
@@ -83,7 +95,7 @@ def closure_warnings(tx: Session, tz: ZoneInfo, slots: Sequence[tuple[datetime, 
     if not slots:
         return []
     days = sorted({s.astimezone(tz).date() for s, _ in slots})
-    found = _overlapping(tx, days[0], days[-1])
+    found = overlapping(tx, days[0], days[-1])
     out = []
     for d in days:
         c = closure_on(found, d)

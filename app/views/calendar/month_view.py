@@ -22,10 +22,10 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 class MonthView(QWidget):
     """Shows one month. Two callables keep the widget away from the database:
-    ``fetch_month(first_day, last_day, per_day) -> (sessions, {date: count}, {date: closure label})``
-    gives each of the 42 visible days its first ``per_day`` sessions (as many as a cell has lines
-    for, and a few more) and its count, for "+N more"; ``fetch(day, day)`` gives one day's full list
-    (the agenda beside the month), asked only for a day that has more than were read."""
+    ``fetch_month(first_day, last_day, per_day, whole_day) -> (sessions, {date: count}, {date: closure
+    label})`` gives each of the 42 visible days its first ``per_day`` sessions (as many as a cell has
+    lines for, and a few more) and its count, for "+N more", and all of the selected day's (the agenda
+    beside the month lists it); ``fetch(day, day)`` gives another day's full list when it is selected."""
 
     day_selected = Signal(object)  # date: a cell was clicked (or the month reloaded)
     create_requested = Signal(object)  # date: a click on an empty part of a cell or its header
@@ -60,7 +60,7 @@ class MonthView(QWidget):
         days = month_days(self.year, self.month)
         by_day: dict[date, list[Shown]] = defaultdict(list)
         self.per_day = self.lines_per_cell() + SPARE_LINES
-        sessions, self.counts, self.closed = self._fetch_month(days[0], days[-1], self.per_day)
+        sessions, self.counts, self.closed = self._fetch_month(days[0], days[-1], self.per_day, self.selected)
         for s in sessions:
             by_day[s.start.date()].append(s)
         self.by_day, self._full = dict(by_day), {}
