@@ -16,14 +16,13 @@ from ..services.money.amounts import format_money
 from ..services.people import practitioners
 from ..services.people.capabilities import capabilities
 from ..services.scheduling import catalog, closures, sessions
-from ..services.scheduling.calendar_rows import calendar_rows
+from ..services.scheduling.calendar_rows import calendar_days
 from ..services.scheduling.month_rows import month_rows
 from ..services.scheduling.sessions import SessionFilter
 from . import style
 from .auto_invoice_runner import AutoInvoiceRunner
 from .calendar.calendar_panel import VIEWS, CalendarPanel
 from .calendar.filter_bar import FilterBar
-from .calendar.month_view import day_bounds
 from .calendar.status_look import legend_html
 from .calendar.week_picker import WeekPractitionerPicker
 from .card_link_runner import CardLinkRunner
@@ -133,12 +132,10 @@ class MainWindow(QMainWindow):
     def _fetch(self, first: date, last: date, practitioner_id: int | None = None):
         """The calendar's rows and closures of [first, last]; ``practitioner_id``: only that
         practitioner's sessions (the week of one practitioner), read as such (not all, then dropped)."""
-        start, end = day_bounds(first, last, self.practice.tz)
         where_filter = self.filter
         if practitioner_id is not None and practitioner_id in (where_filter.practitioner_ids or (practitioner_id,)):
             where_filter = replace(where_filter, practitioner_ids=(practitioner_id,))
-        found = calendar_rows(self.practice, self.actor, start, end, where_filter=where_filter)  # light rows
-        return found, closures.closed_days(closures.list_closures(self.practice, self.actor, first, last), first, last)
+        return calendar_days(self.practice, self.actor, first, last, where_filter)  # light rows, one transaction
 
     def _fetch_month(self, first: date, last: date, per_day: int, whole_day: date | None):
         """Each day's first ``per_day`` sessions (all of ``whole_day``'s), its count, and the closures."""

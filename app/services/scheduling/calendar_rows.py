@@ -8,14 +8,17 @@ window still load the full ``SessionView`` of the one session clicked (``session
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import String, and_, bindparam, select, type_coerce
 
 from ...models import Client, Location, Participant, Practitioner, Service
 from ...models.enums import ParticipantStatus
+from .. import validate
+from ..errors import ValidationError
 from ..practice import Actor, Practice
+from .closures import closed_days, overlapping
 from .session_views import S
 from .sessions import SessionFilter, checked_range
 
@@ -148,12 +151,45 @@ def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: dateti
     statement. Same arguments, checks and choice of sessions as ``sessions.list_sessions``
     (a practitioner sees only their own)."""
     start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
-    own = actor.role == "practitioner"
-    params = {"start": start, "end": end, **filter_params(actor, f)}
     with practice.read() as tx:
-        conn = tx.connection()
-        rows = conn.execute(range_statement(conn.dialect.name, own, f), params).fetchall()
+        return _read(tx, practice, actor, start, end, f)
+
+
+def _read(tx, practice: Practice, actor: Actor, start: datetime, end: datetime, f: SessionFilter):
+    conn = tx.connection()
+    rows = conn.execute(range_statement(conn.dialect.name, actor.role == "practitioner", f),
+                        {"start": start, "end": end, **filter_params(actor, f)}).fetchall()
     return rows_to_calendar(rows, LocalTimes(practice.tz))
+
+
+class DaysRows(NamedTuple):
+    rows: list[CalendarRow]  # the days' sessions, in time order
+    closed: dict[date, str]  # days a closure covers, with its label
+
+
+MAX_DAYS = 62  # a month grid shows 42 days; a few more for a view of nine weeks
+
+
+def checked_days(first_day, last_day) -> tuple[date, date]:
+    """Local days [first_day, last_day] of a calendar view: dates, in order, at most ``MAX_DAYS``."""
+    first_day, last_day = validate.a_date("first day", first_day), validate.a_date("last day", last_day)
+    if not 0 <= (last_day - first_day).days < MAX_DAYS:
+        raise ValidationError("last day", f"must be on or after the first day and at most {MAX_DAYS} days after it")
+    return first_day, last_day
+
+
+def calendar_days(practice: Practice, actor: Actor, first_day: date, last_day: date,
+                  where_filter: SessionFilter | None = None) -> DaysRows:
+    """The local days [first_day, last_day] as a week or day view shows them: their sessions as
+    ``calendar_rows`` gives them and the days closures cover, read in one transaction."""
+    first_day, last_day = checked_days(first_day, last_day)
+    start = datetime.combine(first_day, time(), tzinfo=practice.tz)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=practice.tz)
+    start, end, f = checked_range(practice, start, end, None, where_filter)
+    with practice.read() as tx:
+        rows = _read(tx, practice, actor, start, end, f)
+        closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
+    return DaysRows(rows, closed)
 
 
 class LocalTimes:

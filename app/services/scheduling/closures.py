@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import Session
 
 from ...models import Closure
@@ -62,11 +62,15 @@ def remove_closure(practice: Practice, actor: Actor, closure_id: int) -> None:
         audit.record(tx, practice, actor, "closure.remove", "closure", c.id)
 
 
+_OVERLAPPING = (select(Closure.id, Closure.first_day, Closure.last_day, Closure.label)
+                .where(Closure.deleted_at.is_(None), Closure.first_day <= bindparam("last", type_=Date),
+                       Closure.last_day >= bindparam("first", type_=Date))
+                .order_by(Closure.first_day, Closure.id))  # built once: every calendar step reads it
+
+
 def overlapping(tx: Session, first: date, last: date) -> list[ClosureView]:
     """Closures touching the days [first, last], inside the caller's transaction."""
-    q = (select(Closure).where(Closure.deleted_at.is_(None), Closure.first_day <= last, Closure.last_day >= first)
-         .order_by(Closure.first_day, Closure.id))
-    return [_view(c) for c in tx.scalars(q)]
+    return [ClosureView(*row) for row in tx.connection().execute(_OVERLAPPING, {"first": first, "last": last})]
 
 
 def list_closures(practice: Practice, actor: Actor, first: date, last: date) -> list[ClosureView]:

@@ -17,11 +17,11 @@ from sqlalchemy import Integer, bindparam, func, literal_column, select, union_a
 from sqlalchemy.orm import aliased
 
 from .. import validate
-from ..errors import ValidationError
 from ..practice import Actor, Practice
 from .calendar_rows import (
     CalendarRow,
     LocalTimes,
+    checked_days,
     filter_key,
     filter_params,
     filter_where,
@@ -33,7 +33,6 @@ from .closures import closed_days, overlapping
 from .session_views import S
 from .sessions import SessionFilter, checked_range
 
-MAX_DAYS = 62  # a month grid shows 42; a few more for a view of nine weeks
 MAX_PER_DAY = 500
 
 
@@ -79,10 +78,8 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
     closures cover. Same filter, checks and choice of sessions as ``calendar_rows`` (a practitioner
     sees only their own). In one transaction: one statement for the sessions, one for the closures, and
     one for the whole day when it has more than ``per_day``."""
-    first_day, last_day = validate.a_date("first day", first_day), validate.a_date("last day", last_day)
+    first_day, last_day = checked_days(first_day, last_day)
     days = (last_day - first_day).days + 1
-    if not 1 <= days <= MAX_DAYS:
-        raise ValidationError("last day", f"must be on or after the first day and at most {MAX_DAYS} days after it")
     per_day = validate.whole("sessions per day", per_day, 1, MAX_PER_DAY)
     whole_day = validate.optional_date("whole day", whole_day)
     tz = practice.tz

@@ -38,6 +38,7 @@ class MonthView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(480, 400)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills all of it
         self._fetch, self._fetch_month = fetch, fetch_month
         self.per_day = 0  # sessions read per day by the last reload
         self.counts: dict[date, int] = {}  # sessions per day, read or not
@@ -108,6 +109,7 @@ class MonthView(QWidget):
         bold.setBold(True)
         fm = QFontMetrics(small)
         cw = self.width() / 7
+        p.fillRect(self.rect(), style.MONTH_FILL)  # no pixel left unpainted between fractional cells
         p.fillRect(QRectF(0, 0, self.width(), HEADER_H), style.HEADER_FILL)
         p.setFont(bold)
         p.setPen(style.TEXT)

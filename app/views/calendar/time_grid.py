@@ -8,10 +8,11 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from .. import style
+from .grid_background import GridBackground
 from .status_look import Shown, status_look
 from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
 
@@ -194,6 +195,8 @@ class TimeGridView(QWidget):
     def __init__(self, now_fn, parent=None):
         super().__init__(parent)
         self.setObjectName("timeGrid")
+        # paintEvent fills all of it first: Qt need not paint the parents beneath on each step
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMouseTracking(True)
         self.setMinimumHeight(int(24 * PX_PER_HOUR))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -202,6 +205,7 @@ class TimeGridView(QWidget):
         self.closed: dict[date, str] = {}
         self.day_hours = (8, 20)
         self.blocks: list[Block] = []
+        self._background = GridBackground()  # hours, lines and shading: painted once per size and week shape
         self._packed: dict = {}  # column -> ({session id: session}, [Placed]) from the last layout
         self._placed = 0  # how many times the blocks were placed (a relayout places them once)
         self._sessions: list[Shown] = []
@@ -280,35 +284,11 @@ class TimeGridView(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         g = self.grid()
-        p.fillRect(self.rect(), style.MONTH_FILL)
-        start_h, end_h = self.day_hours
-        off_hours = QColor("#f3f4f7")
-        for i, c in enumerate(self.columns):
-            x = g.gutter + i * g.column_width
-            p.fillRect(QRectF(x, 0, g.column_width, g.y(start_h * 60)), off_hours)
-            p.fillRect(QRectF(x, g.y(end_h * 60), g.column_width, g.height - g.y(end_h * 60)), off_hours)
-            if c.day in self.closed:
-                p.fillRect(QRectF(x, 0, g.column_width, g.height), style.CLOSED_FILL)
-                p.fillRect(QRectF(x, 0, g.column_width, g.height), QBrush(style.CLOSED_HATCH, Qt.BrushStyle.BDiagPattern))
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
-        p.setFont(small)
-        exposed = event.rect()  # the scroll area shows about half the day: its hours only
-        first_h = max(0, int(g.minute(exposed.top() - 20) // 60))
-        last_h = min(24, int(g.minute(exposed.bottom() + 20) // 60) + 1)
-        for h in range(first_h, last_h + 1):
-            y = g.y(h * 60)
-            p.setPen(QPen(style.GRID_LINE, 1))
-            p.drawLine(int(g.gutter), int(y), self.width(), int(y))
-            p.setPen(QPen(style.GRID_LINE.lighter(110), 1, Qt.PenStyle.DotLine))
-            p.drawLine(int(g.gutter), int(y + g.y(30)), self.width(), int(y + g.y(30)))
-            if h < 24:
-                p.setPen(style.MUTED_TEXT)
-                p.drawText(QRectF(0, y + 1, g.gutter - 6, 16), Qt.AlignmentFlag.AlignRight, f"{h:02d}:00")
-        p.setPen(QPen(style.GRID_LINE, 1))
-        for i in range(len(self.columns) + 1):
-            x = int(g.gutter + i * g.column_width)
-            p.drawLine(x, 0, x, int(g.height))
+        self._background.draw(p, g, (self.width(), self.height()), self.devicePixelRatioF(),
+                              tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
+                              event.rect())
         fonts = BlockFonts(small)
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
         for b in self.blocks:

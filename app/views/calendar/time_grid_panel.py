@@ -16,6 +16,7 @@ class GridHeader(QWidget):
         super().__init__(parent)
         self.setObjectName("timeGridHeader")
         self.setFixedHeight(HEADER_H)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills all of it
         self._grid = grid
         self.today = None
         self.x_offset = 0
