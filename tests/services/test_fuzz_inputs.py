@@ -438,6 +438,10 @@ CALLS = {
         arg(d, datetime(2026, 2, 1)), arg(d, datetime(2026, 3, 1)), maybe(d, None),
         sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
         if d.draw(st.booleans()) else arg(d, None))),
+    "calendar_rows.calendar_days": (lambda w, *a: calendar_rows.calendar_days(w.p, w.admin, *a), lambda d, w: (
+        arg(d, date(2026, 2, 23)), arg(d, date(2026, 3, 1)),
+        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        if d.draw(st.booleans()) else arg(d, None))),
     "month_rows.month_rows": (lambda w, *a: month_rows.month_rows(w.p, w.admin, *a), lambda d, w: (
         arg(d, date(2026, 2, 23)), arg(d, date(2026, 4, 5)), arg(d, 6),
         sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
@@ -852,6 +856,7 @@ def test_every_public_service_is_fuzzed():
         "calendar_rows.filter_key", "calendar_rows.filter_params", "calendar_rows.filter_where",  # of a checked filter
         "calendar_rows.range_statement", "calendar_rows.shown_select",  # SQL built from no input
         "calendar_rows.rows_to_calendar",  # rows read by calendar_rows and month_rows
+        "calendar_rows.checked_days",  # calendar_days' and month_rows' own checks
         "closures.overlapping", "closures.closed_days",  # take a tx; a pure function of closures read
         "sessions.local_to_utc", "sessions.local_span", "sessions.scope_targets", "participants.book",
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",

@@ -119,3 +119,24 @@ def test_bad_arguments_are_refused_naming_the_field(practice, admin, first, last
     with pytest.raises(ValidationError) as e:
         month_rows(practice, admin, first, last, per_day, whole_day="today" if field == "whole day" else None)
     assert e.value.field == field
+
+
+def test_a_week_is_its_rows_and_closures_read_together(practice, admin, month):
+    # the week and day views: calendar_days = calendar_rows of the local days + their closures
+    from app.services.scheduling import closures
+    from app.services.scheduling.calendar_rows import calendar_days
+
+    closures.add_closure(practice, admin, date(2026, 3, 8), date(2026, 3, 8), "Time change")
+    first, last = date(2026, 3, 2), date(2026, 3, 8)
+    tz = practice.tz
+    with statements(practice) as seen:
+        got = calendar_days(practice, admin, first, last)
+    assert len(seen) == 2
+    assert got.rows == calendar_rows(practice, admin, datetime.combine(first, time(), tzinfo=tz),
+                                     datetime.combine(last + timedelta(days=1), time(), tzinfo=tz))
+    assert len(got.rows) == 11 and got.closed == {date(2026, 3, 8): "Time change"}
+    for bad_first, bad_last, field in ((last, first, "last day"), (first, first + timedelta(days=62), "last day"),
+                                       ("2026-03-02", last, "first day"), (first, None, "last day")):
+        with pytest.raises(ValidationError) as e:
+            calendar_days(practice, admin, bad_first, bad_last)
+        assert e.value.field == field
