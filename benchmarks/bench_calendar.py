@@ -2,11 +2,13 @@
 
 Measures, with time.perf_counter over many random ranges (median, min, max):
 
-  week switch      calendar_rows for 7 days (the light rows the calendar reads since issue 17, aware
-                   datetimes in the practice zone) + the week's layout (pack_day for each day)
-  month switch     calendar_rows for the 42-day month grid + grouping by day (as MonthView.reload)
-  day by practitioner  calendar_rows for one day + pack_day per practitioner column
-  practitioner's week  calendar_rows for 7 days filtered to one practitioner + pack_day per day
+  week switch      calendar_days for 7 days (the light rows the calendar reads since issue 17, aware
+                   datetimes in the practice zone, and the days' closures, in one transaction) + the
+                   week's layout (pack_day for each day)
+  month switch     month_rows for the 42-day month grid, as MonthView.reload asks: each day's first
+                   8 sessions and its count, the 1st of the month whole + grouping by day
+  day by practitioner  calendar_days for one day + pack_day per practitioner column
+  practitioner's week  calendar_days for 7 days filtered to one practitioner + pack_day per day
 
 and, in the same run and interleaved with them, the floor: ``build`` and the RANGE_SQL week (7 d)
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
@@ -60,13 +62,17 @@ from app.models import PracticeSession, Practitioner  # noqa: E402
 from app.services.people import users  # noqa: E402
 from app.services.practice import Actor, Practice  # noqa: E402
 from app.services.scheduling import sessions  # noqa: E402
-from app.services.scheduling.calendar_rows import calendar_rows  # noqa: E402
+from app.services.scheduling.calendar_rows import calendar_days, calendar_rows  # noqa: E402
 from app.services.scheduling.calendar_rows import range_statement as calendar_statement  # noqa: E402
+from app.services.scheduling.month_rows import month_rows  # noqa: E402
 from app.services.scheduling.sessions import SessionFilter  # noqa: E402
 from app.views.calendar.month_layout import month_days  # noqa: E402
 from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402
 
 WARMUP = 3
+# sessions read per day by the month view of a 1400 x 880 main window (bench_window_step.py's): cells
+# of ~122 px list 5 lines, and MonthView reads SPARE_LINES (3) more
+MONTH_PER_DAY = 8
 DEFAULT_FLOORS = ROOT.parent / "shared" / "bench" / "floors.py"
 
 
@@ -255,32 +261,32 @@ def main(argv=None) -> None:
     def week() -> int:
         monday = random_monday()
         counted_monday.append(monday)
-        views = calendar_rows(practice, actor, *bounds(monday, 7))
+        views = calendar_days(practice, actor, monday, monday + timedelta(days=6)).rows
         week_layout(views, monday)
         return len(views)
 
-    def month() -> int:
+    def month() -> int:  # as the month view asks: each day's first MONTH_PER_DAY, the 1st whole
         d = first_day + timedelta(days=31 + rnd.randrange((last_day - first_day).days - 62))
         days = month_days(d.year, d.month)
-        views = calendar_rows(practice, actor, *bounds(days[0], len(days)))
+        views = month_rows(practice, actor, days[0], days[-1], MONTH_PER_DAY, whole_day=date(d.year, d.month, 1)).rows
         month_grouping(views)
         return len(views)
 
     def day() -> int:
         d = first_day + timedelta(days=rnd.randrange((last_day - first_day).days))
-        views = calendar_rows(practice, actor, *bounds(d, 1))
+        views = calendar_days(practice, actor, d, d).rows
         day_by_practitioner(views, d)
         return len(views)
 
     def practitioner_week() -> int:
         monday, pid = random_monday(), rnd.choice(practitioner_ids)
-        views = calendar_rows(practice, Actor(None, "practitioner", pid), *bounds(monday, 7))
+        views = calendar_days(practice, Actor(None, "practitioner", pid), monday, monday + timedelta(days=6)).rows
         week_layout(views, monday)
         return len(views)
 
     figures = [  # (label, product fn, floor label, floor fn or None)
         ("week switch (7 d + pack_day x 7)", week, "RANGE_SQL 7 d", floors and floor_range(7)),
-        ("month switch (42 d + by day)", month, "RANGE_SQL 42 d", floors and floor_range(42)),
+        ("month switch (42 d, 8 a day + by day)", month, "RANGE_SQL 42 d", floors and floor_range(42)),
         ("day by practitioner (1 d + pack_day/col)", day, "RANGE_SQL 1 d", floors and floor_range(1)),
         ("practitioner's own week (7 d)", practitioner_week, None, None),
     ]
@@ -308,7 +314,7 @@ def main(argv=None) -> None:
     event.listen(practice.engine, "before_cursor_execute", count)
     try:
         week()
-        n_switch, (stmt, params) = len(seen), seen[-1]
+        n_switch, (stmt, params) = len(seen), seen[0]  # the sessions' statement; then the closures'
         seen.clear()
         with practice.uow():  # any write (a save, a drag) ends in a unit of work
             pass
@@ -317,7 +323,7 @@ def main(argv=None) -> None:
         n_after_write = len(seen)
     finally:
         event.remove(practice.engine, "before_cursor_execute", count)
-    print(f"\nSQL statements per week switch: {n_switch}"
+    print(f"\nSQL statements per week switch (its sessions, its closures): {n_switch}"
           f"   (first switch after a write: {n_after_write})")
     with practice.engine.connect() as conn:
         plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt, params).fetchall()
