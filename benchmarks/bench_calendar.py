@@ -57,6 +57,7 @@ if __package__ in (None, ""):  # run as a script: make the project and this fold
 import sqlalchemy  # noqa: E402
 from build_big_practice import build  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
+from timing import interleaved  # noqa: E402
 
 from app.models import PracticeSession, Practitioner  # noqa: E402
 from app.services.people import users  # noqa: E402
@@ -104,38 +105,6 @@ def month_grouping(views) -> dict:
     for s in views:
         by_day[s.start.date()].append(s)
     return dict(by_day)
-
-
-# ---- timing ---------------------------------------------------------------------------------
-class Timings:
-    def __init__(self):
-        self.ms: list[float] = []
-        self.rows: list[int] = []
-
-    def run(self, fn) -> None:
-        t = _time.perf_counter()
-        n = fn()
-        self.ms.append((_time.perf_counter() - t) * 1000)
-        self.rows.append(n)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.ms)
-
-    def text(self) -> str:
-        return f"median {self.median:7.2f} ms (min {min(self.ms):6.2f}, max {max(self.ms):7.2f})"
-
-
-def interleaved(fns: dict, runs: int) -> dict[str, Timings]:
-    """Run every function once per round, in turn, so machine noise hits product and floor alike."""
-    for _ in range(WARMUP):
-        for fn in fns.values():
-            fn()
-    out = {name: Timings() for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            out[name].run(fn)
-    return out
 
 
 def load_floors(path: Path):
@@ -293,7 +262,7 @@ def main(argv=None) -> None:
     print()
     for label, fn, flabel, ffn in figures:
         fns = {"product": fn} | ({"floor": ffn} if ffn else {})
-        res = interleaved(fns, a.runs)
+        res = interleaved(fns, a.runs, WARMUP)
         p = res["product"]
         print(f"{label:42s} {p.text()}   {statistics.median(p.rows):5.0f} sessions")
         if ffn:

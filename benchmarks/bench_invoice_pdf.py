@@ -1,7 +1,7 @@
 """One invoice PDF, side by side with the bare ReportLab table floor of ../shared/bench/floors.py.
 
 Measures, with time.perf_counter (median, min, max over --runs, interleaved with the floor so
-machine noise hits both alike; bench_calendar's Timings and interleaved):
+machine noise hits both alike; timing.py's Timings and interleaved):
 
   invoice PDF, 20 lines   app.documents.invoice_pdf.render of a 20-line invoice (the sample of
                           tests/documents/samples.py: a client named Łucja Źdźbło-Muñoz, one long
@@ -41,9 +41,10 @@ if __package__ in (None, ""):  # run as a script: make the project and this fold
     sys.path.insert(0, str(HERE))
 
 import reportlab  # noqa: E402
-from bench_calendar import DEFAULT_FLOORS, interleaved  # noqa: E402
+from bench_calendar import DEFAULT_FLOORS  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.platypus import SimpleDocTemplate, Table  # noqa: E402
+from timing import interleaved  # noqa: E402
 
 from app.documents import fonts, invoice_pdf  # noqa: E402
 from tests.documents import samples  # noqa: E402
@@ -106,7 +107,7 @@ def main(argv=None) -> None:
     print(f"invoice: {a.lines} lines, {a.locale}, {len(out.getvalue()):,} bytes; "
           f"first render in this process (fonts registered, locale data loaded) {cold:.1f} ms\n")
 
-    timings = interleaved({"product": product, "floor": floor, "dejavu": floor_in_dejavu}, a.runs)
+    timings = interleaved({"product": product, "floor": floor, "dejavu": floor_in_dejavu}, a.runs, 3)
     p, f, d = timings["product"], timings["floor"], timings["dejavu"]
     print(f"{'invoice PDF, ' + str(a.lines) + ' lines':42s} {p.text()}")
     print(f"  floor {'bare ReportLab 30-line table PDF':34s} {f.text()}   ratio x{p.median / f.median:.2f}")

@@ -32,7 +32,6 @@ import platform
 import pstats
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -49,6 +48,7 @@ import sqlalchemy  # noqa: E402
 from bench_calendar import DEFAULT_FLOORS, load_floors  # noqa: E402
 from build_big_practice import build  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from timing import interleaved  # noqa: E402
 
 from app.models import Allocation, Client, Invoice, LedgerEntry, PracticeSession  # noqa: E402
 from app.services.money import reports  # noqa: E402
@@ -56,33 +56,6 @@ from app.services.people import users  # noqa: E402
 from app.services.practice import Practice  # noqa: E402
 
 SERIES = "B"
-
-
-class Timings:
-    def __init__(self):
-        self.ms: list[float] = []
-
-    def run(self, fn) -> None:
-        t = time.perf_counter()
-        fn()
-        self.ms.append((time.perf_counter() - t) * 1000)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.ms)
-
-    def text(self) -> str:
-        return f"median {self.median:8.1f} ms (min {min(self.ms):7.1f}, max {max(self.ms):7.1f})"
-
-
-def interleaved(fns: dict, runs: int) -> dict[str, Timings]:
-    for fn in fns.values():  # one warm-up run each
-        fn()
-    out = {name: Timings() for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            out[name].run(fn)
-    return out
 
 
 def file_today(practice: Practice) -> date:
@@ -222,14 +195,14 @@ def main(argv=None) -> None:
     }, a.runs)
     floor = got["floor"].median
     print()
-    print(f"floor     all client balances (GROUP BY)  {got['floor'].text()}")
+    print(f"floor     all client balances (GROUP BY)  {got['floor'].text(8, 1)}")
     for name in ("balances", "ageing"):
-        print(f"product   reports.{name:<24s} {got[name].text()}   ratio {got[name].median / floor:5.2f}x")
+        print(f"product   reports.{name:<24s} {got[name].text(8, 1)}   ratio {got[name].median / floor:5.2f}x")
     print("reference (not the target: the same work without the service)")
-    print(f"  the floor's GROUP BY on this file's ledger {got['same file'].text()}   ratio "
+    print(f"  the floor's GROUP BY on this file's ledger {got['same file'].text(8, 1)}   ratio "
           f"{got['same file'].median / floor:5.2f}x  ({n_entries:,} entries against the floor's {f_entries:,})")
     for name in ("balances", "ageing"):
-        print(f"  reports.{name} SQL in bare sqlite3 {'':8s}{got[name + ' SQL'].text()}   ratio "
+        print(f"  reports.{name} SQL in bare sqlite3 {'':8s}{got[name + ' SQL'].text(8, 1)}   ratio "
               f"{got[name + ' SQL'].median / floor:5.2f}x  ({len(sent[name])} statements)")
     own.close()
 

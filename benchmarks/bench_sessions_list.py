@@ -45,7 +45,6 @@ import os
 import platform
 import resource
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -66,6 +65,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QTableView, QVBoxLayout  # noqa: E402
+from timing import CLOCK, interleaved  # noqa: E402
 
 from app.services.people import users  # noqa: E402
 from app.services.practice import Practice  # noqa: E402
@@ -81,37 +81,6 @@ CLIENT_SESSIONS_SQL = """SELECT s.id, s.start_utc, s.end_utc, s.practitioner_id,
     JOIN session s ON s.id = p.session_id WHERE p.client_id = ? AND s.deleted_at IS NULL ORDER BY s.start_utc, s.id"""
 NAMES_SQL = """SELECT group_concat(c.name, ', ') FROM participant p JOIN client c ON c.id = p.client_id
     WHERE p.session_id = ?"""
-
-
-CLOCK = [time.perf_counter]  # or time.process_time (--clock cpu)
-
-
-class Timings:
-    def __init__(self):
-        self.ms: list[float] = []
-
-    def run(self, fn) -> None:
-        """Times ``fn``; one that times itself (set-up off the clock) returns its milliseconds."""
-        t = CLOCK[0]()
-        own = fn()
-        self.ms.append(own if isinstance(own, float) else (CLOCK[0]() - t) * 1000)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.ms)
-
-    def text(self) -> str:
-        return f"median {self.median:9.1f} ms (min {min(self.ms):8.1f}, max {max(self.ms):8.1f})"
-
-
-def interleaved(fns: dict, runs: int) -> dict[str, Timings]:
-    for fn in fns.values():  # one warm-up run each
-        fn()
-    out = {name: Timings() for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            out[name].run(fn)
-    return out
 
 
 def main(argv=None) -> None:
@@ -267,10 +236,10 @@ def main(argv=None) -> None:
             open_list(all_dates=True)
         res = interleaved({"product": fn, **{flabel: ffn for flabel, ffn in floors_of}}, runs)
         p = res["product"]
-        print(f"{label:44s} {p.text()}")
+        print(f"{label:44s} {p.text(9, 1)}")
         for flabel, _ffn in floors_of:
             f = res[flabel]
-            print(f"  floor {flabel:36s} {f.text()}   ratio x{p.median / f.median:.1f}")
+            print(f"  floor {flabel:36s} {f.text(9, 1)}   ratio x{p.median / f.median:.1f}")
     d = dialogs[-1]
     print(f"\nlist of {n_sessions:,} sessions; sorted by client: {d.model.rowCount()} rows loaded, "
           f"first {d.model.rows[0].clients[0].name!r}")

@@ -44,8 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_calendar import DEFAULT_FLOORS, WARMUP, Timings, load_floors  # noqa: E402
+from bench_calendar import DEFAULT_FLOORS, WARMUP, load_floors  # noqa: E402
 from build_big_practice import build  # noqa: E402
+from timing import Timings  # noqa: E402
 
 WINDOW_SIZE = (1400, 880)
 
