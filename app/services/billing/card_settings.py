@@ -138,6 +138,11 @@ def set_card_key(practice: Practice, actor: Actor, secret_key: str) -> CardSetti
 def gateway_config(practice: Practice) -> card_gateway.GatewayConfig:
     """The gateway's settings with the key from the keyring; RuleViolation in plain words when card
     payments are not set up on this computer."""
+    return _gateway_config_and_settings(practice)[0]
+
+
+def _gateway_config_and_settings(practice: Practice) -> tuple[card_gateway.GatewayConfig, dict]:
+    """``gateway_config`` and the stored settings it was made from (one read: a charge needs both)."""
     s = _stored(practice)
     try:
         key = keyring_store.get_secret(_secret_name(s["key_id"])) if s["key_id"] else None
@@ -146,7 +151,7 @@ def gateway_config(practice: Practice) -> card_gateway.GatewayConfig:
     if not key:
         raise RuleViolation("Card payments are not set up on this computer: an administrator saves the Stripe "
                             "secret key in Settings \u25b8 Card payments.")
-    return card_gateway.GatewayConfig(key, s["api_base"])
+    return card_gateway.GatewayConfig(key, s["api_base"]), s
 
 
 def test_card_connection(practice: Practice, actor: Actor) -> str:

@@ -383,8 +383,10 @@ def list_charges(practice: Practice, actor: Actor, invoice_id: int) -> list[Char
                                                     .order_by(CardCharge.attempt))]
 
 
-def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id: int | None) -> CardCharge:
-    """The attempt to send: a pending one again (same key, same amount), else a new one."""
+def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id: int | None,
+                  key_prefix: str | None = None) -> CardCharge:
+    """The attempt to send: a pending one again (same key, same amount), else a new one.
+    ``key_prefix``: ``_key_prefix(practice)`` when the caller has the card settings at hand."""
     inv = tx.get(Invoice, invoice_id)
     if inv is None or inv.deleted_at is not None:
         raise NotFound.gone("invoice")
@@ -403,7 +405,7 @@ def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id:
         raise RuleViolation("This client has no card on file; send them a card link first.")
     attempt = (tx.scalar(select(func.max(CardCharge.attempt)).where(CardCharge.invoice_id == invoice_id)) or 0) + 1
     c = CardCharge(invoice_id=invoice_id, client_id=inv.client_id, card_id=card.id, attempt=attempt,
-                   idempotency_key=f"{_key_prefix(practice)}-invoice-{invoice_id}-attempt-{attempt}",
+                   idempotency_key=f"{key_prefix or _key_prefix(practice)}-invoice-{invoice_id}-attempt-{attempt}",
                    amount_cents=due, currency=practice.settings()["currency"], status="pending", code="", error="",
                    tries=0, run_id=run_id, created_at=practice.clock.now(), created_by=actor.user_id)
     tx.add(c)
@@ -422,9 +424,9 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
     validate.an_id("invoice", invoice_id)
     validate.optional_id("run", run_id)
     require_front_desk(actor)
-    config = card_settings.gateway_config(practice)
+    config, stored = card_settings._gateway_config_and_settings(practice)
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
-        c = _begin_charge(tx, practice, actor, invoice_id, run_id)
+        c = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
         c.tries += 1
         charge_id, key, amount, currency = c.id, c.idempotency_key, c.amount_cents, c.currency
         card = tx.get(CardOnFile, c.card_id)
@@ -458,17 +460,23 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
         audit.record(tx, practice, actor, "card.charge", "invoice", invoice_id, attempt=c.attempt, status=c.status,
                      amount_cents=c.amount_cents, code=c.code)
         view = _charge_view(c)
+        client = tx.get(Client, c.client_id) if view.succeeded else None
+        to = (client.email, f"{client.first_name} {client.last_name}") if client is not None else None
     if view.succeeded:
-        return _charge_view_with_receipt(practice, actor, view, pdfs)
+        return _charge_view_with_receipt(practice, actor, view, pdfs, to)
     return view
 
 
-def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView, pdfs=None) -> ChargeView:
+def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
+                              to: tuple[str, str] | None = None) -> ChargeView:
     """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
-    to make it never undoes the payment (it is in the books; a receipt can be printed from there)."""
-    with practice.read() as tx:
-        c = tx.get(Client, view.client_id)
-        email, name = (c.email, f"{c.first_name} {c.last_name}") if c is not None else ("", "")
+    to make it never undoes the payment (it is in the books; a receipt can be printed from there).
+    ``to``: the client's (e-mail address, name) when the caller has just read them."""
+    if to is None:
+        with practice.read() as tx:
+            c = tx.get(Client, view.client_id)
+            to = (c.email, f"{c.first_name} {c.last_name}") if c is not None else ("", "")
+    email, name = to
     if not email:
         return view
     try:
@@ -480,14 +488,18 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
         amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
         body = (f"Dear {name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "
                 f"attached.\n\n{practice_name}")
-        m = outbox.queue_message(practice, actor, outbox.MessageDraft(
+        draft = outbox.MessageDraft(
             MessageChannel.EMAIL, email, body, subject=f"{practice_name}: receipt for your payment of {amount}",
             purpose=MessagePurpose.RECEIPT, client_id=view.client_id, attachment=pdf,
-            attachment_name=f"Receipt {view.payment_id}.pdf"))
+            attachment_name=f"Receipt {view.payment_id}.pdf")
+        with practice.uow() as tx:  # as outbox.queue_message, without reading the message back
+            message_id = outbox.queue_in(tx, practice, actor, draft)
+            audit.record(tx, practice, actor, "outbox.queue", "outbox_message", message_id,
+                         purpose=str(draft.purpose))
     except Exception:  # noqa: BLE001 - the payment stands; the receipt can be made again from the payments list
         return view
     return ChargeView(*[getattr(view, f) for f in ChargeView.__dataclass_fields__ if f != "receipt_message_id"],
-                      receipt_message_id=m.id)
+                      receipt_message_id=message_id)
 
 
 # -- refunds -----------------------------------------------------------------------------------------
