@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -69,7 +70,14 @@ def logo_path(practice: Practice) -> Path | None:
         return None
     path = Path(tempfile.gettempdir()) / f"practice-desk-logo-{hashlib.sha256(data).hexdigest()[:16]}{_kind(data)}"
     if not path.exists() or path.stat().st_size != len(data):
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # a part file of its own: two processes (or threads) writing the same logo at once each
+        # replace the file whole with the same bytes, never each other's half-written part
+        fd, part = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(part, path)
+        except BaseException:
+            Path(part).unlink(missing_ok=True)
+            raise
     return path
