@@ -72,8 +72,12 @@ def _create(url: str, busy_timeout_ms: int) -> Engine:
     from sqlalchemy.engine import make_url
 
     if make_url(url).get_backend_name() == "postgresql":
-        # the busy timeout as the connection's lock_timeout, a start-up parameter (no statement)
-        return create_engine(url, connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"})
+        # the busy timeout as the connection's lock_timeout, a start-up parameter (no statement); a
+        # pooled connection the server dropped (a restart, a network cut) is tested and replaced at
+        # checkout instead of failing the next action (the URL of practice_server carries libpq's
+        # connect_timeout)
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"})
     return create_engine(url)
 
 

@@ -147,6 +147,20 @@ def test_every_connection_cut_as_by_a_server_restart(qtbot, practice, desk2, adm
     qtbot.waitUntil(lambda: heard(changes.SESSIONS), timeout=5000)
 
 
+def test_a_desk_whose_connections_the_server_ended_goes_on(practice, desk2, admin):
+    # a server restart or a network cut ends the pooled connections: the next action works (each
+    # connection is tested when taken from the pool, and a dead one replaced), it does not fail once
+    practice.settings_changed()
+    practice.settings()  # the desk's pool holds a connection
+    with desk2.engine.connect() as conn:
+        cut = conn.exec_driver_sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar()
+    assert cut >= 1
+    made = clients.create_client(practice, admin, clients.ClientInput("After", "Restart"))
+    practice.settings_changed()
+    assert practice.settings()["timezone"] and clients.get_client(practice, admin, made.id).last_name == "Restart"
+
+
 def test_without_listen_the_audit_log_is_read_each_poll(monkeypatch, practice, desk2, admin, make):
     def refused(*_a, **_k):
         raise psycopg.OperationalError("LISTEN is not possible here")
