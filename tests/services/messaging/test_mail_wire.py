@@ -72,3 +72,26 @@ def test_messages_arrive_whole_over_a_kept_connection_spec_7_2(smtp_server):
     for m, a in zip(mails, smtp_server.arrived, strict=True):
         assert a.rcpt_tos == [m.to]
         assert _fields(a.message) == _fields(_parsed(_sent(build_message(config, m))))
+
+
+def test_a_kept_connection_found_closed_at_the_next_message_sends_it_once_on_a_new_one_spec_7_2(smtp_server):
+    config = SmtpConfig("127.0.0.1", smtp_server.port, "none", "", "office@practice.test")
+    with MailSender(config, None) as sender:
+        sender.send(Mail("ann@client.test", "One", "First", PDF, "One.pdf"))
+        smtp_server.stop()  # closes the kept connection; no NOOP is asked before the next message
+        smtp_server.start()
+        sender.send(Mail("bob@client.test", "Two", "Second", PDF, "Two.pdf"))
+        assert sender._sent == 1  # on the new connection
+    assert [a.rcpt_tos for a in smtp_server.arrived] == [["ann@client.test"], ["bob@client.test"]]
+
+
+def test_a_kept_connection_closed_with_the_server_gone_fails_the_message_with_its_reason_spec_7_2(smtp_server):
+    from app.integrations.mail import MailError
+
+    config = SmtpConfig("127.0.0.1", smtp_server.port, "none", "", "office@practice.test")
+    with MailSender(config, None) as sender:
+        sender.send(Mail("ann@client.test", "One", "First"))
+        smtp_server.stop()
+        with pytest.raises(MailError, match="Could not reach the mail server 127.0.0.1"):
+            sender.send(Mail("bob@client.test", "Two", "Second"))
+    assert [a.rcpt_tos for a in smtp_server.arrived] == [["ann@client.test"]]
