@@ -31,21 +31,30 @@ def answer_modal(qtbot, object_name: str, *clicks: str) -> list[str]:
     return seen
 
 
-def when_modal(qtbot, handler) -> list:
-    """Run ``handler(dialog)`` on the modal dialog the next click opens; returns what it saw."""
+def when_modal(qtbot, handler, name: str | None = None, close_after: bool = True, tries: int = 1500) -> list:
+    """Run ``handler(dialog)`` on the modal dialog the next click opens (the one called ``name``, when
+    given: others are left alone); returns what it saw. ``close_after``: the dialog is rejected after
+    the handler if it is still up (a failed check must not leave the test hanging in exec()); False:
+    only if the handler failed (the handler closes it, or a later step does). Gives up after ``tries``
+    polls 10 ms apart."""
     seen: list = []
+    left = [tries]
 
     def run():
         w = QApplication.activeModalWidget()
-        if w is None:
-            QTimer.singleShot(10, run)
+        if w is None or (name is not None and w.objectName() != name):
+            left[0] -= 1
+            if left[0] > 0:
+                QTimer.singleShot(10, run)
             return
         seen.append(w)
         try:
             qtbot.waitExposed(w)
             handler(w)
-        finally:
-            if w.isVisible():  # a failed check must not leave the test hanging in exec()
-                w.reject()
+        except BaseException:
+            w.reject()
+            raise
+        if close_after and w.isVisible():
+            w.reject()
     QTimer.singleShot(0, run)
     return seen

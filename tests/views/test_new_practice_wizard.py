@@ -22,6 +22,7 @@ from app.views.new_practice_wizard import OPEN_DEMO, NewPracticeWizard
 from app.views.recent_practices import RecentPractices
 from app.views.widgets.timezone_box import TimeZoneBox
 from tests.conftest import ADMIN_PASSWORD
+from tests.views.modal import when_modal
 from tests.views.test_sign_out import choose_from_menu, sign_in_when_asked
 
 pytestmark = pytest.mark.sqlite_only(reason="creates and opens practice files")
@@ -316,7 +317,7 @@ def test_spec_1_5_open_practice_refuses_a_file_that_is_no_practice(qtbot, window
         seen.append(box.informativeText())
         click(qtbot, box.findChild(QPushButton, "refusedFileOk"))
 
-    from tests.views.modal import when_modal
+
 
     when_modal(qtbot, read)
     window.open_practice(junk)
@@ -341,7 +342,7 @@ def test_spec_1_5_open_practice_chosen_in_the_file_dialog(qtbot, window, qsettin
         sign_in_when_asked(qtbot, "greta", "greta-password")
         qtbot.keyClick(name_field, Qt.Key.Key_Return)
 
-    from tests.views.modal import when_modal
+
 
     when_modal(qtbot, choose)
     choose_from_menu(qtbot, window, "menuFile", window.act_open_practice)
@@ -373,26 +374,9 @@ def app_settings(tmp_path, monkeypatch):
 
 
 def when_named(qtbot, name: str, handler) -> list:
-    """Run ``handler(widget)`` once the modal dialog called ``name`` is up (others are left alone)."""
-    seen: list = []
-    tries = [0]
-
-    def run():
-        w = QApplication.activeModalWidget()
-        if w is None or w.objectName() != name:
-            tries[0] += 1
-            if tries[0] < 500:
-                QTimer.singleShot(10, run)
-            return
-        seen.append(w)
-        try:
-            qtbot.waitExposed(w)
-            handler(w)
-        finally:
-            if w.isVisible() and w.objectName() != "newPracticeWizard":
-                w.reject()
-    QTimer.singleShot(0, run)
-    return seen
+    """Run ``handler(widget)`` once the modal dialog called ``name`` is up (others are left alone);
+    the wizard itself stays open after it (its pages go on)."""
+    return when_modal(qtbot, handler, name, close_after=name != "newPracticeWizard", tries=500)
 
 
 def close_main_window_when_up(qtbot) -> list:

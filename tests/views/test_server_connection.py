@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton
 
 from app import __main__ as start
@@ -25,6 +24,7 @@ from app.views.server_connection_dialog import ServerConnectionDialog
 from tests.messaging_servers import memory_keyring, no_keyring  # noqa: F401
 from tests.password_pg import DESK, DESK_PASSWORD
 from tests.views.keys import type_over
+from tests.views.modal import when_modal
 from tests.views.test_new_practice_wizard import (  # noqa: F401
     app_settings,
     click,
@@ -63,25 +63,7 @@ def fill(qtbot, d, host, port, database, user, password) -> None:
 
 def when_up(qtbot, name: str, handler) -> list:
     """Run ``handler(widget)`` once the modal dialog ``name`` is up; closes it only if the handler failed."""
-    seen: list = []
-    tries = [0]
-
-    def run():
-        w = QApplication.activeModalWidget()
-        if w is None or w.objectName() != name:
-            tries[0] += 1
-            if tries[0] < 1500:
-                QTimer.singleShot(10, run)
-            return
-        seen.append(w)
-        try:
-            qtbot.waitExposed(w)
-            handler(w)
-        except BaseException:
-            w.reject()
-            raise
-    QTimer.singleShot(0, run)
-    return seen
+    return when_modal(qtbot, handler, name, close_after=False)
 
 
 def wait_call(qtbot, d) -> None:
