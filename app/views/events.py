@@ -10,6 +10,7 @@ class Events(QObject):
     clients_changed = Signal()
     ledger_changed = Signal()
     catalog_changed = Signal()  # practitioners, services, locations or completion types
+    messages_changed = Signal()  # e-mails and texts queued (the outbox)
 
 
 def events_near(widget) -> Events | None:

@@ -46,6 +46,8 @@ class LiveRefresh(QObject):
             self.events.clients_changed.emit()
         if changes.LEDGER in kinds:
             self.events.ledger_changed.emit()
+        if changes.MESSAGES in kinds:
+            self.events.messages_changed.emit()
 
     def stop(self) -> None:
         self.timer.stop()

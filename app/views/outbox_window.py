@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..models.enums import MessageStatus
 from ..services.errors import ServiceError
 from ..services.messaging import outbox
+from .events import events_near
 from .settings.record_panel import button
 from .widgets.messages import error_text
 from .widgets.outbox_sender import OutboxSender
@@ -183,6 +184,13 @@ class OutboxWindow(QDialog):
         layout.addLayout(buttons)
         self.resize(1320, 620)
         self.reload()
+        events = events_near(parent)
+        if events is not None:  # messages queued at another desk (live refresh) show without a click
+            events.messages_changed.connect(self._reload_unless_sending)
+
+    def _reload_unless_sending(self) -> None:
+        if not self._busy():  # while this window sends, it shows each result as it comes
+            self.reload()
 
     # --- reading -----------------------------------------------------------------------------------
     def reload(self, *_args) -> None:

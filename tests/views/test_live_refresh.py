@@ -54,3 +54,23 @@ def test_no_refresh_while_a_mouse_button_is_down_then_it_comes(qtbot, window):
 def test_a_closed_window_stops_watching(qtbot, window):
     window.close()
     assert not window.live.timer.isActive() and window.live.watcher is None
+
+
+def test_a_message_queued_at_another_desk_appears_in_the_open_outbox(qtbot, window):
+    # the Outbox window opened from this desk lists what another desk queues, without a click
+    from app.models.enums import MessageChannel
+    from app.services.messaging import outbox
+
+    window.open_outbox()
+    box = window.active_dialog
+    qtbot.waitExposed(box)
+    before = box.model.rowCount()
+    desk2 = open_again(window.practice)
+    try:
+        outbox.queue_message(desk2, window.actor, outbox.MessageDraft(
+            MessageChannel.EMAIL, "ann@example.org", "See you on Tuesday.", subject="Tuesday"))
+    finally:
+        desk2.close()
+    qtbot.waitUntil(lambda: box.model.rowCount() == before + 1, timeout=5000)
+    assert "1 waiting" in box.counts.text()
+    box.close()
