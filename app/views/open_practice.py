@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu
 
-from ..services.practice_server import ServerAddress
+from ..services.practice_server import ServerAddress, forget_password
 from .recent_practices import RecentPractices, where
 
 SUFFIX = ".sqlite"
@@ -146,10 +146,21 @@ def recent_menu(window) -> QMenu:
         if not paths:
             menu.addAction("No practices opened yet").setEnabled(False)
         menu.addSeparator()
-        clear = menu.addAction("Clear This List", lambda: [RecentPractices(window.settings).remove(p) for p in paths])
+        clear = menu.addAction("Clear This List", partial(clear_recent, window, paths))
         clear.setObjectName("actionRecentClear")
         clear.setEnabled(bool(paths))
 
     menu.aboutToShow.connect(fill)
     fill()
     return menu
+
+
+def clear_recent(window, entries) -> None:
+    """File ▸ Open Recent ▸ Clear This List: the list is emptied, and this computer forgets the
+    passwords it kept for the servers in it (except the one this window is on: it is in use)."""
+    recent = RecentPractices(window.settings)
+    current = ServerAddress.of_engine(window.practice.engine)
+    for entry in entries:
+        recent.remove(entry)
+        if isinstance(entry, ServerAddress) and entry != current:
+            forget_password(entry)

@@ -405,3 +405,20 @@ def test_at_start_a_server_that_cannot_be_opened_leads_to_the_other_ways_in(qtbo
     deleted_later()
     assert said and said[0].startswith("The server asks for a password")
     assert offered and sorted(offered[0]) == ["openDemo", "openExisting", "openServer"]
+
+
+def test_clearing_the_recent_list_forgets_the_servers_saved_passwords(qtbot, window, qsettings, tmp_path,
+                                                                      memory_keyring):  # noqa: F811
+    # SPEC 0.6: a password is kept only as long as this computer keeps the practice in its list
+    other = ps.ServerAddress("db.lan", 5432, "practice", "anna")
+    keyring_store.set_secret(other.keyring_name, "kept secret")
+    recent = RecentPractices(qsettings)
+    recent.add(other)
+    recent.add(tmp_path / "old.sqlite")
+    menu = window.findChild(QMenu, "menuRecent")
+    choose_from_menu(qtbot, window, "menuFile", menu.menuAction())
+    qtbot.waitUntil(menu.isVisible)
+    clear = next(a for a in menu.actions() if a.objectName() == "actionRecentClear")
+    click(qtbot, menu, menu.actionGeometry(clear).center())
+    assert RecentPractices(qsettings).entries() == []
+    assert memory_keyring.secrets == {}
