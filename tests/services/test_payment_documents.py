@@ -248,3 +248,26 @@ def test_statement_periods_are_checked(practice, desk, b):  # SPEC 0.5
     assert e.value.field == "from"
     with pytest.raises(NotFound):
         payment_documents.statement_document(practice, desk, 999_999, date(2026, 1, 1), date(2026, 1, 31))
+
+
+def test_a_card_payments_receipt_laid_out_at_hand_is_the_one_read_back(practice, admin, desk, make):  # SPEC 9.3, 10.4
+    """A billing run's card charge lays its receipt out from what its transaction has just written
+    (payment_documents._new_payment_receipt, no reading back): the same document receipt_document
+    reads, whether the payment pays part of the invoice, the rest of it with credit left, or nothing."""
+    from app.services.money import invoice_documents
+
+    client = make.client("Zoë", "Ünal-Brook", address="1 Main Street\nPortland")
+    svc, pr = make.service("Therapy 50 min", cost=12000, wage=6000), make.practitioner("Dr. Ana Ruiz")
+    [s] = make.session(datetime(2025, 12, 2, 10), datetime(2025, 12, 2, 11), svc, pr, [client])
+    completion.complete_session(practice, admin, s.id, completion.type_by_key(practice, "completed").id)
+    inv = invoices.issue_invoice(practice, desk, invoices.create_draft(
+        practice, desk, client.id, [s.id], date(2025, 12, 1), date(2025, 12, 31)).id)
+    header = invoice_documents.practice_header(practice)
+    for amount, plan in ((5000, ((inv.id, 5000),)), (9000, ((inv.id, 7000),)), (2500, "none")):
+        with practice.uow() as tx:
+            r = payments.record_payment_in(tx, practice, desk, client.id, amount, "stripe", practice.clock.now(),
+                                           "pi_test_1", f"Card payment of invoice {inv.number}", plan)
+            made = [(a.invoice_id, a.amount_cents) for a in r.allocations]
+            doc = payment_documents._new_payment_receipt(tx, practice, header, r.payment.id, made)
+        assert doc == payment_documents.receipt_document(practice, desk, r.payment.id)
+    assert doc.credit_left == 2500 and doc.allocations == ()

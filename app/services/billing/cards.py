@@ -32,7 +32,7 @@ from ...models.enums import MessageChannel, MessagePurpose
 from .. import audit, validate
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..messaging import outbox
-from ..money import payment_documents, payments
+from ..money import invoice_documents, payment_documents, payments
 from ..money.amounts import format_money
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
@@ -437,6 +437,13 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
         failure = None
     except card_gateway.CardError as exc:
         done, failure = None, exc
+    header = None  # a run's receipt is laid out from the outcome's transaction (its PDF workers draw it)
+    if done is not None and pdfs is not None:
+        try:
+            header = invoice_documents.practice_header(practice)
+        except Exception:  # noqa: BLE001 - the outcome is recorded all the same; the receipt is made later
+            header = None
+    made: list[tuple[int, int]] = []  # the payment's allocations: (invoice id, amount)
     with practice.uow() as tx:  # 3: the outcome
         c = tx.get(CardCharge, charge_id)
         if c.status != "pending":  # recorded by another desk sending the same key meanwhile
@@ -449,6 +456,7 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
                                               done.payment_intent_id, f"Card payment of invoice {number}", plan)
             c.status, c.payment_intent_id, c.payment_id = "succeeded", done.payment_intent_id, paid.payment.id
             c.error, c.code = "", ""
+            made = [(a.invoice_id, a.amount_cents) for a in paid.allocations]
         elif failure.kind == "connection":
             c.error = str(failure)  # outcome unknown: stays pending, sent again with the same key
         else:
@@ -462,16 +470,23 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
         view = _charge_view(c)
         client = tx.get(Client, c.client_id) if view.succeeded else None
         to = (client.email, f"{client.first_name} {client.last_name}") if client is not None else None
+        doc = None
+        if header is not None and view.succeeded and to and to[0]:
+            try:  # what is at hand (no reading): never undoes the payment
+                doc = payment_documents._new_payment_receipt(tx, practice, header, c.payment_id, made)
+            except Exception:  # noqa: BLE001 - receipt_document makes it after the outcome instead
+                doc = None
     if view.succeeded:
-        return _charge_view_with_receipt(practice, actor, view, pdfs, to)
+        return _charge_view_with_receipt(practice, actor, view, pdfs, to, doc)
     return view
 
 
 def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
-                              to: tuple[str, str] | None = None) -> ChargeView:
+                              to: tuple[str, str] | None = None, doc=None) -> ChargeView:
     """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
     to make it never undoes the payment (it is in the books; a receipt can be printed from there).
-    ``to``: the client's (e-mail address, name) when the caller has just read them."""
+    ``to``: the client's (e-mail address, name) when the caller has just read them; ``doc``: the
+    receipt's document (``payment_documents.receipt_document``) when the caller has laid it out."""
     if to is None:
         with practice.read() as tx:
             c = tx.get(Client, view.client_id)
@@ -483,7 +498,8 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
         if pdfs is None:
             pdf = payment_documents.receipt_pdf_bytes(practice, actor, view.payment_id)
         else:
-            pdf = pdfs.render("receipt", payment_documents.receipt_document(practice, actor, view.payment_id)).result()
+            pdf = pdfs.render("receipt", doc or payment_documents.receipt_document(practice, actor,
+                                                                                  view.payment_id)).result()
         practice_name = practice.settings()["practice_name"]
         amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
         body = (f"Dear {name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "

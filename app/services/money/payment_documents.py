@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -115,12 +116,30 @@ def receipt_document(practice: Practice, actor, payment_id: int) -> ReceiptDoc:
                  f"{format_date(_local_day(practice, at), 'medium', locale=header.locale)}"
                  for at, amount in refunds]
         note = "Refunded from this payment: " + ", ".join(parts) + "."
+    return _receipt(practice, header, p, client, allocations, left, note)
+
+
+def _receipt(practice: Practice, header, p: LedgerEntry, client: Client, allocations, left: int,
+             note: str = "") -> ReceiptDoc:
+    """The receipt of payment ``p``: ``allocations`` are (invoice number, issue date, amount) of the
+    invoices it paid, ``left`` what is left of it as credit."""
     return ReceiptDoc(
         practice=header, client=_party(client), payment_date=_local_day(practice, p.effective_at),
         method=METHOD_NAMES.get(p.method or "", p.method or ""), amount=p.amount_cents,
         reference=p.reference or "", number=f"P-{p.id:06d}",
         allocations=tuple(DocAllocation(number or "", int(amount), issued) for number, issued, amount in allocations),
         credit_left=left, public_note=note)
+
+
+def _new_payment_receipt(tx, practice: Practice, header, payment_id: int, paid: Sequence[tuple[int, int]]) -> ReceiptDoc:
+    """The receipt of a payment recorded in the caller's unit of work just now, which allocated
+    ``paid`` ([(invoice id, amount)], each invoice once) and has no refunds yet: what
+    ``receipt_document`` reads back, laid out from what is at hand (a card charge's receipt)."""
+    p = tx.get(LedgerEntry, payment_id)
+    invoices = [(tx.get(Invoice, iid), cents) for iid, cents in paid if cents > 0]
+    return _receipt(practice, header, p, tx.get(Client, p.client_id),
+                    [(inv.number, inv.issue_date, cents) for inv, cents in invoices],
+                    p.amount_cents - sum(cents for _inv, cents in paid))
 
 
 # -- statement -----------------------------------------------------------------------------------
