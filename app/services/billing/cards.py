@@ -385,7 +385,8 @@ def list_charges(practice: Practice, actor: Actor, invoice_id: int) -> list[Char
 
 def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id: int | None,
                   key_prefix: str | None = None) -> CardCharge:
-    """The attempt to send: a pending one again (same key, same amount), else a new one.
+    """The attempt to send, its ``tries`` counted: a pending one again (same key, same amount), else a
+    new one (written with its first try: no update of the row just inserted).
     ``key_prefix``: ``_key_prefix(practice)`` when the caller has the card settings at hand."""
     inv = tx.get(Invoice, invoice_id)
     if inv is None or inv.deleted_at is not None:
@@ -393,6 +394,7 @@ def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id:
     pending = tx.scalar(select(CardCharge).where(CardCharge.invoice_id == invoice_id,
                                                  CardCharge.status == "pending"))
     if pending is not None:
+        pending.tries += 1
         return pending
     if inv.status != "issued":
         raise RuleViolation(f"Invoice {inv.number or ''} is {inv.status}; only an issued invoice can be charged."
@@ -407,7 +409,7 @@ def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id:
     c = CardCharge(invoice_id=invoice_id, client_id=inv.client_id, card_id=card.id, attempt=attempt,
                    idempotency_key=f"{key_prefix or _key_prefix(practice)}-invoice-{invoice_id}-attempt-{attempt}",
                    amount_cents=due, currency=practice.settings()["currency"], status="pending", code="", error="",
-                   tries=0, run_id=run_id, created_at=practice.clock.now(), created_by=actor.user_id)
+                   tries=1, run_id=run_id, created_at=practice.clock.now(), created_by=actor.user_id)
     tx.add(c)
     tx.flush()
     audit.record(tx, practice, actor, "card.charge.start", "invoice", invoice_id, attempt=attempt, amount_cents=due,
@@ -427,7 +429,6 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
     config, stored = card_settings._gateway_config_and_settings(practice)
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
         c = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
-        c.tries += 1
         charge_id, key, amount, currency = c.id, c.idempotency_key, c.amount_cents, c.currency
         card = tx.get(CardOnFile, c.card_id)
         customer, method = card.customer_id, card.payment_method_id
