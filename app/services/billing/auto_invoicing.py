@@ -341,6 +341,7 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
         done = set(tx.scalars(select(BillingResult.client_id).where(BillingResult.run_id == run_id,
                                                                     BillingResult.client_id.in_(client_ids))))
         issued = []  # (result, client, view, the PDF to come or None)
+        header = invoice_documents.practice_header(practice) if run.email else None  # once for the chunk
         for client_id in client_ids:
             out[client_id] = (None, 0)
             if client_id in done:
@@ -360,7 +361,7 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
                 with tx.begin_nested():
                     view = invoices.draft_and_issue_in(tx, practice, actor, client_id, [s.session_id for s in found],
                                                        first, last)
-                    pdf = pdfs.render("invoice", invoice_documents.document_of(practice, view)) \
+                    pdf = pdfs.render("invoice", invoice_documents._document_of(practice, view, header)) \
                         if run.email and client.email else None
             except (ServiceError, ValueError, TypeError, ArithmeticError, OSError, LookupError) as exc:
                 _fail(tx, practice, actor, run_id, res, client_id, exc)

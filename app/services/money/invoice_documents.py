@@ -81,8 +81,14 @@ def invoice_document(practice: Practice, actor: Actor, invoice_id: int) -> Invoi
 
 def document_of(practice: Practice, view: InvoiceView) -> InvoiceDoc:
     """``invoice_document`` of a view already read (an invoice issued in the caller's transaction)."""
+    return _document_of(practice, view, practice_header(practice))
+
+
+def _document_of(practice: Practice, view: InvoiceView, header: PracticeHeader) -> InvoiceDoc:
+    """``document_of`` with the practice's ``header`` read once for many (a billing run's chunk of
+    invoices: ``practice_header`` reads the logo in a transaction of its own each time)."""
     return InvoiceDoc(
-        practice=practice_header(practice), client=Party(view.client_name, view.client_address),
+        practice=header, client=Party(view.client_name, view.client_address),
         number=view.number, issue_date=view.issue_date, due_date=view.due_date,
         lines=tuple(_doc_line(line) for line in view.lines), subtotal=view.subtotal_cents,
         tax_total=view.tax_cents, total=view.total_cents, payments_applied=view.allocated_cents,
