@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, func, select
 from ...models import BillingResult, CardCharge, CardLink, CardOnFile, Invoice
 from ...models.enums import BillingResultStatus
 from ..errors import RuleViolation, ServiceError
-from ..money import payments
+from ..money import invoice_documents, payments
 from ..practice import Actor, Practice
 from . import card_settings, cards
 
@@ -71,10 +71,16 @@ def _link_sent(practice: Practice, invoice_id: int) -> bool:
 WORKERS = 4  # charges sent at once: each waits on the network (Stripe answers in ~0.3-1 s); the writes are short
 
 
-def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int, pdfs=None):
-    """One invoice: (ChargeView or None when there was nothing to charge, the link e-mail or None)."""
+def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int, pdfs=None, gateway=None,
+                header=None):
+    """One invoice: (ChargeView or None when there was nothing to charge, the link e-mail or None).
+    ``gateway``, ``header``: the card settings and the practice's header read once for the run
+    (``cards._charge``); else read for this charge."""
     try:
-        result = cards.charge_invoice(practice, actor, invoice_id, run_id, pdfs=pdfs)
+        if gateway is None:
+            result = cards.charge_invoice(practice, actor, invoice_id, run_id, pdfs=pdfs)
+        else:
+            result = cards._charge(practice, actor, invoice_id, run_id, pdfs, gateway, header)
     except ServiceError:
         return None, None  # paid meanwhile, card removed, invoice cancelled: nothing to charge
     if result.succeeded or result.status == "pending" or _link_sent(practice, invoice_id):
@@ -99,10 +105,10 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     try:
-        card_settings.gateway_config(practice)
+        gateway = card_settings._gateway_config_and_settings(practice)  # once for the run's charges
     except RuleViolation:
         return ChargeSummary(ready=False)
-    retry_cycles = card_settings.get_card_settings(practice, actor).retry_cycles
+    retry_cycles = card_settings.get_card_settings(practice, actor).retry_cycles  # requires the front desk
     todo = _to_charge(practice, run_id, retry_cycles)
     charged = cents = failed = unanswered = links = 0
     messages: list[int] = []
@@ -110,8 +116,9 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
         return ChargeSummary()
     if progress is not None:
         progress(0, len(todo), f"Charging cards on file: 0 of {len(todo)} done")
+    header = invoice_documents.practice_header(practice) if pdfs is not None else None  # for the receipts
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="card-charge") as pool:
-        futures = [pool.submit(_charge_one, practice, actor, run_id, i, pdfs) for i in todo]
+        futures = [pool.submit(_charge_one, practice, actor, run_id, i, pdfs, gateway, header) for i in todo]
         for n, done in enumerate(as_completed(futures), 1):
             result, link = done.result()
             if progress is not None:

@@ -426,7 +426,16 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
     validate.an_id("invoice", invoice_id)
     validate.optional_id("run", run_id)
     require_front_desk(actor)
-    config, stored = card_settings._gateway_config_and_settings(practice)
+    return _charge(practice, actor, invoice_id, run_id, pdfs, card_settings._gateway_config_and_settings(practice))
+
+
+def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None, pdfs,
+            gateway: tuple[card_gateway.GatewayConfig, dict], header=None) -> ChargeView:
+    """``charge_invoice`` on checked input with the card settings ``gateway``
+    (``card_settings._gateway_config_and_settings``) and, for the receipts of a run's PDF workers, the
+    practice's ``header`` (``invoice_documents.practice_header``), both read once for a billing run's
+    charges (``auto_billing.charge_run``) instead of once per charge."""
+    config, stored = gateway
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
         c = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
         charge_id, key, amount, currency = c.id, c.idempotency_key, c.amount_cents, c.currency
@@ -438,8 +447,8 @@ def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: in
         failure = None
     except card_gateway.CardError as exc:
         done, failure = None, exc
-    header = None  # a run's receipt is laid out from the outcome's transaction (its PDF workers draw it)
-    if done is not None and pdfs is not None:
+    # a run's receipt is laid out from the outcome's transaction (its PDF workers draw it)
+    if done is not None and pdfs is not None and header is None:
         try:
             header = invoice_documents.practice_header(practice)
         except Exception:  # noqa: BLE001 - the outcome is recorded all the same; the receipt is made later
