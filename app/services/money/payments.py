@@ -471,8 +471,11 @@ def _allocate_plan(tx: Session, practice: Practice, actor: Actor, e: LedgerEntry
             made.append(_insert_allocation(tx, practice, actor, e, inv, part))
             left -= part
         return tuple(made)
-    return tuple(_allocate_one(tx, practice, actor, e, _invoice_for(tx, iid), cents, "allocation")
-                 for iid, cents in plan)
+    left, made = e.amount_cents, []  # recorded just now in this transaction: nothing refunded or allocated yet
+    for iid, cents in plan:
+        made.append(_allocate_one(tx, practice, actor, e, _invoice_for(tx, iid), cents, "allocation", left))
+        left -= cents
+    return tuple(made)
 
 
 def _money_in(tx: Session, entry_id: int) -> LedgerEntry:
@@ -497,16 +500,17 @@ def _invoice_for(tx: Session, invoice_id: int) -> Invoice:
 
 
 def _allocate_one(tx: Session, practice: Practice, actor: Actor, e: LedgerEntry, inv: Invoice, cents: int,
-                  field: str) -> AllocationView:
+                  field: str, left: int | None = None) -> AllocationView:
     """The checks every allocation passes, then the row: the invoice is the payment's client's and
-    the amount at most what the invoice owes and what the payment has left."""
+    the amount at most what the invoice owes and what the payment has left (``left``: known to the
+    caller, for a payment it is recording now; else read)."""
     if inv.client_id != e.client_id:
         raise ValidationError("invoice", f"{inv.number} is another client's invoice")
     money = _formatter(practice)
     owed = amounts_due(tx, [inv.id])[inv.id]
     if cents > owed:
         raise ValidationError(field, f"is more than invoice {inv.number} still owes ({money(max(owed, 0))})")
-    left = money_left(tx, [e.id])[e.id]
+    left = money_left(tx, [e.id])[e.id] if left is None else left
     if cents > left:
         what = "payment" if e.kind == "payment" else "write-off"
         raise ValidationError(field, f"is more than the {what} has left to allocate ({money(max(left, 0))})")
