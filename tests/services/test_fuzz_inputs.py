@@ -633,7 +633,7 @@ CALLS = {
     "packages.remaining_sessions": (lambda w, *a: packages.remaining_sessions(w.p, w.staff, *a),
                                     lambda d, w: (arg(d, w.client), arg(d, w.service))),
     "packages.remaining_for": (lambda w, *a: packages.remaining_for(w.p, w.staff, *a),
-                               lambda d, w: (arg(d, [w.client]), arg(d, w.service))),
+                               lambda d, w: (arg(d, [w.client], nullable=True), arg(d, w.service))),  # None: none chosen
     "reports.balances": (lambda w, *a: reports.balances(w.p, w.staff, *a), lambda d, w: (arg(d, False),)),
     "reports.ageing": (lambda w, *a: reports.ageing(w.p, w.staff, *a), lambda d, w: (arg(d, date(2026, 1, 31)),)),
     "reports.wages": (lambda w, *a: reports.wages(w.p, w.pract, *a), lambda d, w: (
