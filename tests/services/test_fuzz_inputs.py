@@ -127,6 +127,11 @@ def maybe(data, good, nullable: bool = False):
     return good if data.draw(st.integers(0, 3)) else arg(data, good, nullable=nullable)
 
 
+def session_filter(data):
+    """A calendar filter, one field now and then broken (None in a field is "all", as an empty tuple)."""
+    return sessions.SessionFilter(*(maybe(data, (), nullable=True) for _ in range(4)))
+
+
 # -- a small practice -----------------------------------------------------------------------------
 @dataclass
 class World:
@@ -432,19 +437,19 @@ CALLS = {
     "sessions.get_session": (lambda w, *a: sessions.get_session(w.p, w.pract, *a), lambda d, w: (arg(d, w.session),)),
     "sessions.list_sessions": (lambda w, *a: sessions.list_sessions(w.p, w.admin, *a), lambda d, w: (
         arg(d, datetime(2026, 2, 1)), arg(d, datetime(2026, 3, 1)), maybe(d, None),
-        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        session_filter(d)
         if d.draw(st.booleans()) else arg(d, None))),
     "calendar_rows.calendar_rows": (lambda w, *a: calendar_rows.calendar_rows(w.p, w.admin, *a), lambda d, w: (
         arg(d, datetime(2026, 2, 1)), arg(d, datetime(2026, 3, 1)), maybe(d, None),
-        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        session_filter(d)
         if d.draw(st.booleans()) else arg(d, None))),
     "calendar_rows.calendar_days": (lambda w, *a: calendar_rows.calendar_days(w.p, w.admin, *a), lambda d, w: (
         arg(d, date(2026, 2, 23)), arg(d, date(2026, 3, 1)),
-        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        session_filter(d)
         if d.draw(st.booleans()) else arg(d, None))),
     "month_rows.month_rows": (lambda w, *a: month_rows.month_rows(w.p, w.admin, *a), lambda d, w: (
         arg(d, date(2026, 2, 23)), arg(d, date(2026, 4, 5)), arg(d, 6),
-        sessions.SessionFilter(maybe(d, ()), maybe(d, ()), maybe(d, ()), maybe(d, ()))
+        session_filter(d)
         if d.draw(st.booleans()) else arg(d, None), arg(d, date(2026, 3, 2), nullable=True))),
     "sessions.list_series": (lambda w, *a: sessions.list_series(w.p, w.pract, *a), lambda d, w: (arg(d, w.series),)),
     "sessions.update_session": (lambda w, *a: sessions.update_session(w.p, w.admin, *a), lambda d, w: (
