@@ -152,10 +152,12 @@ def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: dateti
     (a practitioner sees only their own)."""
     start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
     with practice.read() as tx:
-        return _read(tx, practice, actor, start, end, f)
+        return read_range(tx, practice, actor, start, end, f)
 
 
-def _read(tx, practice: Practice, actor: Actor, start: datetime, end: datetime, f: SessionFilter):
+def read_range(tx, practice: Practice, actor: Actor, start: datetime, end: datetime, f: SessionFilter
+               ) -> list[CalendarRow]:
+    """``calendar_rows``' read inside the caller's transaction, on checked arguments."""
     conn = tx.connection()
     rows = conn.execute(range_statement(conn.dialect.name, actor.role == "practitioner", f),
                         {"start": start, "end": end, **filter_params(actor, f)}).fetchall()
@@ -187,7 +189,7 @@ def calendar_days(practice: Practice, actor: Actor, first_day: date, last_day: d
     end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=practice.tz)
     start, end, f = checked_range(practice, start, end, None, where_filter)
     with practice.read() as tx:
-        rows = _read(tx, practice, actor, start, end, f)
+        rows = read_range(tx, practice, actor, start, end, f)
         closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
     return DaysRows(rows, closed)
 

@@ -25,7 +25,7 @@ from .calendar_rows import (
     filter_key,
     filter_params,
     filter_where,
-    range_statement,
+    read_range,
     rows_to_calendar,
     shown_select,
 )
@@ -93,15 +93,12 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
         conn = tx.connection()
         found = conn.execute(_statement(conn.dialect.name, days, own, f), params).fetchall()
         counts = {first_day + timedelta(days=d): n for d, n in {r[18]: r[19] for r in found}.items()}
-        whole: list = []
+        whole: list[CalendarRow] = []
         if whole_day is not None and counts.get(whole_day, 0) > per_day:  # more than were read: read it all
             i = (whole_day - first_day).days
-            whole = conn.execute(range_statement(conn.dialect.name, own, f),
-                                 {"start": bounds[i], "end": bounds[i + 1], **filter_params(actor, f)}).fetchall()
+            whole = read_range(tx, practice, actor, bounds[i], bounds[i + 1], f)
         closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
-    at = LocalTimes(tz)
-    rows = rows_to_calendar(found, at)
+    rows = rows_to_calendar(found, LocalTimes(tz))
     if whole:
-        rows = sorted([r for r in rows if r.start.date() != whole_day] + rows_to_calendar(whole, at),
-                      key=lambda r: (r.start, r.id))
+        rows = sorted([r for r in rows if r.start.date() != whole_day] + whole, key=lambda r: (r.start, r.id))
     return MonthRows(rows, counts, closed)

@@ -2,8 +2,8 @@
 
 It asks its owner for data through callables, so it never touches the database:
 ``fetch(first_day, last_day) -> (sessions, {date: closure label})``, one call per visible range;
-the month asks ``fetch_month(first_day, last_day, per_day) -> (sessions, {date: count}, closures)``
-for the sessions its cells have room for (MonthView);
+the month asks ``fetch_month(first_day, last_day, per_day, whole_day) -> (sessions, {date: count},
+closures)`` for the sessions its cells have room for and the selected day whole (MonthView);
 the week of one practitioner asks ``fetch(first_day, last_day, practitioner_id=...)``, so only their
 sessions are read (a practice of 20 practitioners: 19 rows rather than 380 for a week).
 """
