@@ -65,7 +65,13 @@ def _running_folder() -> Path | None:
     if not STATE.exists():
         return None
     folder = Path(STATE.read_text().strip())
-    return folder if (folder / "data" / "postmaster.pid").exists() else None
+    if not (folder / "data" / "postmaster.pid").exists() or _bin_dir() is None:
+        return None
+    # a server gone without a stop (the machine restarted, it was killed) leaves its postmaster.pid:
+    # pg_ctl status checks that the process is alive (0: running, 3: not running)
+    alive = subprocess.run(_as_postgres(_bin_dir() / "pg_ctl", "-D", folder / "data", "status"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    return folder if alive else None
 
 
 def start() -> str:
@@ -73,6 +79,7 @@ def start() -> str:
     bin_dir = _install()
     if _running_folder() is not None:
         return admin_url()
+    stop()  # forget a server that is gone (its folder, the state file)
     folder = Path(tempfile.mkdtemp(prefix="practice-desk-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")

@@ -66,6 +66,12 @@ class CompletionType(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# what a calendar block, month line and day agenda show of a session, in the order of the index
+# that covers the calendar's range read on SQLite (migration 0016)
+CALENDAR_COLUMNS = ("deleted_at", "start_at", "id", "end_at", "practitioner_id", "service_id", "location_id",
+                    "status", "completion_label", "series_id", "public_note")
+
+
 class PracticeSession(Base):
     """One session on the calendar (SPEC 2.1). Charges are snapshots taken when it is saved."""
 
@@ -74,6 +80,9 @@ class PracticeSession(Base):
         CheckConstraint("status IN ('open','completed','canceled','missed')", name="status"),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         Index("ix_practice_session_range", "deleted_at", "start_at"),
+        # the calendar's range read (scheduling.calendar_rows) from the index alone, no table row per
+        # session; SQLite only: a public note can be longer than a PostgreSQL index entry may be
+        Index("ix_practice_session_calendar", *CALENDAR_COLUMNS).ddl_if(dialect="sqlite"),
         # open sessions and a list by status: counted from the index, read in (start_at, id) order
         Index("ix_practice_session_status", "status", "deleted_at", "start_at", "id", "end_at"),
         Index("ix_practice_session_practitioner", "practitioner_id", "start_at"),
@@ -119,6 +128,8 @@ class Participant(Base):
     __table_args__ = (UniqueConstraint("session_id", "client_id"),
                       UniqueConstraint("package_sale_id", "package_slot"),
                       Index("ix_participant_client", "client_id", "session_id"),
+                      # a session's booked clients with their charge, from the index alone (the calendar)
+                      Index("ix_participant_session_booked", "session_id", "status", "client_id", "charge_cents"),
                       CheckConstraint("status IN ('booked','removed','canceled_by_client','dropped')",
                                       name="status"))
 
