@@ -24,8 +24,25 @@ def test_local_times_match_astimezone_around_clock_changes(zone, first_day):
     convert = LocalTimes(tz)
     moment = first_day.replace(tzinfo=UTC)
     for _ in range(4 * 24 * 12):  # four days, every 5 minutes, as stored text and as a datetime
-        for value in (moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f"), moment):
+        for value in (moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f"), moment, int(moment.timestamp())):
             local, exact = convert(value), moment.astimezone(tz)
             assert (str(local), local.fold, local.tzinfo) == (str(exact), exact.fold, exact.tzinfo), value
             assert local == exact
         moment += timedelta(minutes=5)
+
+
+def test_many_values_at_once_match_one_at_a_time():
+    """``LocalTimes.add`` (a week's values in one pass) gives what each value alone gives, across
+    New York's fall-back hour (01:00-02:00 twice)."""
+    tz = ZoneInfo("America/New_York")
+    moment = datetime(2026, 10, 31, tzinfo=UTC)
+    values = set()
+    for _ in range(2 * 24 * 4):
+        values |= {int(moment.timestamp()), moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f"), moment}
+        moment += timedelta(minutes=15)
+    at_once, alone = LocalTimes(tz), LocalTimes(tz)
+    at_once.add(set(values))
+    assert at_once.done.keys() == values
+    for value in values:
+        one = alone(value)
+        assert (str(at_once.done[value]), at_once.done[value].fold) == (str(one), one.fold), value

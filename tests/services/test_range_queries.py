@@ -235,3 +235,29 @@ def test_calendar_rows_search_an_index(practice, admin, make, days):
     searches = [m.group(2) for line in plan if (m := RANGE_SEARCH.search(line))]
     assert searches and all(name.startswith("ix_practice_session") for name in searches), text
     assert not any(line.startswith("SCAN practice_session") for line in plan), text
+
+
+def test_times_with_seconds_and_fractions_are_shown_exactly(practice, admin, make):
+    """SPEC 0.3: the calendar reads whole-second times as seconds since 1970 and any other stored
+    time as its text; both come back as the same local time the full session view shows."""
+    therapy, p1, who = make.service("Therapy"), make.practitioner(), make.client()
+    make.session(at(1, 9, 0), at(1, 9, 50), therapy, p1, [who], confirm=True)
+    make.session(at(2, 10, 0) + timedelta(seconds=7, microseconds=5), at(2, 10, 45) + timedelta(seconds=30),
+                 therapy, p1, [who], confirm=True)
+    rows = calendar_rows(practice, admin, *week(practice, MONDAY))
+    views = sessions.list_sessions(practice, admin, *week(practice, MONDAY))
+    assert [_as_shown(r) for r in rows] == [_as_shown(v) for v in views]
+    assert rows[1].start.second == 7 and rows[1].start.microsecond == 5 and rows[1].end.second == 30
+
+
+@pytest.mark.sqlite_only(reason="reads SQLite's own query plan (EXPLAIN QUERY PLAN)")
+def test_a_week_is_read_from_the_calendar_indexes_alone(practice, admin, make):
+    """Issue 17 (migration 0016): no table row is read for a session or a participant."""
+    populate(practice, admin, make, 12, 3, True)
+    with statements(practice) as seen:
+        calendar_rows(practice, admin, *week(practice, MONDAY))
+    [(sql, params)] = seen
+    with practice.engine.connect() as conn:
+        plan = "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "practice_session USING COVERING INDEX ix_practice_session_calendar" in plan, plan
+    assert "participant USING COVERING INDEX ix_participant_session_booked" in plan, plan
