@@ -14,8 +14,9 @@ and, in the same run and interleaved with them, the floor: ``build`` and the RAN
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
 floors.py runs them (the 1-day floor is the same RANGE_SQL over one day). Each product figure is
 printed next to its floor with the ratio. It also counts the SQL statements one week switch issues
-(a ``before_cursor_execute`` listener on the practice's engine; it must be 1) and prints the
-query plan of the week statement.
+(a ``before_cursor_execute`` listener on the practice's engine; it must be 3: the sessions, the
+names of practitioners, services and locations, the closures) and prints the query plan of the
+week statement.
 
 Painting: the busiest of 20 random weeks rendered again and again in the real ``TimeGridView``
 (as a repaint does: scrolling, hovering, dragging), next to a bare QWidget painting the same
@@ -292,7 +293,7 @@ def main(argv=None) -> None:
         n_after_write = len(seen)
     finally:
         event.remove(practice.engine, "before_cursor_execute", count)
-    print(f"\nSQL statements per week switch (its sessions, its closures): {n_switch}"
+    print(f"\nSQL statements per week switch (its sessions, the names, its closures): {n_switch}"
           f"   (first switch after a write: {n_after_write})")
     with practice.engine.connect() as conn:
         plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt, params).fetchall()

@@ -862,7 +862,7 @@ def test_every_public_service_is_fuzzed():
         "calendar_rows.range_statement", "calendar_rows.shown_select",  # SQL built from no input
         "calendar_rows.rows_to_calendar",  # rows read by calendar_rows and month_rows
         "calendar_rows.checked_days",  # calendar_days' and month_rows' own checks
-        "calendar_rows.read_range",  # takes a tx and checked arguments
+        "calendar_rows.read_range", "calendar_rows.read_names",  # take a tx (and checked arguments)
         "closures.overlapping", "closures.closed_days",  # take a tx; a pure function of closures read
         "sessions.local_to_utc", "sessions.local_span", "sessions.scope_targets", "participants.book",
         "participants.remove", "closures.closure_on", "closures.closure_warnings", "deletion.delete_rows",

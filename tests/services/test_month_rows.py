@@ -82,20 +82,20 @@ def test_the_whole_day_asked_for_comes_whole_and_the_others_cut(practice, admin,
         assert [(r.start, r.id) for r in got.rows] == sorted((r.start, r.id) for r in got.rows)
 
 
-def test_a_month_is_one_statement_for_sessions_and_one_for_closures(practice, admin, make, month):
+def test_a_month_is_one_statement_for_sessions_one_for_names_and_one_for_closures(practice, admin, make, month):
     from app.services.scheduling import closures
 
     closures.add_closure(practice, admin, date(2026, 3, 30), date(2026, 4, 9), "Easter")
     with statements(practice) as seen:
         got = month_rows(practice, admin, FIRST, LAST, 4)
-    assert len(seen) == 2
+    assert len(seen) == 3, [sql for sql, _ in seen]
     assert got.closed == {FIRST + timedelta(days=n): "Easter" for n in range(35, 42)}
     with statements(practice) as seen:
         month_rows(practice, admin, FIRST, LAST, 4, whole_day=date(2026, 3, 8))  # four: no more to read
-    assert len(seen) == 2
+    assert len(seen) == 3
     with statements(practice) as seen:
         month_rows(practice, admin, FIRST, LAST, 4, whole_day=date(2026, 3, 7))  # seven: read it whole
-    assert len(seen) == 3
+    assert len(seen) == 4  # the names read once for both
 
 
 def test_the_filter_and_a_practitioners_own_view_apply(practice, admin, make, month):
@@ -131,7 +131,7 @@ def test_a_week_is_its_rows_and_closures_read_together(practice, admin, month):
     tz = practice.tz
     with statements(practice) as seen:
         got = calendar_days(practice, admin, first, last)
-    assert len(seen) == 2
+    assert len(seen) == 3  # the sessions, the names, the closures
     assert got.rows == calendar_rows(practice, admin, datetime.combine(first, time(), tzinfo=tz),
                                      datetime.combine(last + timedelta(days=1), time(), tzinfo=tz))
     assert len(got.rows) == 11 and got.closed == {date(2026, 3, 8): "Time change"}

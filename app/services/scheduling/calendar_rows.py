@@ -1,4 +1,4 @@
-"""What the calendar draws for a range: light rows, one SQL statement (SPEC 2.1 calendar; issue 17).
+"""What the calendar draws for a range: light rows, a fixed few SQL statements (SPEC 2.1 calendar; issue 17).
 
 ``sessions.list_sessions`` builds a full ``SessionView`` per session (prices, wages, notes, every
 client's charge and price), which a week, month or day switch does not show. ``calendar_rows``
@@ -12,7 +12,20 @@ import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, and_, bindparam, case, cast, func, select, type_coerce
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.types import NullType
 
 from ...models import Client, Location, Participant, Practitioner, Service
@@ -116,19 +129,46 @@ def filter_params(actor: Actor, f: SessionFilter) -> dict:
 
 def shown_select(dialect: str, *extra):
     """SELECT what a block shows, a row per (session, booked client), from the sessions joined to their
-    names (``extra``: more columns, after the 18 that ``rows_to_calendar`` reads)."""
+    clients (``extra``: more columns, after the 14 that ``rows_to_calendar`` reads). The names of
+    practitioners, services and locations come from ``read_names``: a week repeats a handful of
+    them hundreds of times, and joining them row by row cost a fifth of the statement."""
     start_at, end_at = ((_epoch_or_text(S.start_at), _epoch_or_text(S.end_at)) if dialect == "sqlite"
                         else (S.start_at, S.end_at))
-    return (select(S.id, start_at, end_at, S.practitioner_id, Practitioner.name, Practitioner.color,
-                   S.service_id, Service.name, S.location_id, Location.name, S.status, S.completion_label,
-                   S.public_note, S.series_id, Participant.client_id, Participant.charge_cents, Client.first_name,
-                   Client.last_name, *extra)
-            .join(Service, Service.id == S.service_id)
-            .join(Practitioner, Practitioner.id == S.practitioner_id)
-            .outerjoin(Location, Location.id == S.location_id)
+    return (select(S.id, start_at, end_at, S.practitioner_id, S.service_id, S.location_id, S.status,
+                   S.completion_label, S.public_note, S.series_id, Participant.client_id, Participant.charge_cents,
+                   Client.first_name, Client.last_name, *extra)
             .outerjoin(Participant, and_(Participant.session_id == S.id,
                                          Participant.status == ParticipantStatus.BOOKED.value))
             .outerjoin(Client, Client.id == Participant.client_id))
+
+
+class Names(NamedTuple):
+    """The practice's practitioners (name, colour), services and locations by id, deleted ones too
+    (a session keeps the ones it was booked with)."""
+
+    practitioners: dict[int, tuple[str, str]]
+    services: dict[int, str]
+    locations: dict[int, str]
+
+
+_NAMES = union_all(select(literal(0), Practitioner.id, Practitioner.name, Practitioner.color),
+                   select(literal(1), Service.id, Service.name, null()),
+                   select(literal(2), Location.id, Location.name, null()))
+
+
+def read_names(tx) -> Names:
+    """``Names`` read inside the caller's transaction: one statement over three small tables."""
+    practitioners: dict = {}
+    services: dict = {}
+    locations: dict = {}
+    for kind, id_, name, color in tx.connection().execute(_NAMES):
+        if kind == 0:
+            practitioners[id_] = (name, color)
+        elif kind == 1:
+            services[id_] = name
+        else:
+            locations[id_] = name
+    return Names(practitioners, services, locations)
 
 
 # SQLite 3.38 has unixepoch(); strftime('%s') is the same number, a little slower
@@ -161,21 +201,22 @@ def range_statement(dialect: str, own: bool, f: SessionFilter):
 def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: datetime,
                   practitioner_ids: list[int] | None = None, where_filter: SessionFilter | None = None
                   ) -> list[CalendarRow]:
-    """Live sessions starting in [start, end) as the calendar shows them, in time order; one SQL
-    statement. Same arguments, checks and choice of sessions as ``sessions.list_sessions``
+    """Live sessions starting in [start, end) as the calendar shows them, in time order; two SQL
+    statements (the sessions, the names of ``read_names``). Same arguments, checks and choice of sessions as ``sessions.list_sessions``
     (a practitioner sees only their own)."""
     start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
     with practice.read() as tx:
         return read_range(tx, practice, actor, start, end, f)
 
 
-def read_range(tx, practice: Practice, actor: Actor, start: datetime, end: datetime, f: SessionFilter
-               ) -> list[CalendarRow]:
-    """``calendar_rows``' read inside the caller's transaction, on checked arguments."""
+def read_range(tx, practice: Practice, actor: Actor, start: datetime, end: datetime, f: SessionFilter,
+               names: Names | None = None) -> list[CalendarRow]:
+    """``calendar_rows``' read inside the caller's transaction, on checked arguments (``names``: those
+    the transaction has read already)."""
     conn = tx.connection()
     rows = conn.execute(range_statement(conn.dialect.name, actor.role == "practitioner", f),
                         {"start": start, "end": end, **filter_params(actor, f)}).fetchall()
-    return rows_to_calendar(rows, LocalTimes(practice.tz))
+    return rows_to_calendar(rows, LocalTimes(practice.tz), names or read_names(tx))
 
 
 class DaysRows(NamedTuple):
@@ -197,7 +238,8 @@ def checked_days(first_day, last_day) -> tuple[date, date]:
 def calendar_days(practice: Practice, actor: Actor, first_day: date, last_day: date,
                   where_filter: SessionFilter | None = None) -> DaysRows:
     """The local days [first_day, last_day] as a week or day view shows them: their sessions as
-    ``calendar_rows`` gives them and the days closures cover, read in one transaction."""
+    ``calendar_rows`` gives them and the days closures cover, read in one transaction (three
+    statements: the sessions, the names, the closures)."""
     first_day, last_day = checked_days(first_day, last_day)
     start = datetime.combine(first_day, time(), tzinfo=practice.tz)
     end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=practice.tz)
@@ -237,9 +279,10 @@ class LocalTimes:
             self(v)
 
 
-def rows_to_calendar(rows, at: LocalTimes) -> list[CalendarRow]:
-    """Rows of (session, booked client) in session order -> one CalendarRow per session."""
+def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
+    """Rows of ``shown_select`` (session, booked client) in session order -> one CalendarRow per session."""
     new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
+    practitioners, services, locations = names
     times = {r[1] for r in rows}
     times.update(r[2] for r in rows)
     at.add(times)
@@ -252,15 +295,16 @@ def rows_to_calendar(rows, at: LocalTimes) -> list[CalendarRow]:
         sid = r[0]
         if sid != last:
             last, first = sid, r
-            cid = r[14]
-            append(new(row_type, (sid, local[r[1]], local[r[2]], r[3], r[4], r[5], r[6], r[7],
-                                  r[8], r[9] or "", r[10], r[11], r[12], r[13],
-                                  () if cid is None else (new(client_type, (cid, f"{r[16]} {r[17]}", r[15])),))))
-        elif r[14] is not None:  # a group's next client (a session whose clients were all taken off still shows)
+            cid, location = r[10], r[5]
+            name, color = practitioners[r[3]]
+            append(new(row_type, (sid, local[r[1]], local[r[2]], r[3], name, color, r[4], services[r[4]], location,
+                                  "" if location is None else locations[location], r[6], r[7], r[8], r[9],
+                                  () if cid is None else (new(client_type, (cid, f"{r[12]} {r[13]}", r[11])),))))
+        elif r[10] is not None:  # a group's next client (a session whose clients were all taken off still shows)
             groups.setdefault(len(out) - 1, [first]).append(r)
     for i, members in groups.items():  # by last name, then first name, as list_sessions
-        members.sort(key=lambda m: (m[17], m[16]))
-        clients = tuple(new(client_type, (m[14], f"{m[16]} {m[17]}", m[15])) for m in members)
+        members.sort(key=lambda m: (m[13], m[12]))
+        clients = tuple(new(client_type, (m[10], f"{m[12]} {m[13]}", m[11])) for m in members)
         out[i] = new(row_type, (*out[i][:14], clients))
     return out
 

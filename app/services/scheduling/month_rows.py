@@ -4,9 +4,10 @@ A month cell lists the sessions that fit its height and says "+N more" for the r
 of 20 practitioners has ~2,300 sessions of which ~180 are shown. ``month_rows`` asks the database
 for each day's count and its first ``per_day`` sessions in one statement: each local day is a UTC
 range bound as parameters (a day of a time change is 23 or 25 hours), its count and its first
-sessions are read from the range index in start order, and only those are joined to their names.
-The agenda beside the month lists the selected day whole: when it has more, a second statement
-reads it. The closures of the days come in the same transaction.
+sessions are read from the range index in start order, and only those are joined to their clients.
+The agenda beside the month lists the selected day whole: when it has more, another statement
+reads it. The names of practitioners, services and locations (``read_names``) and the closures of
+the days come in the same transaction.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .calendar_rows import (
     filter_key,
     filter_params,
     filter_where,
+    read_names,
     read_range,
     rows_to_calendar,
     shown_select,
@@ -76,8 +78,8 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
     """Live sessions of the local days [first_day, last_day]: each day's first ``per_day`` (by start,
     then id; all of ``whole_day``'s) as ``calendar_rows`` gives them, each day's count, and the days
     closures cover. Same filter, checks and choice of sessions as ``calendar_rows`` (a practitioner
-    sees only their own). In one transaction: one statement for the sessions, one for the closures, and
-    one for the whole day when it has more than ``per_day``."""
+    sees only their own). In one transaction: one statement for the sessions, one for the names, one for
+    the closures, and one for the whole day when it has more than ``per_day``."""
     first_day, last_day = checked_days(first_day, last_day)
     days = (last_day - first_day).days + 1
     per_day = validate.whole("sessions per day", per_day, 1, MAX_PER_DAY)
@@ -92,13 +94,14 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
     with practice.read() as tx:
         conn = tx.connection()
         found = conn.execute(_statement(conn.dialect.name, days, own, f), params).fetchall()
-        counts = {first_day + timedelta(days=d): n for d, n in {r[18]: r[19] for r in found}.items()}
+        counts = {first_day + timedelta(days=d): n for d, n in {r[14]: r[15] for r in found}.items()}
+        names = read_names(tx)
         whole: list[CalendarRow] = []
         if whole_day is not None and counts.get(whole_day, 0) > per_day:  # more than were read: read it all
             i = (whole_day - first_day).days
-            whole = read_range(tx, practice, actor, bounds[i], bounds[i + 1], f)
+            whole = read_range(tx, practice, actor, bounds[i], bounds[i + 1], f, names)
         closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
-    rows = rows_to_calendar(found, LocalTimes(tz))
+    rows = rows_to_calendar(found, LocalTimes(tz), names)
     if whole:
         rows = sorted([r for r in rows if r.start.date() != whole_day] + whole, key=lambda r: (r.start, r.id))
     return MonthRows(rows, counts, closed)
