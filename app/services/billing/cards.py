@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from ...integrations import card_gateway
@@ -384,37 +384,43 @@ def list_charges(practice: Practice, actor: Actor, invoice_id: int) -> list[Char
 
 
 def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id: int | None,
-                  key_prefix: str | None = None) -> CardCharge:
+                  key_prefix: str | None = None) -> tuple[CardCharge, CardOnFile, str | None]:
     """The attempt to send, its ``tries`` counted: a pending one again (same key, same amount), else a
-    new one (written with its first try: no update of the row just inserted).
+    new one (written with its first try: no update of the row just inserted), with the card it is
+    sent to and the invoice's number. Two SELECTs (the invoice with its amount due and the live card;
+    the invoice's attempts); the new attempt is written when the unit of work commits.
     ``key_prefix``: ``_key_prefix(practice)`` when the caller has the card settings at hand."""
-    inv = tx.get(Invoice, invoice_id)
+    row = tx.execute(select(Invoice, payments.amount_due_sql(), CardOnFile)
+                     .outerjoin(CardOnFile, and_(CardOnFile.client_id == Invoice.client_id,
+                                                 CardOnFile.removed_at.is_(None)))
+                     .where(Invoice.id == invoice_id).order_by(CardOnFile.id.desc()).limit(1)).first()
+    inv, due, card = row if row is not None else (None, 0, None)
     if inv is None or inv.deleted_at is not None:
         raise NotFound.gone("invoice")
-    pending = tx.scalar(select(CardCharge).where(CardCharge.invoice_id == invoice_id,
-                                                 CardCharge.status == "pending"))
+    attempts = list(tx.scalars(select(CardCharge).where(CardCharge.invoice_id == invoice_id)
+                               .order_by(CardCharge.attempt)))
+    pending = next((a for a in attempts if a.status == "pending"), None)
     if pending is not None:
         pending.tries += 1
-        return pending
+        sent_to = card if card is not None and card.id == pending.card_id else tx.get(CardOnFile, pending.card_id)
+        return pending, sent_to, inv.number
     if inv.status != "issued":
         raise RuleViolation(f"Invoice {inv.number or ''} is {inv.status}; only an issued invoice can be charged."
                             .replace("  ", " "))
-    due = payments.amounts_due(tx, [invoice_id]).get(invoice_id, 0)
+    due = int(due)
     if due <= 0:
         raise RuleViolation(f"Invoice {inv.number} has nothing left to pay.")
-    card = _live_card(tx, inv.client_id)
     if card is None:
         raise RuleViolation("This client has no card on file; send them a card link first.")
-    attempt = (tx.scalar(select(func.max(CardCharge.attempt)).where(CardCharge.invoice_id == invoice_id)) or 0) + 1
+    attempt = max((a.attempt for a in attempts), default=0) + 1
     c = CardCharge(invoice_id=invoice_id, client_id=inv.client_id, card_id=card.id, attempt=attempt,
                    idempotency_key=f"{key_prefix or _key_prefix(practice)}-invoice-{invoice_id}-attempt-{attempt}",
                    amount_cents=due, currency=practice.settings()["currency"], status="pending", code="", error="",
                    tries=1, run_id=run_id, created_at=practice.clock.now(), created_by=actor.user_id)
     tx.add(c)
-    tx.flush()
     audit.record(tx, practice, actor, "card.charge.start", "invoice", invoice_id, attempt=attempt, amount_cents=due,
                  key=c.idempotency_key)
-    return c
+    return c, card, inv.number
 
 
 def charge_invoice(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None = None,
@@ -437,11 +443,9 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
     charges (``auto_billing.charge_run``) instead of once per charge."""
     config, stored = gateway
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
-        c = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
-        charge_id, key, amount, currency = c.id, c.idempotency_key, c.amount_cents, c.currency
-        card = tx.get(CardOnFile, c.card_id)
+        c, card, number = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
         customer, method = card.customer_id, card.payment_method_id
-        number = tx.get(Invoice, invoice_id).number
+    charge_id, key, amount, currency = c.id, c.idempotency_key, c.amount_cents, c.currency  # committed
     try:  # 2: Stripe, no transaction open
         done = card_gateway.charge(config, customer, method, amount, currency, key, {"invoice": number or ""})
         failure = None
@@ -459,11 +463,14 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
         if c.status != "pending":  # recorded by another desk sending the same key meanwhile
             return _charge_view(c)
         now = practice.clock.now()
+        client = None
         if done is not None:
-            due = payments.amounts_due(tx, [invoice_id]).get(invoice_id, 0)
+            inv, due = payments._invoice_due_locked(tx, invoice_id)
+            client = tx.get(Client, c.client_id)  # held: record_payment_in and the receipt find it at hand
             plan = ((invoice_id, min(due, done.amount)),) if due > 0 else "none"  # paid meanwhile: the rest is credit
             paid = payments.record_payment_in(tx, practice, actor, c.client_id, done.amount, "stripe", now,
-                                              done.payment_intent_id, f"Card payment of invoice {number}", plan)
+                                              done.payment_intent_id, f"Card payment of invoice {number}", plan,
+                                              {invoice_id: (inv, due)} if due > 0 else None)
             c.status, c.payment_intent_id, c.payment_id = "succeeded", done.payment_intent_id, paid.payment.id
             c.error, c.code = "", ""
             made = [(a.invoice_id, a.amount_cents) for a in paid.allocations]
@@ -478,7 +485,7 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
         audit.record(tx, practice, actor, "card.charge", "invoice", invoice_id, attempt=c.attempt, status=c.status,
                      amount_cents=c.amount_cents, code=c.code)
         view = _charge_view(c)
-        client = tx.get(Client, c.client_id) if view.succeeded else None
+        client = client if view.succeeded else None
         to = (client.email, f"{client.first_name} {client.last_name}") if client is not None else None
         doc = None
         if header is not None and view.succeeded and to and to[0]:

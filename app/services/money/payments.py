@@ -233,9 +233,13 @@ def record_payment(practice: Practice, actor: Actor, client_id: int, amount_cent
 
 def record_payment_in(tx: Session, practice: Practice, actor: Actor, client_id: int, amount_cents: int, method: str,
                       effective: datetime, reference: str, memo: str,
-                      plan: str | Sequence[tuple[int, int]]) -> PaymentResult:
+                      plan: str | Sequence[tuple[int, int]],
+                      locked: dict[int, tuple[Invoice, int]] | None = None) -> PaymentResult:
     """``record_payment``'s writes inside the caller's unit of work, on checked input (a card charge
-    records the payment Stripe took in the transaction that marks the charge succeeded)."""
+    records the payment Stripe took in the transaction that marks the charge succeeded).
+    ``locked``: {invoice id: (the invoice, its amount due)} of invoices of the plan that the caller
+    has read locked (``_invoice_due_locked``) in this unit of work, so they are not read again; the
+    same checks are made on them."""
     if tx.get(Client, client_id) is None:
         raise ValidationError("client", "no such client")
     e = LedgerEntry(kind="payment", client_id=client_id, amount_cents=amount_cents, method=method,
@@ -243,11 +247,29 @@ def record_payment_in(tx: Session, practice: Practice, actor: Actor, client_id: 
                     created_by=actor.user_id)
     tx.add(e)
     tx.flush()
+    # kept for the rest of the unit of work (the session holds its objects weakly), so that what reads
+    # it back there (a card charge's receipt) finds it without a SELECT
+    tx.info.setdefault(_RECORDED, []).append(e)
     audit.record(tx, practice, actor, "payment.record", "client", client_id, amount_cents=amount_cents,
                  method=method, payment_id=e.id, received_on=effective.astimezone(practice.tz).date(),
                  reference=reference)
-    made = _allocate_plan(tx, practice, actor, e, tuple(plan) if not isinstance(plan, str) else plan)
+    made = _allocate_plan(tx, practice, actor, e, tuple(plan) if not isinstance(plan, str) else plan, locked or {})
     return PaymentResult(_payment_view(e), made, amount_cents - sum(a.amount_cents for a in made))
+
+
+_RECORDED = "payments_recorded"
+
+
+def _invoice_due_locked(tx: Session, invoice_id: int) -> tuple[Invoice | None, int]:
+    """The invoice, locked for the rest of the unit of work (as ``_invoice_for`` locks it), and its
+    amount due (0 unless issued), in one SELECT; (None, 0) when there is no such invoice. For
+    ``record_payment_in(locked=...)``: the allocation to it is then checked without reading it again."""
+    row = tx.execute(select(Invoice, amount_due_sql()).where(Invoice.id == invoice_id)
+                     .with_for_update(of=Invoice)).first()
+    if row is None:
+        return None, 0
+    inv, due = row
+    return inv, int(due) if inv.status == "issued" else 0
 
 
 def allocate(practice: Practice, actor: Actor, payment_id: int, invoice_id: int, amount_cents: int) -> AllocationView:
@@ -451,8 +473,10 @@ def _allocation_plan(practice: Practice, value, amount_cents: int) -> str | tupl
     return tuple(pairs.items())
 
 
-def _allocate_plan(tx: Session, practice: Practice, actor: Actor, e: LedgerEntry,
-                   plan) -> tuple[AllocationView, ...]:
+def _allocate_plan(tx: Session, practice: Practice, actor: Actor, e: LedgerEntry, plan,
+                   locked: dict[int, tuple[Invoice, int]] | None = None) -> tuple[AllocationView, ...]:
+    """``locked``: see ``record_payment_in``."""
+    locked = locked or {}
     if plan == Allocate.NONE:
         return ()
     if plan == Allocate.OLDEST:
@@ -473,7 +497,11 @@ def _allocate_plan(tx: Session, practice: Practice, actor: Actor, e: LedgerEntry
         return tuple(made)
     left, made = e.amount_cents, []  # recorded just now in this transaction: nothing refunded or allocated yet
     for iid, cents in plan:
-        made.append(_allocate_one(tx, practice, actor, e, _invoice_for(tx, iid), cents, "allocation", left))
+        if iid in locked:
+            inv, owed = locked[iid]
+            made.append(_allocate_one(tx, practice, actor, e, _check_invoice(inv), cents, "allocation", left, owed))
+        else:
+            made.append(_allocate_one(tx, practice, actor, e, _invoice_for(tx, iid), cents, "allocation", left))
         left -= cents
     return tuple(made)
 
@@ -489,7 +517,11 @@ def _money_in(tx: Session, entry_id: int) -> LedgerEntry:
 
 
 def _invoice_for(tx: Session, invoice_id: int) -> Invoice:
-    inv = tx.scalar(select(Invoice).where(Invoice.id == invoice_id).with_for_update())
+    return _check_invoice(tx.scalar(select(Invoice).where(Invoice.id == invoice_id).with_for_update()))
+
+
+def _check_invoice(inv: Invoice | None) -> Invoice:
+    """An invoice money can be allocated to: issued (cancelled and drafts refused in words)."""
     if inv is None or (inv.status == "draft" and inv.deleted_at is not None):
         raise NotFound.gone("invoice")
     if inv.status == "draft":
@@ -500,14 +532,15 @@ def _invoice_for(tx: Session, invoice_id: int) -> Invoice:
 
 
 def _allocate_one(tx: Session, practice: Practice, actor: Actor, e: LedgerEntry, inv: Invoice, cents: int,
-                  field: str, left: int | None = None) -> AllocationView:
+                  field: str, left: int | None = None, owed: int | None = None) -> AllocationView:
     """The checks every allocation passes, then the row: the invoice is the payment's client's and
     the amount at most what the invoice owes and what the payment has left (``left``: known to the
-    caller, for a payment it is recording now; else read)."""
+    caller, for a payment it is recording now; ``owed``: read by the caller with the invoice locked
+    in this unit of work; else each is read)."""
     if inv.client_id != e.client_id:
         raise ValidationError("invoice", f"{inv.number} is another client's invoice")
     money = _formatter(practice)
-    owed = amounts_due(tx, [inv.id])[inv.id]
+    owed = amounts_due(tx, [inv.id])[inv.id] if owed is None else owed
     if cents > owed:
         raise ValidationError(field, f"is more than invoice {inv.number} still owes ({money(max(owed, 0))})")
     left = money_left(tx, [e.id])[e.id] if left is None else left
