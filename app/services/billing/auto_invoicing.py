@@ -286,7 +286,7 @@ def _invoice_client(practice: Practice, actor: Actor, run_id: int, client_id: in
         try:
             with tx.begin_nested():
                 view = invoices.draft_and_issue_in(tx, practice, actor, client_id, [s.session_id for s in found],
-                                                   first, last)
+                                                   first, last, read=found)
                 message_id, note = None, ""
                 if run.email:
                     message_id, note = _queue_mail(tx, practice, actor, client, view)
@@ -360,7 +360,7 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
             try:
                 with tx.begin_nested():
                     view = invoices.draft_and_issue_in(tx, practice, actor, client_id, [s.session_id for s in found],
-                                                       first, last)
+                                                       first, last, read=found)
                     pdf = pdfs.render("invoice", invoice_documents._document_of(practice, view, header)) \
                         if run.email and client.email else None
             except (ServiceError, ValueError, TypeError, ArithmeticError, OSError, LookupError) as exc:

@@ -313,7 +313,21 @@ def _invoiceable(tx: Session, practice: Practice, client_id: int, ids: tuple[int
     range, with something to invoice, allowed in the prepayment mode and on no live invoice."""
     if not ids:
         return []
-    found = {s.session_id: s for s in _sessions(tx, practice, client_id, S.id.in_(ids))}
+    found = _check_chosen(tx, {s.session_id: s for s in _sessions(tx, practice, client_id, S.id.in_(ids))}, ids,
+                          first, last)
+    taken = tx.execute(select(InvoiceLine.session_id, Invoice.number)
+                       .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+                       .where(InvoiceLine.session_id.in_(ids), InvoiceLine.client_id == client_id,
+                              InvoiceLine.live.is_(True))).first()
+    if taken is not None:
+        where = f"invoice {taken[1]}" if taken[1] else "a draft invoice"
+        raise ValidationError("sessions", f"the session {_when(found[taken[0]])} is already on {where}")
+    return sorted(found.values(), key=lambda s: (s.start, s.session_id))
+
+
+def _check_chosen(tx: Session, found: dict[int, UninvoicedSession], ids: tuple[int, ...], first: date,
+                  last: date) -> dict[int, UninvoicedSession]:
+    """``_invoiceable``'s checks of the chosen sessions as read (``found``: by session id)."""
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationError("sessions", "one of the chosen sessions is not this client's any more (it may have "
@@ -329,14 +343,7 @@ def _invoiceable(tx: Session, practice: Practice, client_id: int, ids: tuple[int
         if package and s.status == SessionStatus.OPEN:
             raise ValidationError("sessions", f"the session {_when(s)} has not been saved yet: in package mode "
                                               "only saved sessions can be invoiced")
-    taken = tx.execute(select(InvoiceLine.session_id, Invoice.number)
-                       .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-                       .where(InvoiceLine.session_id.in_(ids), InvoiceLine.client_id == client_id,
-                              InvoiceLine.live.is_(True))).first()
-    if taken is not None:
-        where = f"invoice {taken[1]}" if taken[1] else "a draft invoice"
-        raise ValidationError("sessions", f"the session {_when(found[taken[0]])} is already on {where}")
-    return sorted(found.values(), key=lambda s: (s.start, s.session_id))
+    return found
 
 
 # -- drafts -------------------------------------------------------------------------------------
@@ -354,6 +361,22 @@ def _setting(tx: Session, key: str):
 
 def _fill(tx: Session, practice: Practice, inv: Invoice, sessions: list[UninvoicedSession],
           items: list[LineItem]) -> None:
+    lines = _lines(practice, inv, sessions, items)
+    inv.total_cents = sum(line.amount_cents + line.tax_cents for line in lines)
+    tx.add_all(lines)
+    _flush_lines(tx)
+
+
+def _flush_lines(tx: Session) -> None:
+    try:
+        tx.flush()
+    except IntegrityError as exc:  # the partial unique index: the check above is made first, so rare
+        raise ValidationError("sessions", "one of the chosen sessions is already on another invoice") from exc
+
+
+def _lines(practice: Practice, inv: Invoice, sessions: list[UninvoicedSession],
+           items: list[LineItem]) -> list[InvoiceLine]:
+    """The invoice's lines (``inv.id`` set, or set on them later), their total checked."""
     lines = [InvoiceLine(invoice_id=inv.id, client_id=inv.client_id, session_id=s.session_id,
                          service_date=s.service_date, description=s.service_name, service_name=s.service_name,
                          practitioner_name=s.practitioner_name, label=s.label, amount_cents=s.amount_cents,
@@ -368,12 +391,7 @@ def _fill(tx: Session, practice: Practice, inv: Invoice, sessions: list[Uninvoic
     if total > max_amount(currency):
         raise ValidationError("line items", f"the invoice total {format_money(total, currency)} is more than the "
                                             f"largest amount allowed, {format_money(max_amount(currency), currency)}")
-    inv.total_cents = total
-    tx.add_all(lines)
-    try:
-        tx.flush()
-    except IntegrityError as exc:  # the partial unique index: the check above is made first, so rare
-        raise ValidationError("sessions", "one of the chosen sessions is already on another invoice") from exc
+    return lines
 
 
 def create_draft(practice: Practice, actor: Actor, client_id: int, session_ids: list[int], first_day: date,
@@ -511,41 +529,64 @@ def _issue(tx: Session, practice: Practice, actor: Actor, inv: Invoice, issue_da
     if inv.status != "draft":
         raise RuleViolation(f"Invoice {inv.number} is already {inv.status}; only a draft can be issued.")
     issue_date = issue_date or _today(practice)
+    _check_issue_date(tx, issue_date)
+    lines = list(tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
+                            .order_by(InvoiceLine.position)))
+    if not drafted_here:
+        _check_still_true(tx, practice, inv, lines)
+    seq, number = _take_number(tx, issue_date)
+    _set_issued(tx, practice, actor, inv, issue_date, seq, number, lines)
+    tx.add_all(_line_charges(practice, actor, inv, lines))
+    tx.flush()
+    audit.record(tx, practice, actor, "invoice.issue", "invoice", inv.id, number=number, issue_date=issue_date,
+                 total_cents=inv.total_cents)
+    return inv
+
+
+def _check_issue_date(tx: Session, issue_date: date) -> None:
     latest = tx.execute(select(Invoice.issue_date, Invoice.number).where(Invoice.year == issue_date.year)
                         .order_by(Invoice.seq.desc()).limit(1)).first()
     if latest is not None and issue_date < latest[0]:
         raise ValidationError("issue date", f"must not be before {latest[0]:%d %b %Y}, the date of invoice "
                                             f"{latest[1]}, so that numbers follow dates")
-    lines = list(tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
-                            .order_by(InvoiceLine.position)))
-    if not drafted_here:
-        _check_still_true(tx, practice, inv, lines)
+
+
+def _take_number(tx: Session, issue_date: date) -> tuple[int, str]:
+    """The next number of the issue date's year: (seq, number as formatted)."""
     seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year)
     number = numbering.format_number(_setting(tx, "invoice_number_format"), issue_date.year, seq)
     if tx.scalar(select(Invoice.id).where(or_(Invoice.number == number, and_(
             Invoice.year == issue_date.year, Invoice.seq == seq)))) is not None:  # imported or changed by hand
         raise RuleViolation(f"The number {number} is already used by another invoice (the invoice number format "
                             "was changed?). Change the invoice number format in Settings, then issue again.")
-    now = practice.clock.now()
+    return seq, number
+
+
+def _set_issued(tx: Session, practice: Practice, actor: Actor, inv: Invoice, issue_date: date, seq: int,
+                number: str, lines: list[InvoiceLine]) -> None:
     inv.status, inv.number, inv.year, inv.seq = "issued", number, issue_date.year, seq
     inv.issue_date = issue_date
     inv.due_date = issue_date + timedelta(days=int(_setting(tx, "payment_terms_days")))
     inv.total_cents = sum(line.amount_cents + line.tax_cents for line in lines)
-    inv.issued_at, inv.issued_by = now, actor.user_id
+    inv.issued_at, inv.issued_by = practice.clock.now(), actor.user_id
+
+
+def _line_charges(practice: Practice, actor: Actor, inv: Invoice, lines: list[InvoiceLine]) -> list[LedgerEntry]:
+    """The ledger charges of an invoice being issued: each free line item and each line's tax (the
+    lines written: their ids are set); dated when it is issued."""
+    now = inv.issued_at
+    out = []
     for line in lines:
-        charges = [] if line.session_id is not None else [(line.amount_cents, f"Invoice {number}: "
+        charges = [] if line.session_id is not None else [(line.amount_cents, f"Invoice {inv.number}: "
                                                                               f"{line.description}")]
-        charges.append((line.tax_cents, f"Invoice {number}: tax {line.tax_rate_bp / 100:g} % on "
+        charges.append((line.tax_cents, f"Invoice {inv.number}: tax {line.tax_rate_bp / 100:g} % on "
                                          f"{line.description}"))
         for amount, memo in charges:
             if amount:
-                tx.add(LedgerEntry(kind="charge", client_id=inv.client_id, invoice_line_id=line.id,
-                                   amount_cents=-amount, memo=memo[:500], effective_at=now, created_at=now,
-                                   created_by=actor.user_id))
-    tx.flush()
-    audit.record(tx, practice, actor, "invoice.issue", "invoice", inv.id, number=number, issue_date=issue_date,
-                 total_cents=inv.total_cents)
-    return inv
+                out.append(LedgerEntry(kind="charge", client_id=inv.client_id, invoice_line_id=line.id,
+                                       amount_cents=-amount, memo=memo[:500], effective_at=now, created_at=now,
+                                       created_by=actor.user_id))
+    return out
 
 
 # -- many invoices at once ---------------------------------------------------------------------
@@ -700,15 +741,52 @@ def sessions_to_invoice(tx: Session, practice: Practice, client_id: int, since: 
 
 
 def draft_and_issue_in(tx: Session, practice: Practice, actor: Actor, client_id: int, session_ids: list[int],
-                       first_day: date, last_day: date, note: str = "") -> InvoiceView:
+                       first_day: date, last_day: date, note: str = "",
+                       read: list[UninvoicedSession] | None = None) -> InvoiceView:
     """``create_draft`` then ``issue_invoice`` (dated today) inside the caller's unit of work, with the
-    same checks, numbering and audit entries; the caller holds the write lock (``practice.uow``)."""
+    same checks, numbering and audit entries; the caller holds the write lock (``practice.uow``).
+
+    ``read``: the client's sessions as ``sessions_to_invoice`` read them in this very unit of work (so
+    under its write lock, none on a live invoice of theirs), holding the chosen ones: they are checked
+    as read instead of read again, and the invoice is written issued at once (its row, then its lines
+    and charges, with both audit entries) instead of written as a draft and then changed."""
     validate.an_id("client", client_id)
     ids, first, last, items, note = _check_draft_input(practice, session_ids, first_day, last_day, (), note)
     require_front_desk(actor)
+    if read is not None:
+        return _draft_and_issue_read(tx, practice, actor, client_id, ids, first, last, note, read)
     inv = _make_draft(tx, practice, actor, client_id, ids, first, last, items, note)
     _issue(tx, practice, actor, inv, None, drafted_here=True)
     return _view(tx, practice, inv, unpaid=True)
+
+
+def _draft_and_issue_read(tx: Session, practice: Practice, actor: Actor, client_id: int, ids: tuple[int, ...],
+                          first: date, last: date, note: str, read: list[UninvoicedSession]) -> InvoiceView:
+    _require_client(tx, client_id)
+    wanted = set(ids)
+    found = _check_chosen(tx, {s.session_id: s for s in read if s.session_id in wanted}, ids, first, last)
+    chosen = sorted(found.values(), key=lambda s: (s.start, s.session_id))
+    inv = Invoice(client_id=client_id, status="draft", period_first=first, period_last=last, note=note,
+                  total_cents=0, created_at=practice.clock.now(), created_by=actor.user_id)
+    lines = _lines(practice, inv, chosen, [])
+    issue_date = _today(practice)
+    _check_issue_date(tx, issue_date)
+    seq, number = _take_number(tx, issue_date)
+    _set_issued(tx, practice, actor, inv, issue_date, seq, number, lines)
+    tx.add(inv)
+    tx.flush()  # its id, for its lines
+    for line in lines:
+        line.invoice_id = inv.id
+    tx.add_all(lines)
+    audit.record(tx, practice, actor, "invoice.create_draft", "invoice", inv.id, client_id=client_id,
+                 sessions=[s.session_id for s in chosen], items=0, total_cents=inv.total_cents)
+    if any(line.tax_cents or line.session_id is None for line in lines):
+        _flush_lines(tx)  # their ids, for the charges
+        tx.add_all(_line_charges(practice, actor, inv, lines))
+    audit.record(tx, practice, actor, "invoice.issue", "invoice", inv.id, number=number, issue_date=issue_date,
+                 total_cents=inv.total_cents)
+    _flush_lines(tx)  # in the caller's savepoint: a session taken meanwhile fails this invoice alone
+    return _view(tx, practice, inv, unpaid=True, lines=lines)
 
 
 def _allocated(tx: Session, invoice_id: int) -> int:
@@ -779,18 +857,21 @@ def _derived(status: str, total: int, allocated: int) -> InvoiceStatus:
     return InvoiceStatus.PARTLY_PAID if allocated > 0 else InvoiceStatus.ISSUED
 
 
-def _view(tx: Session, practice: Practice, inv: Invoice, unpaid: bool = False) -> InvoiceView:
+def _view(tx: Session, practice: Practice, inv: Invoice, unpaid: bool = False,
+          lines: list[InvoiceLine] | None = None) -> InvoiceView:
     """``unpaid``: the caller knows no payment is applied and no credit note made (an invoice issued
     in this very transaction), so they are not read. A draft has neither: payments refuse drafts and
-    only an issued invoice is cancelled."""
+    only an issued invoice is cancelled. ``lines``: all the invoice's lines, in position order, when
+    the caller has just written them (not read again)."""
     tx.flush()
     tz = practice.tz
     client = tx.get(Client, inv.client_id)
+    if lines is None:
+        lines = tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
+                           .order_by(InvoiceLine.position, InvoiceLine.id))
     lines = tuple(InvoiceLineView(ln.id, ln.position, ln.session_id, ln.service_date, ln.description,
                                   ln.service_name, ln.practitioner_name, ln.label, ln.amount_cents, ln.tax_rate_bp,
-                                  ln.tax_cents)
-                  for ln in tx.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
-                                       .order_by(InvoiceLine.position, InvoiceLine.id)))
+                                  ln.tax_cents) for ln in lines)
     unpaid = unpaid or inv.status == "draft"
     payments: tuple[AppliedPayment, ...] = ()
     if not unpaid:
