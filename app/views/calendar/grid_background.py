@@ -3,7 +3,8 @@ lines, the hour labels and the column lines. For one practitioner's week it is t
 week to the next, so once it has been painted twice alike it is kept in a pixmap (per size,
 columns, closed days and day hours) and each paint copies the exposed part of it: a week step then
 paints only its sessions (issue 17). Everyone's week changes width with its overlaps and is wide
-(several screens): it is painted directly, only the hours exposed."""
+(several screens): it is painted directly, only the hours exposed, its lines only across the
+exposed width and its hour labels only when the gutter is exposed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt
@@ -34,22 +35,35 @@ def paint_background(p: QPainter, g: Grid, height: int, closed_columns: tuple[bo
             p.fillRect(QRectF(x, 0, g.column_width, g.height), QBrush(style.CLOSED_HATCH, Qt.BrushStyle.BDiagPattern))
     p.setFont(font)
     first_h, last_h = 0, 24
+    left, right = int(g.gutter), width  # the lines' ends: everyone's week is several screens wide
+    labels = True
     if exposed is not None:
         first_h = max(0, int(g.minute(exposed.top() - 20) // 60))
         last_h = min(24, int(g.minute(exposed.bottom() + 20) // 60) + 1)
+        # from the exposed part's left, less a whole number of dots (the dotted lines keep their
+        # pattern), to its right
+        left += max(0, exposed.left() - 8 - left) // 12 * 12
+        right = min(width, exposed.right() + 8)
+        labels = exposed.left() < g.gutter
+    solid, dotted = QPen(style.GRID_LINE, 1), QPen(style.GRID_LINE.lighter(110), 1, Qt.PenStyle.DotLine)
+    half = g.y(30)
+    p.setPen(solid)
     for h in range(first_h, last_h + 1):
-        y = g.y(h * 60)
-        p.setPen(QPen(style.GRID_LINE, 1))
-        p.drawLine(int(g.gutter), int(y), width, int(y))
-        p.setPen(QPen(style.GRID_LINE.lighter(110), 1, Qt.PenStyle.DotLine))
-        p.drawLine(int(g.gutter), int(y + g.y(30)), width, int(y + g.y(30)))
-        if h < 24:
-            p.setPen(style.MUTED_TEXT)
-            p.drawText(QRectF(0, y + 1, g.gutter - 6, 16), Qt.AlignmentFlag.AlignRight, f"{h:02d}:00")
-    p.setPen(QPen(style.GRID_LINE, 1))
+        y = int(g.y(h * 60))
+        p.drawLine(left, y, right, y)
+    p.setPen(dotted)
+    for h in range(first_h, last_h + 1):
+        y = int(g.y(h * 60) + half)
+        p.drawLine(left, y, right, y)
+    if labels:
+        p.setPen(style.MUTED_TEXT)
+        for h in range(first_h, min(last_h + 1, 24)):
+            p.drawText(QRectF(0, g.y(h * 60) + 1, g.gutter - 6, 16), Qt.AlignmentFlag.AlignRight, f"{h:02d}:00")
+    p.setPen(solid)
     for i in range(g.columns + 1):
         x = int(g.gutter + i * g.column_width)
-        p.drawLine(x, 0, x, int(g.height))
+        if exposed is None or exposed.left() - 2 <= x <= exposed.right() + 2:
+            p.drawLine(x, 0, x, int(g.height))
 
 
 class GridBackground:
