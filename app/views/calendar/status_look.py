@@ -5,6 +5,7 @@ free one: no strike-through and its own symbol and colour, since the client stil
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from PySide6.QtGui import QColor
@@ -32,10 +33,16 @@ def charged(s: Shown) -> bool:
 
 
 def status_look(s: Shown) -> StatusLook:
-    if s.status == "canceled" and charged(s):
+    return look_of(s.status, s.status == "canceled" and charged(s))
+
+
+@lru_cache(maxsize=32)
+def look_of(status: str, charged_cancel: bool) -> StatusLook:
+    """The look of a status (made once: a week's blocks ask for the same few)."""
+    if charged_cancel:
         return StatusLook("charged_cancel", CHARGED_CANCEL_SYMBOL, CHARGED_CANCEL_COLOR, False)
-    return StatusLook(s.status, style.STATUS_SYMBOLS[s.status], style.STATUS_COLORS.get(s.status, style.TEXT),
-                      s.status == "canceled")
+    return StatusLook(status, style.STATUS_SYMBOLS[status], style.STATUS_COLORS.get(status, style.TEXT),
+                      status == "canceled")
 
 
 def status_text(s: Shown) -> str:

@@ -7,13 +7,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPen
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from .. import style
 from .grid_background import GridBackground
-from .status_look import Shown, status_look
+from .status_look import Shown, charged, look_of
 from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
 
 GUTTER = 56
@@ -30,12 +40,13 @@ class GridColumn:
     title: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     column: int
     placed: Placed
     session: Shown
     rect: QRectF
+    painted: tuple | None = None  # (the TextFit it was measured with, what _paint_block draws), once painted
 
 
 class BlockFonts:
@@ -52,6 +63,7 @@ class BlockFonts:
                 m = QFontMetrics(f)
                 self._fonts[bold, strike] = (f, m)
                 self._fits[bold, strike] = text_fit(f, m)
+        self.key = self._fits[True, False]  # what a block's painted text was measured with
         self.line_height = self._fonts[False, False][1].height()
 
     def pick(self, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
@@ -83,12 +95,13 @@ class BlockLook:
 
 def block_look(s: Shown) -> BlockLook:
     """Fill, symbol and strike-through of a block; a charged cancellation is not drawn as a free one."""
-    look = status_look(s)
-    return _block_look(look.key, look.symbol, look.strike, look.color.name(), s.practitioner_color)
+    return _block_look(s.status, s.status == "canceled" and charged(s), s.practitioner_color)
 
 
 @lru_cache(maxsize=256)
-def _block_look(key: str, symbol: str, strike: bool, status_color: str, practitioner_color: str) -> BlockLook:
+def _block_look(status: str, charged_cancel: bool, practitioner_color: str) -> BlockLook:
+    look = look_of(status, charged_cancel)
+    key, symbol, strike, status_color = look.key, look.symbol, look.strike, look.color.name()
     base = style.practitioner_color(practitioner_color)
     if key == "open":
         fill = style.tint(base, 0.28)
@@ -102,10 +115,14 @@ def _block_look(key: str, symbol: str, strike: bool, status_color: str, practiti
 
 
 @lru_cache(maxsize=256)
-def _paint_colors(look: BlockLook, practitioner_color: str) -> tuple[QColor, QColor, QColor, QColor]:
-    """(fill, practitioner colour, its outline, status colour) of a block look, made once."""
+def _paint_colors(status: str, charged_cancel: bool, practitioner_color: str) -> tuple[QColor, QColor, QPen, QColor]:
+    """(fill, practitioner colour, its outline pen, status colour) of a block look, made once."""
+    look = _block_look(status, charged_cancel, practitioner_color)
     base = style.practitioner_color(practitioner_color)
-    return QColor(look.fill), base, base.darker(120), QColor(look.status_color)
+    return QColor(look.fill), base, QPen(base.darker(120), 1), QColor(look.status_color)
+
+
+CLOSED_PEN = QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine)  # a block on a day the practice is closed
 
 
 def hm(t) -> str:
@@ -115,12 +132,43 @@ def hm(t) -> str:
 
 class TextFit:
     """QFontMetrics.horizontalAdvance and elidedText remembered per (text, width) for one font:
-    a week repeats the same times, names and labels in blocks of the same few widths."""
+    a week repeats the same times, names and labels in blocks of the same few widths. ``draw``
+    draws a text a second time from its QStaticText (laid out once)."""
 
-    def __init__(self, metrics: QFontMetrics):
+    def __init__(self, metrics: QFontMetrics, font: QFont | None = None):
         self.metrics = metrics
+        self.font = font
+        # drawText(QRectF(x, y, ...), AlignLeft) puts the baseline at y + the exact (fractional) ascent
+        self.ascent = QFontMetricsF(font).ascent() if font is not None else float(metrics.ascent())
         self._advance: dict[str, int] = {}
         self._elided: dict[tuple[str, int], str] = {}
+        self._static: dict[str, QStaticText] = {}
+        self._seen: set[str] = set()
+        # drawStaticText draws no strike-through (nor underline): a font with one always uses drawText
+        self._plain = font is None or font.strikeOut() or font.underline()
+
+    def draw(self, p: QPainter, x: float, y: float, text: str) -> None:
+        """``text`` in this font (the painter's current one) with its top left at (x, y), the same
+        pixels as drawText(QRectF(x, y, w, h), AlignLeft, text): a text drawn before (times, services,
+        statuses, initials) from its QStaticText, about a third of drawText's time; one seen for the
+        first time (most of a new week's client names) by drawText, as laying it out costs more."""
+        st = self._static.get(text)
+        if st is None:
+            if self._plain:
+                p.drawText(QPointF(x, y + self.ascent), text)
+                return
+            if text not in self._seen:
+                if len(self._seen) > 20_000:
+                    self._seen.clear()
+                self._seen.add(text)
+                p.drawText(QPointF(x, y + self.ascent), text)
+                return
+            if len(self._static) > 5_000:
+                self._static.clear()
+            st = self._static[text] = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(QTransform(), self.font)
+        p.drawStaticText(x, y, st)
 
     def horizontalAdvance(self, text: str) -> int:  # noqa: N802 (as QFontMetrics, which it stands for)
         w = self._advance.get(text)
@@ -145,34 +193,41 @@ _text_fits: dict[str, TextFit] = {}
 
 def text_fit(font: QFont, metrics: QFontMetrics) -> TextFit:
     """The TextFit of a font (by QFont.key(): family, size, weight, style...), kept between paints."""
-    fit = _text_fits.get(font.key())
+    key = font.key()
+    fit = _text_fits.get(key)
     if fit is None:
-        fit = _text_fits[font.key()] = TextFit(metrics)
+        fit = _text_fits[key] = TextFit(metrics, QFont(font))
     return fit
 
 
 def initials(s: Shown) -> str:
     """'AS' for Alice Smith; a group: the first client's initials and how many more ('AS+2')."""
-    if not s.clients:
+    clients = s.clients
+    if not clients:
         return "".join(w[0] for w in s.title.split()[:2])
-    first = "".join(w[0] for w in s.clients[0].name.split()[:2] if w)
-    return first + (f"+{len(s.clients) - 1}" if len(s.clients) > 1 else "")
+    first = "".join([w[0] for w in clients[0].name.split()[:2] if w])
+    return first + (f"+{len(clients) - 1}" if len(clients) > 1 else "")
 
 
-def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: bool) -> list[str]:
+def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: bool,
+                symbol: str | None = None) -> list[str]:
     """The lines a block of ``width`` px with ``room`` lines shows. When the usual text does not fit
-    the width, a compact form: the start time and the client's initials (the tooltip has the rest)."""
-    symbol = block_look(s).symbol
-    start = hm(s.start)
-    full_time = f"{symbol} {start}\u2013{hm(s.end)}"
-    if metrics.horizontalAdvance(full_time) > width or (room < 2 and width < 120):
-        compact = [start, initials(s)]
-        if room >= 2 and metrics.horizontalAdvance(compact[0]) <= width:
-            return compact
-        one = f"{start} {initials(s)}"
-        if metrics.horizontalAdvance(one) <= width:
+    the width, a compact form: the start time and the client's initials (the tooltip has the rest).
+    ``symbol``: the status symbol, when the caller has the block's look already."""
+    if symbol is None:
+        symbol = block_look(s).symbol
+    t, e = s.start, s.end
+    start = f"{t.hour:02d}:{t.minute:02d}"
+    full_time = f"{symbol} {start}\u2013{e.hour:02d}:{e.minute:02d}"
+    advance = metrics.horizontalAdvance
+    if advance(full_time) > width or (room < 2 and width < 120):
+        short = initials(s)
+        if room >= 2 and advance(start) <= width:
+            return [start, short]
+        one = f"{start} {short}"
+        if advance(one) <= width:
             return [one]
-        return [initials(s)] if metrics.horizontalAdvance(initials(s)) <= width else [f"{s.start.hour:02d}"]
+        return [short] if advance(short) <= width else [f"{t.hour:02d}"]
     if room < 2:
         return [f"{symbol} {start} {s.title}"]
     badge = s.label + ("  \u26a0 closed" if closed else "")
@@ -180,6 +235,12 @@ def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: 
     if width > 300:  # a wide column (day view) has room for what the agenda would say
         title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
     return [full_time, title, s.service_name, badge]
+
+
+def _texts(s: Shown, width: int, room: int, bold: TextFit, closed: bool, symbol: str | None = None) -> list[str]:
+    """The first ``room`` of ``block_lines``, each elided to ``width`` in the bold font's metrics."""
+    elided = bold.elided
+    return [elided(t, width) for t in block_lines(s, width, room, bold, closed, symbol)[:room]]
 
 
 def minutes_of(dt: datetime) -> int:
@@ -239,18 +300,35 @@ class TimeGridView(QWidget):
         first_column: dict[tuple[date, int | None], int] = {}  # as column_of: the first column that takes it
         for i, c in enumerate(self.columns):
             first_column.setdefault((c.day, c.practitioner_id), i)
+        by_practitioner = any(c.practitioner_id is not None for c in self.columns)
+        column_of = first_column.get
         per_column: dict[int, list[Shown]] = {}
         for s in self._sessions:
             day = s.start.date()
-            found = [i for i in (first_column.get((day, None)), first_column.get((day, s.practitioner_id)))
-                     if i is not None]
-            if found:
-                per_column.setdefault(min(found), []).append(s)
+            col = column_of((day, None))
+            if by_practitioner:
+                own = column_of((day, s.practitioner_id))
+                if own is not None and (col is None or own < col):
+                    col = own
+            if col is not None:
+                items = per_column.get(col)
+                if items is None:
+                    per_column[col] = [s]
+                else:
+                    items.append(s)
         packed = {}
+        side_by_side = 1
         for col, items in per_column.items():
-            spans = [(s.id, minutes_of(s.start), min(DAY_MINUTES, minutes_of(s.start) + s.minutes)) for s in items]
-            packed[col] = ({s.id: s for s in items}, pack_day(spans))
-        side_by_side = max((p.columns for _, placed in packed.values() for p in placed), default=1)
+            spans = []
+            for s in items:
+                start = s.start.hour * 60 + s.start.minute
+                end = start + s.minutes
+                spans.append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
+            placed = pack_day(spans)
+            packed[col] = ({s.id: s for s in items}, placed)
+            for p in placed:
+                if p.columns > side_by_side:
+                    side_by_side = p.columns
         needed = int(GUTTER + max(1, len(self.columns)) * side_by_side * MIN_BLOCK_W)  # never slivers
         self._packed = packed
         placed = self._placed
@@ -264,8 +342,19 @@ class TimeGridView(QWidget):
         and widens blocks but does not change which sit side by side)."""
         self._placed += 1
         g = self.grid()
-        self.blocks = [Block(col, p, by_id[p.key], QRectF(*g.block_rect(col, p)))
-                       for col, (by_id, placed) in self._packed.items() for p in placed]
+        # Grid.block_rect's arithmetic, in the same order (the same rectangles), without a call per block
+        width, gutter, px_per_hour = g.column_width, g.gutter, g.px_per_hour
+        blocks = []
+        append = blocks.append
+        for col, (by_id, placed) in self._packed.items():
+            left = gutter + col * width
+            for p in placed:
+                sub = width / p.columns
+                top, bottom = p.start * px_per_hour / 60, p.end * px_per_hour / 60
+                height = bottom - top
+                append(Block(col, p, by_id[p.key], QRectF(left + p.column * sub + 1.0, top, sub - 2,
+                                                          height if height > 14 else 14)))
+        self.blocks = blocks
 
     def resizeEvent(self, event) -> None:
         self._place()
@@ -291,9 +380,11 @@ class TimeGridView(QWidget):
                               event.rect())
         fonts = BlockFonts(small)
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
+        p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only (fillRect and text do not use the brush)
+        state = [None, None, None]  # the painter's font, text colour and outline pen: set only when they change
         for b in self.blocks:
             if b.rect.intersects(shown):
-                self._paint_block(p, b, fonts)
+                self._paint_block(p, b, fonts, state)
         p.setFont(small)
         self._paint_now(p, g)
         if self.selection is not None:
@@ -311,39 +402,61 @@ class TimeGridView(QWidget):
             p.drawRect(self.ghost[1])
         p.end()
 
-    def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts) -> None:
-        s, r = b.session, b.rect
-        look = block_look(s)
-        fill, base, outline, status_color = _paint_colors(look, s.practitioner_color)
+    def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts, state: list) -> None:
+        """One block: its fill, its practitioner's stripe, its outline and its lines of text. What
+        it draws is worked out on its first paint and kept with the block (a repaint draws it again)."""
+        painted = b.painted
+        if painted is None or painted[0] is not fonts.key:  # new, or measured in another font
+            painted = b.painted = (fonts.key, self._block_paint(b, fonts))
+        fill, stripe, base, pen, lines = painted[1]
+        r = b.rect
         p.fillRect(r, fill)
-        p.fillRect(QRectF(r.x(), r.y(), 4 if r.width() > 16 else 2, r.height()), base)
-        closed = s.start.date() in self.closed
-        p.setPen(QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine) if closed else QPen(outline, 1))
-        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.fillRect(stripe, base)
+        if state[2] is not pen:
+            state[2] = pen
+            p.setPen(pen)
+            state[1] = None
         p.drawRect(r)
+        for fit, color, x, y, text in lines:
+            if state[0] is not fit:
+                state[0] = fit
+                p.setFont(fit.font)
+            if state[1] is not color:
+                state[1] = state[2] = color
+                p.setPen(color)
+            fit.draw(p, x, y, text)
+
+    def _block_paint(self, b: Block, fonts: BlockFonts) -> tuple:
+        """(fill, stripe rect, practitioner colour, outline pen, [(TextFit, colour, x, y, text)]) of a block."""
+        s = b.session
+        x, y, w, h = b.rect.getRect()
+        status = s.status
+        charged_cancel = status == "canceled" and charged(s)
+        look = _block_look(status, charged_cancel, s.practitioner_color)
+        fill, base, outline, status_color = _paint_colors(status, charged_cancel, s.practitioner_color)
+        closed = s.start.date() in self.closed
         line_h = fonts.line_height
-        left = 7 if r.width() > 24 else 3
-        width = int(r.width() - left - 3)
-        room = int((r.height() - 2) // line_h)
-        y = r.y() + 2
-        for i, text in enumerate(self.block_texts(b, fonts)):
-            name_line = i == 1 or room < 2
-            font, metrics = fonts.pick(bold=name_line, strike=name_line and look.strike)
-            p.setFont(font)
-            p.setPen(status_color if i in (0, 3) else style.TEXT)
-            p.drawText(QRectF(r.x() + left, y, width, line_h), Qt.AlignmentFlag.AlignLeft, text)
-            y += line_h
+        room = int((h - 2) // line_h)
+        left = 7 if w > 24 else 3
+        texts = _texts(s, int(w - left - 3), max(1, room), fonts.key, closed, look.symbol)
+        x, y = x + left, y + 2
+        normal, name = fonts.fit(False, False), fonts.fit(True, look.strike)
+        text_color = style.TEXT
+        if room < 2:  # one line: the name's font
+            lines = [(name, status_color, x, y, texts[0])]
+        else:
+            lines = [(name if i == 1 else normal, status_color if i != 1 and i != 2 else text_color,
+                      x, y + i * line_h, text) for i, text in enumerate(texts)]
+        stripe = QRectF(b.rect.x(), b.rect.y(), 4 if w > 16 else 2, h)
+        return fill, stripe, base, CLOSED_PEN if closed else outline, lines
 
     def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
         """The text lines a block shows, as painted (elided to its width)."""
         fonts = fonts or BlockFonts(self._small_font())
         r = b.rect
         left = 7 if r.width() > 24 else 3
-        width = int(r.width() - left - 3)
         room = max(1, int((r.height() - 2) // fonts.line_height))
-        bold = fonts.fit(bold=True, strike=False)
-        lines = block_lines(b.session, width, room, bold, b.session.start.date() in self.closed)
-        return [bold.elided(t, width) for t in lines[:room]]
+        return _texts(b.session, int(r.width() - left - 3), room, fonts.key, b.session.start.date() in self.closed)
 
     def _small_font(self) -> QFont:
         small = QFont(self.font())
