@@ -265,7 +265,9 @@ class TimeGridView(QWidget):
         self.columns: list[GridColumn] = []
         self.closed: dict[date, str] = {}
         self.day_hours = (8, 20)
-        self.blocks: list[Block] = []
+        self._blocks: list[Block] | None = []  # every block, made when first asked for (see blocks)
+        self._made: dict[tuple[int, int], Block] = {}  # (column, index in its packing) -> block made so far
+        self._geometry = (1.0, float(GUTTER), float(PX_PER_HOUR))  # column width, gutter, px per hour
         self._background = GridBackground()  # hours, lines and shading: painted once per size and week shape
         self._packed: dict = {}  # column -> ({session id: session}, [Placed]) from the last layout
         self._placed = 0  # how many times the blocks were placed (a relayout places them once)
@@ -342,19 +344,51 @@ class TimeGridView(QWidget):
         and widens blocks but does not change which sit side by side)."""
         self._placed += 1
         g = self.grid()
-        # Grid.block_rect's arithmetic, in the same order (the same rectangles), without a call per block
-        width, gutter, px_per_hour = g.column_width, g.gutter, g.px_per_hour
-        blocks = []
-        append = blocks.append
+        self._geometry = (g.column_width, g.gutter, g.px_per_hour)
+        self._blocks, self._made = None, {}  # made when asked for: a paint makes only those it shows
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Every block, in painting order (a later one is drawn over an earlier one)."""
+        if self._blocks is None:
+            make = self._make_block
+            self._blocks = [make(col, i, p, by_id) for col, (by_id, placed) in self._packed.items()
+                            for i, p in enumerate(placed)]
+        return self._blocks
+
+    def _make_block(self, col: int, i: int, p: Placed, by_id: dict) -> Block:
+        """The block of a placed session, made once per placing; Grid.block_rect's arithmetic in the
+        same order (the same rectangle) without a Grid."""
+        b = self._made.get((col, i))
+        if b is None:
+            width, gutter, px_per_hour = self._geometry
+            sub = width / p.columns
+            top = p.start * px_per_hour / 60
+            height = p.end * px_per_hour / 60 - top
+            b = self._made[col, i] = Block(col, p, by_id[p.key], QRectF(
+                gutter + col * width + p.column * sub + 1.0, top, sub - 2, height if height > 14 else 14))
+        return b
+
+    def _shown_blocks(self, shown: QRectF) -> list[Block]:
+        """The blocks that meet ``shown``, in painting order, making only those (everyone's week
+        is several screens wide and a day tall: a step shows about a quarter of its blocks)."""
+        if self._blocks is not None:
+            return [b for b in self._blocks if b.rect.intersects(shown)]
+        width, gutter, px_per_hour = self._geometry
+        x0, x1, y0, y1 = shown.left() - 1, shown.right() + 1, shown.top() - 1, shown.bottom() + 1
+        make, out = self._make_block, []
         for col, (by_id, placed) in self._packed.items():
             left = gutter + col * width
-            for p in placed:
-                sub = width / p.columns
-                top, bottom = p.start * px_per_hour / 60, p.end * px_per_hour / 60
-                height = bottom - top
-                append(Block(col, p, by_id[p.key], QRectF(left + p.column * sub + 1.0, top, sub - 2,
-                                                          height if height > 14 else 14)))
-        self.blocks = blocks
+            if left > x1 or left + width < x0:
+                continue
+            for i, p in enumerate(placed):
+                top = p.start * px_per_hour / 60
+                if top > y1 or max(p.end * px_per_hour / 60, top + 14) < y0:
+                    continue
+                b = make(col, i, p, by_id)
+                if b.rect.intersects(shown):
+                    out.append(b)
+        return out
 
     def resizeEvent(self, event) -> None:
         self._place()
@@ -382,9 +416,8 @@ class TimeGridView(QWidget):
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
         p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only (fillRect and text do not use the brush)
         state = [None, None, None]  # the painter's font, text colour and outline pen: set only when they change
-        for b in self.blocks:
-            if b.rect.intersects(shown):
-                self._paint_block(p, b, fonts, state)
+        for b in self._shown_blocks(shown):
+            self._paint_block(p, b, fonts, state)
         p.setFont(small)
         self._paint_now(p, g)
         if self.selection is not None:
