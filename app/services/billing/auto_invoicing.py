@@ -342,21 +342,24 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
                                                                     BillingResult.client_id.in_(client_ids))))
         issued = []  # (result, client, view, the PDF to come or None)
         header = invoice_documents.practice_header(practice) if run.email else None  # once for the chunk
+        # the chunk's clients in one SELECT, held here for the chunk (the session keeps objects weakly)
+        clients = {c.id: c for c in tx.scalars(select(Client).where(Client.id.in_(
+            [c for c in client_ids if c not in done])))}
         for client_id in client_ids:
             out[client_id] = (None, 0)
             if client_id in done:
                 continue  # done already, here or at another desk
-            client = tx.get(Client, client_id)
+            client = clients.get(client_id) or tx.get(Client, client_id)
             found = invoices.sessions_to_invoice(tx, practice, client_id, run.since, run.completed_last,
                                                  run.scheduled_last)
             if not found:
                 continue
             first = min([d for d in (run.completed_first, run.scheduled_first) if d] + [found[0].service_date])
             last = max([d for d in (run.completed_last, run.scheduled_last) if d] + [found[-1].service_date])
+            # written once with its outcome (below, or by _fail), in this transaction either way
             res = BillingResult(run_id=run_id, client_id=client_id, status=BillingResultStatus.FAILED,
                                 amount_cents=0, emailed=False, note="", error="", created_at=now, attempts=1,
                                 updated_at=now)
-            tx.add(res)
             try:
                 with tx.begin_nested():
                     view = invoices.draft_and_issue_in(tx, practice, actor, client_id, [s.session_id for s in found],
@@ -364,6 +367,7 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
                     pdf = pdfs.render("invoice", invoice_documents._document_of(practice, view, header)) \
                         if run.email and client.email else None
             except (ServiceError, ValueError, TypeError, ArithmeticError, OSError, LookupError) as exc:
+                tx.add(res)
                 _fail(tx, practice, actor, run_id, res, client_id, exc)
                 out[client_id] = (res.status, 0)
                 continue
@@ -379,6 +383,7 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
             res.status, res.error, res.invoice_id, res.amount_cents = (BillingResultStatus.INVOICED, "", view.id,
                                                                        view.total_cents)
             res.emailed, res.message_id, res.note = message_id is not None, message_id, note
+            tx.add(res)
             out[client.id] = (res.status, res.amount_cents)
     return [out[c] for c in client_ids]
 
@@ -394,9 +399,8 @@ def _queue_mail(tx: Session, practice: Practice, actor: Actor, client: Client,
                                 purpose=MessagePurpose.INVOICE, client_id=client.id,
                                 attachment=pdf if pdf is not None else invoice_documents.pdf_of(practice, view),
                                 attachment_name=f"Invoice {view.number}.pdf".replace("/", "-"))
-    try:
-        with tx.begin_nested():
-            return outbox.queue_in(tx, practice, actor, draft), ""
+    try:  # no savepoint needed: queue_in checks the draft (ValidationError) before it writes anything
+        return outbox.queue_in(tx, practice, actor, draft), ""
     except ValidationError as exc:  # e.g. an address saved before addresses were checked
         return None, f"Not e-mailed: the client's {exc.field} {exc.message}"[:500]
 

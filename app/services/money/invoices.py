@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, exists, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -247,17 +247,25 @@ def _package_mode(tx: Session) -> bool:
 def _sessions(tx: Session, practice: Practice, client_id: int, *where) -> list[UninvoicedSession]:
     """The client's live sessions (where they are booked) matching ``where``, with what each would
     put on an invoice now, in date order."""
-    q = (select(S.id, S.start_at, S.end_at, S.status, S.completion_label, Service.name, Service.kind,
-                Service.cost_cents, Service.tax_rate_bp, Practitioner.name, Participant.charge_cents,
-                Participant.price_cents, Participant.status)
-         .join(Participant, and_(Participant.session_id == S.id, Participant.client_id == client_id,
-                                 or_(Participant.is_booked(), _charged_own_cancel())))
-         .join(Service, Service.id == S.service_id)
-         .join(Practitioner, Practitioner.id == S.practitioner_id)
-         .where(S.deleted_at.is_(None), *where)
-         .order_by(S.start_at, S.id))
+    return _session_rows(practice, tx.execute(_sessions_query(client_id, *where)))
+
+
+def _sessions_query(client_id, *where):
+    """``_sessions``' SELECT; ``client_id`` an id or a bind parameter."""
+    return (select(S.id, S.start_at, S.end_at, S.status, S.completion_label, Service.name, Service.kind,
+                   Service.cost_cents, Service.tax_rate_bp, Practitioner.name, Participant.charge_cents,
+                   Participant.price_cents, Participant.status)
+            .join(Participant, and_(Participant.session_id == S.id, Participant.client_id == client_id,
+                                    or_(Participant.is_booked(), _charged_own_cancel())))
+            .join(Service, Service.id == S.service_id)
+            .join(Practitioner, Practitioner.id == S.practitioner_id)
+            .where(S.deleted_at.is_(None), *where)
+            .order_by(S.start_at, S.id))
+
+
+def _session_rows(practice: Practice, rows) -> list[UninvoicedSession]:
     out = []
-    for sid, start, end, status, label, service, kind, cost, rate, practitioner, charge, own, place in tx.execute(q):
+    for sid, start, end, status, label, service, kind, cost, rate, practitioner, charge, own, place in rows:
         if place == ParticipantStatus.CANCELED_BY_CLIENT:  # SPEC 8: their own late cancel of a group session
             status, label, amount = SessionStatus.CANCELED, CANCELED_BY_CLIENT, charge
         elif status == SessionStatus.OPEN:
@@ -562,6 +570,32 @@ def _take_number(tx: Session, issue_date: date) -> tuple[int, str]:
     return seq, number
 
 
+def _take_number_checked(tx: Session, issue_date: date) -> tuple[int, str]:
+    """``_check_issue_date`` then ``_take_number`` with their two checks in one SELECT, built once
+    per unit of work: the number is taken first (a refusal gives it back with the caller's savepoint
+    or unit of work, as any refusal after it does)."""
+    seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year)
+    number = numbering.format_number(_setting(tx, "invoice_number_format"), issue_date.year, seq)
+    queries = tx.info.setdefault("invoice_queries", {})
+    if "number_checks" not in queries:
+        year, num, nseq = (bindparam("check_year", type_=Integer), bindparam("check_number", type_=String),
+                           bindparam("check_seq", type_=Integer))
+        latest = select(Invoice.issue_date, Invoice.number).where(Invoice.year == year) \
+            .order_by(Invoice.seq.desc()).limit(1)
+        taken = exists().where(or_(Invoice.number == num, and_(Invoice.year == year, Invoice.seq == nseq)))
+        queries["number_checks"] = select(latest.with_only_columns(Invoice.issue_date).scalar_subquery(),
+                                          latest.with_only_columns(Invoice.number).scalar_subquery(), taken)
+    latest_date, latest_number, taken = tx.execute(queries["number_checks"], {
+        "check_year": issue_date.year, "check_number": number, "check_seq": seq}).one()
+    if latest_date is not None and issue_date < latest_date:
+        raise ValidationError("issue date", f"must not be before {latest_date:%d %b %Y}, the date of invoice "
+                                            f"{latest_number}, so that numbers follow dates")
+    if taken:  # imported or changed by hand
+        raise RuleViolation(f"The number {number} is already used by another invoice (the invoice number format "
+                            "was changed?). Change the invoice number format in Settings, then issue again.")
+    return seq, number
+
+
 def _set_issued(tx: Session, practice: Practice, actor: Actor, inv: Invoice, issue_date: date, seq: int,
                 number: str, lines: list[InvoiceLine]) -> None:
     inv.status, inv.number, inv.year, inv.seq = "issued", number, issue_date.year, seq
@@ -733,11 +767,18 @@ def clients_to_invoice(tx: Session, practice: Practice, since: date, saved_until
 
 def sessions_to_invoice(tx: Session, practice: Practice, client_id: int, since: date, saved_until: date | None,
                         open_until: date | None) -> list[UninvoicedSession]:
-    """The client's sessions ``clients_to_invoice`` counted, on no live invoice of theirs, in date order."""
-    where = _auto_where(tx, practice, since, saved_until, open_until)
-    if where is None:
+    """The client's sessions ``clients_to_invoice`` counted, on no live invoice of theirs, in date order.
+    Its SELECT is built once per unit of work and periods (a run asks it for each of its clients;
+    building it took about as long as running it), the client a bind parameter."""
+    queries = tx.info.setdefault("invoice_queries", {})
+    key = ("sessions_to_invoice", since, saved_until, open_until)
+    if key not in queries:
+        where = _auto_where(tx, practice, since, saved_until, open_until)
+        client = bindparam("invoiced_client", type_=Integer)
+        queries[key] = None if where is None else _sessions_query(client, ~_live_line_of(client), *where)
+    if queries[key] is None:
         return []
-    return _sessions(tx, practice, client_id, ~_live_line_of(client_id), *where)
+    return _session_rows(practice, tx.execute(queries[key], {"invoiced_client": client_id}))
 
 
 def draft_and_issue_in(tx: Session, practice: Practice, actor: Actor, client_id: int, session_ids: list[int],
@@ -770,8 +811,7 @@ def _draft_and_issue_read(tx: Session, practice: Practice, actor: Actor, client_
                   total_cents=0, created_at=practice.clock.now(), created_by=actor.user_id)
     lines = _lines(practice, inv, chosen, [])
     issue_date = _today(practice)
-    _check_issue_date(tx, issue_date)
-    seq, number = _take_number(tx, issue_date)
+    seq, number = _take_number_checked(tx, issue_date)
     _set_issued(tx, practice, actor, inv, issue_date, seq, number, lines)
     tx.add(inv)
     tx.flush()  # its id, for its lines

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from ...models import NumberSeries
@@ -64,11 +65,28 @@ def format_number(fmt: str, year: int, seq: int) -> str:
 
 def next_seq(tx: Session, series: str, year: int) -> int:
     """The next number of ``series`` in ``year`` (1 for a year's first), taken in the caller's
-    transaction. Call it only inside ``practice.uow()``."""
-    row = tx.get(NumberSeries, (series, year), with_for_update=True)
-    if row is None:
-        row = NumberSeries(series=series, year=year, last_seq=0)
-        tx.add(row)
+    transaction. Call it only inside ``practice.uow()``.
+
+    The series' row, once read locked, is kept for the rest of the unit of work (``tx.info``), so the
+    next number of a batch (a billing run's 25 invoices in one transaction) is taken without reading
+    it again: it is read again only when a savepoint rolled back since (SQLAlchemy then expires it, or
+    forgets it if it was inserted there)."""
+    held = tx.info.setdefault(_HELD, {})
+    row = held.get((series, year))
+    if row is None or _stale(row):
+        row = tx.get(NumberSeries, (series, year), with_for_update=True)
+        if row is None:
+            row = NumberSeries(series=series, year=year, last_seq=0)
+            tx.add(row)
+        held[(series, year)] = row
     row.last_seq += 1
     tx.flush()
     return row.last_seq
+
+
+_HELD = "number_series_held"
+
+
+def _stale(row: NumberSeries) -> bool:
+    state = inspect(row)
+    return not state.persistent or bool(state.expired_attributes)
