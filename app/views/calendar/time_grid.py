@@ -144,7 +144,8 @@ class TextFit:
         self._elided: dict[tuple[str, int], str] = {}
         self._static: dict[str, QStaticText] = {}
         self._seen: set[str] = set()
-        # drawStaticText draws no strike-through (nor underline): a font with one always uses drawText
+        # drawStaticText can drop a font's strike-through (a text far right in a wide grid, as in everyone's
+        # week): a font with one (or an underline) is always drawn by drawText
         self._plain = font is None or font.strikeOut() or font.underline()
 
     def draw(self, p: QPainter, x: float, y: float, text: str) -> None:
@@ -320,11 +321,24 @@ class TimeGridView(QWidget):
                     items.append(s)
         packed = {}
         side_by_side = 1
+        steady: dict[tuple, bool] = {}  # (day, zone) -> one UTC offset all day (no clock change)
         for col, items in per_column.items():
             spans = []
             for s in items:
-                start = s.start.hour * 60 + s.start.minute
-                end = start + s.minutes
+                t, e = s.start, s.end
+                start = t.hour * 60 + t.minute
+                zone, day = t.tzinfo, t.date()
+                if zone is not None and e.tzinfo is zone and e >= t and e.date() == day:
+                    same = steady.get((day, zone))
+                    if same is None:
+                        same = steady[day, zone] = (datetime.combine(day, time(), zone).utcoffset()
+                                                    == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
+                    # on a day without a clock change the wall-clock difference is the length (s.minutes
+                    # works it out from two timestamps: ~1 us a session)
+                    length = (e - t).seconds // 60 if same else s.minutes
+                else:
+                    length = s.minutes
+                end = start + length
                 spans.append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
             placed = pack_day(spans)
             packed[col] = ({s.id: s for s in items}, placed)

@@ -1,0 +1,91 @@
+"""The week grid's cheaper painting (issue 17) draws what it drew before: a session's length across a
+clock change, blocks made only when painted, a struck-through name kept on a repaint (a text drawn
+again comes from a cached QStaticText, which draws no strike-through), and the lines of a block."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QImage
+
+from app.services.scheduling.calendar_rows import CalendarClient, CalendarRow
+from app.views.calendar.time_grid import PX_PER_HOUR, GridColumn, TimeGridView
+
+NY = ZoneInfo("America/New_York")
+
+
+def _row(i: int, start: datetime, end: datetime, status: str = "open", client: str = "Alice Smith") -> CalendarRow:
+    return CalendarRow(i, start, end, 1, "Dr. Ana Ruiz", "#3182ce", 1, "Therapy 50 min", None, "", status, None, "",
+                       None, (CalendarClient(i, client, None),))
+
+
+def _grid(qtbot, monday: date, rows, closed=None, width=1400) -> TimeGridView:
+    grid = TimeGridView(lambda: datetime.combine(monday, time(7), tzinfo=NY))
+    qtbot.addWidget(grid)
+    grid.resize(width, grid.minimumHeight())
+    grid.set_content([GridColumn(monday + timedelta(days=i)) for i in range(7)], rows, closed or {})
+    return grid
+
+
+def _render(grid: TimeGridView) -> QImage:
+    img = QImage(grid.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    grid.render(img)
+    return img
+
+
+def test_a_session_over_the_clock_change_is_as_long_as_it_lasts(qtbot):
+    # SPEC 0.2: times in the practice's zone; 01:00-04:00 on the spring change lasts 2 hours, on the
+    # autumn change 4; an ordinary day's 3 hours stay 3
+    days = (date(2026, 3, 8), date(2026, 11, 1), date(2026, 3, 10))
+    rows = [_row(i, datetime.combine(d, time(1), NY), datetime.combine(d, time(4), NY)) for i, d in enumerate(days)]
+    by_day = {}
+    for monday in (date(2026, 3, 2), date(2026, 3, 9), date(2026, 10, 26)):
+        grid = _grid(qtbot, monday, rows)
+        by_day |= {b.session.start.date(): b.rect.height() for b in grid.blocks}
+    assert by_day == {date(2026, 3, 8): 2 * PX_PER_HOUR, date(2026, 11, 1): 4 * PX_PER_HOUR,
+                      date(2026, 3, 10): 3 * PX_PER_HOUR}
+
+
+def test_blocks_made_for_a_paint_are_the_blocks_of_the_grid(qtbot):
+    monday = date(2026, 11, 23)
+    rows = [_row(i, datetime.combine(monday + timedelta(days=i % 7), time(8 + i % 10), NY),
+                 datetime.combine(monday + timedelta(days=i % 7), time(8 + i % 10, 50), NY)) for i in range(60)]
+    lazy = _grid(qtbot, monday, rows)
+    first = _render(lazy)  # the paint makes the blocks it shows, before anything asks for all of them
+    eager = _grid(qtbot, monday, rows)
+    assert len(eager.blocks) == 60  # all made at once, then painted
+    assert _render(eager) == first
+    assert [(b.session.id, b.rect) for b in lazy.blocks] == [(b.session.id, b.rect) for b in eager.blocks]
+    assert len({id(b) for b in lazy.blocks}) == 60  # one block per session, the painted ones kept
+
+
+def test_a_canceled_session_keeps_its_struck_name_when_painted_again(qtbot):
+    # SPEC 4.4: a free cancellation is crossed out; its name line is drawn the same on every paint
+    # (drawStaticText drops the strike-through of a text far to the right of a wide grid, as in
+    # everyone's week: a struck name is always drawn by drawText)
+    monday = date(2026, 11, 23)
+    start = datetime.combine(monday + timedelta(days=6), time(9), NY)
+    name = "Quentin Strikeworth"  # a name no other test draws: drawText first, then from the cache
+    grid = _grid(qtbot, monday, [_row(1, start, start + timedelta(hours=1), status="canceled", client=name)],
+                 width=5000)
+    b = grid.blocks[0]
+    assert b.rect.x() > 4000
+    name_line = QRect(int(b.rect.x()) + 6, int(b.rect.y()) + 14, int(b.rect.width()) - 10, 13)
+    first, again = grid.grab().toImage().copy(name_line), grid.grab().toImage().copy(name_line)
+    assert first == again
+    assert grid.block_texts(b)[:2] == ["\u2715 09:00\u201310:00", f"{name} \u00b7 Therapy 50 min \u00b7 Dr. Ana Ruiz"]
+
+
+def test_a_narrow_block_and_a_wide_one_show_their_lines(qtbot):
+    monday = date(2026, 11, 23)
+    start = datetime.combine(monday, time(9), NY)
+    rows = [_row(i, start, start + timedelta(hours=1), client=f"Client Number{i}") for i in range(12)]
+    rows.append(_row(99, start + timedelta(days=1), start + timedelta(days=1, hours=2), client="Bob Jones"))
+    grid = _grid(qtbot, monday, rows)
+    narrow = next(b for b in grid.blocks if b.session.id == 0)
+    wide = next(b for b in grid.blocks if b.session.id == 99)
+    assert grid.block_texts(narrow) == ["09:00", "CN"]  # the compact form: the tooltip has the rest
+    assert grid.grid().column_width > 300  # twelve side by side widen the grid: a lone block has room
+    assert grid.block_texts(wide) == ["\u25cb 09:00\u201311:00", "Bob Jones \u00b7 Therapy 50 min \u00b7 Dr. Ana Ruiz",
+                                      "Therapy 50 min", "Open"]
