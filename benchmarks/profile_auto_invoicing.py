@@ -67,7 +67,7 @@ def main(argv: list[str]) -> None:
     timed(auto_billing, "_charge_one", "charging", "charging")
     timed(outbox, "_sender_thread", "sending", "sending")
     for module, name in ((cards, "_begin_charge"), (payments, "record_payment_in"), (card_gateway, "charge"),
-                         (cards, "_charge_view_with_receipt")):
+                         (cards, "_receipt_draft"), (cards, "_queue_receipts")):
         timed(module, name)
     sql: dict[tuple[str, str], list[float]] = collections.defaultdict(lambda: [0, 0.0])
 

@@ -73,25 +73,29 @@ WORKERS = 4  # charges sent at once: each waits on the network (Stripe answers i
 
 def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int, pdfs=None, gateway=None,
                 header=None):
-    """One invoice: (ChargeView or None when there was nothing to charge, the link e-mail or None).
-    ``gateway``, ``header``: the card settings and the practice's header read once for the run
-    (``cards._charge``); else read for this charge."""
+    """One invoice: (ChargeView or None when there was nothing to charge, the link e-mail or None, the
+    receipt's e-mail still to queue or None). ``gateway``, ``header``: the card settings and the
+    practice's header read once for the run (``cards._charge_and_receipt``: the receipt is then left
+    to the caller to queue); else read for this charge, and its receipt queued here."""
+    receipt = None
     try:
         if gateway is None:
             result = cards.charge_invoice(practice, actor, invoice_id, run_id, pdfs=pdfs)
         else:
-            result = cards._charge(practice, actor, invoice_id, run_id, pdfs, gateway, header)
+            result, receipt = cards._charge_and_receipt(practice, actor, invoice_id, run_id, pdfs, gateway, header)
     except ServiceError:
-        return None, None  # paid meanwhile, card removed, invoice cancelled: nothing to charge
+        return None, None, None  # paid meanwhile, card removed, invoice cancelled: nothing to charge
     if result.succeeded or result.status == "pending" or _link_sent(practice, invoice_id):
-        return result, None
+        return result, None, receipt
     why = result.code.replace("_", " ") if result.code else "declined"
     try:
         link = cards.send_payment_link(practice, actor, invoice_id, LINK_REASONS[result.status].format(why=why))
     except ServiceError:
-        return result, None  # no e-mail address, Stripe unreachable: the history shows the decline
-    return result, link
+        return result, None, None  # no e-mail address, Stripe unreachable: the history shows the decline
+    return result, link, None
 
+
+RECEIPTS_AT_ONCE = 25  # receipts of a run's charges queued in one unit of work
 
 def charge_run(practice: Practice, actor: Actor, run_id: int,
                progress: Callable[[int, int, str], None] | None = None,
@@ -117,26 +121,49 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
     if progress is not None:
         progress(0, len(todo), f"Charging cards on file: 0 of {len(todo)} done")
     header = invoice_documents.practice_header(practice) if pdfs is not None else None  # for the receipts
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="card-charge") as pool:
-        futures = [pool.submit(_charge_one, practice, actor, run_id, i, pdfs, gateway, header) for i in todo]
-        for n, done in enumerate(as_completed(futures), 1):
-            result, link = done.result()
-            if progress is not None:
-                progress(n, len(todo), f"Charging cards on file: {n} of {len(todo)} done")
-            if result is not None and result.succeeded:
-                charged, cents = charged + 1, cents + result.amount_cents
-                if result.receipt_message_id:
-                    messages.append(result.receipt_message_id)
-            elif result is not None and result.status == "pending":
-                unanswered += 1
-            elif result is not None:
-                failed += 1
-            if link is not None:
-                links += 1
-                if link.message_id:
-                    messages.append(link.message_id)
-            if should_stop is not None and should_stop():
-                for f in futures:
-                    f.cancel()  # not started: left for the next run (a started one finishes; its result is kept)
-                break
+    receipts: list = []  # (ChargeView, its receipt's e-mail) of charges recorded, to queue
+
+    def queue_receipts():
+        for view in cards._queue_receipts(practice, actor, receipts):
+            if view.receipt_message_id:
+                messages.append(view.receipt_message_id)
+        receipts.clear()
+
+    futures = []
+    consumed = set()
+    try:
+        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="card-charge") as pool:
+            futures = [pool.submit(_charge_one, practice, actor, run_id, i, pdfs, gateway, header) for i in todo]
+            for n, done in enumerate(as_completed(futures), 1):
+                consumed.add(done)
+                result, link, receipt = done.result()
+                if progress is not None:
+                    progress(n, len(todo), f"Charging cards on file: {n} of {len(todo)} done")
+                if result is not None and result.succeeded:
+                    charged, cents = charged + 1, cents + result.amount_cents
+                    if receipt is not None:
+                        receipts.append((result, receipt))
+                        if len(receipts) >= RECEIPTS_AT_ONCE:
+                            queue_receipts()
+                elif result is not None and result.status == "pending":
+                    unanswered += 1
+                elif result is not None:
+                    failed += 1
+                if link is not None:
+                    links += 1
+                    if link.message_id:
+                        messages.append(link.message_id)
+                if should_stop is not None and should_stop():
+                    for f in futures:
+                        f.cancel()  # not started: left for the next run (a started one finishes; its result is kept)
+                    break
+    finally:
+        # stopped (or interrupted): the charges under way have finished here (leaving the pool waits for
+        # them); their receipts are queued with the last ones
+        for f in futures:
+            if f not in consumed and f.done() and not f.cancelled() and f.exception() is None:
+                result, _link, receipt = f.result()
+                if receipt is not None:
+                    receipts.append((result, receipt))
+        queue_receipts()
     return ChargeSummary(charged, cents, failed, unanswered, links, tuple(sorted(messages)))

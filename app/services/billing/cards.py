@@ -441,6 +441,15 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
     (``card_settings._gateway_config_and_settings``) and, for the receipts of a run's PDF workers, the
     practice's ``header`` (``invoice_documents.practice_header``), both read once for a billing run's
     charges (``auto_billing.charge_run``) instead of once per charge."""
+    view, receipt = _charge_and_receipt(practice, actor, invoice_id, run_id, pdfs, gateway, header)
+    return view if receipt is None else _queue_receipts(practice, actor, [(view, receipt)])[0]
+
+
+def _charge_and_receipt(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None, pdfs,
+                        gateway: tuple[card_gateway.GatewayConfig, dict],
+                        header=None) -> tuple[ChargeView, outbox.MessageDraft | None]:
+    """``_charge`` with its receipt made but not queued: (the outcome, the receipt's e-mail or None).
+    A billing run queues its receipts several at a time (``_queue_receipts``)."""
     config, stored = gateway
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
         c, card, number = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
@@ -461,7 +470,7 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
     with practice.uow() as tx:  # 3: the outcome
         c = tx.get(CardCharge, charge_id)
         if c.status != "pending":  # recorded by another desk sending the same key meanwhile
-            return _charge_view(c)
+            return _charge_view(c), None
         now = practice.clock.now()
         client = None
         if done is not None:
@@ -494,14 +503,23 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
             except Exception:  # noqa: BLE001 - receipt_document makes it after the outcome instead
                 doc = None
     if view.succeeded:
-        return _charge_view_with_receipt(practice, actor, view, pdfs, to, doc)
-    return view
+        return view, _receipt_draft(practice, actor, view, pdfs, to, doc)
+    return view, None
 
 
 def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
                               to: tuple[str, str] | None = None, doc=None) -> ChargeView:
     """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
     to make it never undoes the payment (it is in the books; a receipt can be printed from there).
+    ``to``, ``doc``: see ``_receipt_draft``."""
+    draft = _receipt_draft(practice, actor, view, pdfs, to, doc)
+    return view if draft is None else _queue_receipts(practice, actor, [(view, draft)])[0]
+
+
+def _receipt_draft(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
+                   to: tuple[str, str] | None = None, doc=None) -> outbox.MessageDraft | None:
+    """The receipt's e-mail (PDF attached) for a card payment, or None when the client has no e-mail
+    address or it could not be made (the payment stands; a receipt can be printed from the books).
     ``to``: the client's (e-mail address, name) when the caller has just read them; ``doc``: the
     receipt's document (``payment_documents.receipt_document``) when the caller has laid it out."""
     if to is None:
@@ -510,7 +528,7 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
             to = (c.email, f"{c.first_name} {c.last_name}") if c is not None else ("", "")
     email, name = to
     if not email:
-        return view
+        return None
     try:
         if pdfs is None:
             pdf = payment_documents.receipt_pdf_bytes(practice, actor, view.payment_id)
@@ -521,18 +539,38 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
         amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
         body = (f"Dear {name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "
                 f"attached.\n\n{practice_name}")
-        draft = outbox.MessageDraft(
+        return outbox.MessageDraft(
             MessageChannel.EMAIL, email, body, subject=f"{practice_name}: receipt for your payment of {amount}",
             purpose=MessagePurpose.RECEIPT, client_id=view.client_id, attachment=pdf,
             attachment_name=f"Receipt {view.payment_id}.pdf")
-        with practice.uow() as tx:  # as outbox.queue_message, without reading the message back
-            message_id = outbox.queue_in(tx, practice, actor, draft)
-            audit.record(tx, practice, actor, "outbox.queue", "outbox_message", message_id,
-                         purpose=str(draft.purpose))
     except Exception:  # noqa: BLE001 - the payment stands; the receipt can be made again from the payments list
-        return view
-    return ChargeView(*[getattr(view, f) for f in ChargeView.__dataclass_fields__ if f != "receipt_message_id"],
-                      receipt_message_id=message_id)
+        return None
+
+
+def _queue_receipts(practice: Practice, actor: Actor,
+                    receipts: list[tuple[ChargeView, outbox.MessageDraft]]) -> list[ChargeView]:
+    """Queue the receipts' e-mails (as ``outbox.queue_message``, without reading them back) in one unit
+    of work, their clients read in one SELECT; the views come back with their ``receipt_message_id``.
+    When that fails, each is queued alone, so one that cannot be queued costs only its own (its
+    payment stands; its receipt can be made again from the payments list)."""
+    if not receipts:
+        return []
+    try:
+        with practice.uow() as tx:
+            # held here: queue_in finds each client at hand (the session keeps objects weakly)
+            held = list(tx.scalars(select(Client).where(Client.id.in_({v.client_id for v, _d in receipts}))))
+            ids = []
+            for _view, draft in receipts:
+                ids.append(outbox.queue_in(tx, practice, actor, draft))
+                audit.record(tx, practice, actor, "outbox.queue", "outbox_message", ids[-1],
+                             purpose=str(draft.purpose))
+            assert len(held) <= len(receipts)
+    except Exception:  # noqa: BLE001 - the payments stand; see above
+        if len(receipts) == 1:
+            return [receipts[0][0]]
+        return [v for one in receipts for v in _queue_receipts(practice, actor, [one])]
+    return [ChargeView(*[getattr(v, f) for f in ChargeView.__dataclass_fields__ if f != "receipt_message_id"],
+                       receipt_message_id=mid) for (v, _d), mid in zip(receipts, ids, strict=True)]
 
 
 # -- refunds -----------------------------------------------------------------------------------------
