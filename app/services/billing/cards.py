@@ -20,10 +20,11 @@ write lock before it reads (STACK.md trap 0).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from ...integrations import card_gateway
@@ -383,6 +384,17 @@ def list_charges(practice: Practice, actor: Actor, invoice_id: int) -> list[Char
                                                     .order_by(CardCharge.attempt))]
 
 
+@functools.cache
+def _begin_queries():
+    """``_begin_charge``'s two SELECTs, built once (building them cost about as much as running them):
+    the invoice with its amount due and the client's live card; the invoice's attempts."""
+    invoice_id = bindparam("charged_invoice", type_=Integer)
+    return (select(Invoice, payments.amount_due_sql(), CardOnFile)
+            .outerjoin(CardOnFile, and_(CardOnFile.client_id == Invoice.client_id, CardOnFile.removed_at.is_(None)))
+            .where(Invoice.id == invoice_id).order_by(CardOnFile.id.desc()).limit(1),
+            select(CardCharge).where(CardCharge.invoice_id == invoice_id).order_by(CardCharge.attempt))
+
+
 def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id: int | None,
                   key_prefix: str | None = None) -> tuple[CardCharge, CardOnFile, str | None]:
     """The attempt to send, its ``tries`` counted: a pending one again (same key, same amount), else a
@@ -390,15 +402,12 @@ def _begin_charge(tx, practice: Practice, actor: Actor, invoice_id: int, run_id:
     sent to and the invoice's number. Two SELECTs (the invoice with its amount due and the live card;
     the invoice's attempts); the new attempt is written when the unit of work commits.
     ``key_prefix``: ``_key_prefix(practice)`` when the caller has the card settings at hand."""
-    row = tx.execute(select(Invoice, payments.amount_due_sql(), CardOnFile)
-                     .outerjoin(CardOnFile, and_(CardOnFile.client_id == Invoice.client_id,
-                                                 CardOnFile.removed_at.is_(None)))
-                     .where(Invoice.id == invoice_id).order_by(CardOnFile.id.desc()).limit(1)).first()
+    invoice_query, attempts_query = _begin_queries()
+    row = tx.execute(invoice_query, {"charged_invoice": invoice_id}).first()
     inv, due, card = row if row is not None else (None, 0, None)
     if inv is None or inv.deleted_at is not None:
         raise NotFound.gone("invoice")
-    attempts = list(tx.scalars(select(CardCharge).where(CardCharge.invoice_id == invoice_id)
-                               .order_by(CardCharge.attempt)))
+    attempts = list(tx.scalars(attempts_query, {"charged_invoice": invoice_id}))
     pending = next((a for a in attempts if a.status == "pending"), None)
     if pending is not None:
         pending.tries += 1

@@ -24,12 +24,13 @@ both spend its last cents.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import case, exists, func, literal, null, select, union_all
+from sqlalchemy import Integer, bindparam, case, exists, func, literal, null, select, union_all
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -260,12 +261,18 @@ def record_payment_in(tx: Session, practice: Practice, actor: Actor, client_id: 
 _RECORDED = "payments_recorded"
 
 
+@functools.cache
+def _due_locked_query():
+    """``_invoice_due_locked``'s SELECT, built once (building it cost about as much as running it)."""
+    return (select(Invoice, amount_due_sql()).where(Invoice.id == bindparam("due_invoice", type_=Integer))
+            .with_for_update(of=Invoice))
+
+
 def _invoice_due_locked(tx: Session, invoice_id: int) -> tuple[Invoice | None, int]:
     """The invoice, locked for the rest of the unit of work (as ``_invoice_for`` locks it), and its
     amount due (0 unless issued), in one SELECT; (None, 0) when there is no such invoice. For
     ``record_payment_in(locked=...)``: the allocation to it is then checked without reading it again."""
-    row = tx.execute(select(Invoice, amount_due_sql()).where(Invoice.id == invoice_id)
-                     .with_for_update(of=Invoice)).first()
+    row = tx.execute(_due_locked_query(), {"due_invoice": invoice_id}).first()
     if row is None:
         return None, 0
     inv, due = row
