@@ -1,5 +1,7 @@
-"""A calendar range switch is ONE SQL statement, searched on an index (ARCHITECTURE: "calendar
-ranges ... range predicates on indexed columns"; SPEC 2.1 calendar).
+"""A calendar range switch is a fixed number of SQL statements whatever the range holds, its sessions
+searched on an index (ARCHITECTURE: "calendar ranges ... range predicates on indexed columns"; SPEC
+2.1 calendar): ``list_sessions`` one, ``calendar_rows`` two (the sessions with their clients, and the
+names of practitioners, services and locations).
 
 Statements are counted with a ``before_cursor_execute`` listener on the practice's engine, so
 every statement SQLAlchemy sends is seen, whatever issued it (lazy loads included).
