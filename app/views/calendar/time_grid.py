@@ -395,10 +395,16 @@ class TimeGridView(QWidget):
             left = gutter + col * width
             if left > x1 or left + width < x0:
                 continue
+            whole = left >= x0 and left + width <= x1  # the column is all in view: no block is off to the side
             for i, p in enumerate(placed):
                 top = p.start * px_per_hour / 60
                 if top > y1 or max(p.end * px_per_hour / 60, top + 14) < y0:
                     continue
+                if not whole:
+                    sub = width / p.columns
+                    x = left + p.column * sub
+                    if x > x1 or x + sub < x0:
+                        continue
                 b = make(col, i, p, by_id)
                 if b.rect.intersects(shown):
                     out.append(b)
