@@ -372,14 +372,19 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
                 out[client_id] = (res.status, 0)
                 continue
             issued.append((res, client, view, pdf))
-        for res, client, view, pdf in issued:
+        drafts = []  # the chunk's e-mails, queued together (one flush)
+        for _res, client, view, pdf in issued if run.email else ():
+            try:
+                data = pdf.result() if pdf is not None else None
+            except Exception as exc:  # noqa: BLE001 - any renderer error: redone one by one, see above
+                raise _RenderFailed() from exc
+            if client.email:
+                drafts.append(_mail_draft(practice, client, view, data))
+        queued = iter(outbox._queue_many_in(tx, practice, actor, drafts) if drafts else ())
+        for res, client, view, _pdf in issued:
             message_id, note = None, ""
             if run.email:
-                try:
-                    data = pdf.result() if pdf is not None else None
-                except Exception as exc:  # noqa: BLE001 - any renderer error: redone one by one, see above
-                    raise _RenderFailed() from exc
-                message_id, note = _queue_mail(tx, practice, actor, client, view, data)
+                message_id, note = _mail_outcome(next(queued) if client.email else None)
             res.status, res.error, res.invoice_id, res.amount_cents = (BillingResultStatus.INVOICED, "", view.id,
                                                                        view.total_cents)
             res.emailed, res.message_id, res.note = message_id is not None, message_id, note
@@ -388,21 +393,35 @@ def _invoice_together(practice: Practice, actor: Actor, run_id: int, client_ids:
     return [out[c] for c in client_ids]
 
 
+def _mail_draft(practice: Practice, client: Client, view: invoices.InvoiceView,
+                pdf: bytes | None = None) -> outbox.MessageDraft:
+    """The invoice's e-mail with its PDF. ``pdf``: made already (by the PDF workers), else made here."""
+    subject, body = _mail(practice, client, view)
+    return outbox.MessageDraft(MessageChannel.EMAIL, client.email, body, subject=subject,
+                               purpose=MessagePurpose.INVOICE, client_id=client.id,
+                               attachment=pdf if pdf is not None else invoice_documents.pdf_of(practice, view),
+                               attachment_name=f"Invoice {view.number}.pdf".replace("/", "-"))
+
+
+def _mail_outcome(queued: int | ValidationError | None) -> tuple[int | None, str]:
+    """(message id, note) of an invoice's e-mail: queued, refused (its reason), or no address (None)."""
+    if queued is None:
+        return None, "Not e-mailed: the client has no e-mail address."
+    if isinstance(queued, ValidationError):  # e.g. an address saved before addresses were checked
+        return None, f"Not e-mailed: the client's {queued.field} {queued.message}"[:500]
+    return queued, ""
+
+
 def _queue_mail(tx: Session, practice: Practice, actor: Actor, client: Client,
                 view: invoices.InvoiceView, pdf: bytes | None = None) -> tuple[int | None, str]:
     """Queue the invoice's e-mail with its PDF (inside the invoice's transaction); (message id, note).
     ``pdf``: made already (by the PDF workers), else made here."""
     if not client.email:
-        return None, "Not e-mailed: the client has no e-mail address."
-    subject, body = _mail(practice, client, view)
-    draft = outbox.MessageDraft(MessageChannel.EMAIL, client.email, body, subject=subject,
-                                purpose=MessagePurpose.INVOICE, client_id=client.id,
-                                attachment=pdf if pdf is not None else invoice_documents.pdf_of(practice, view),
-                                attachment_name=f"Invoice {view.number}.pdf".replace("/", "-"))
+        return _mail_outcome(None)
     try:  # no savepoint needed: queue_in checks the draft (ValidationError) before it writes anything
-        return outbox.queue_in(tx, practice, actor, draft), ""
-    except ValidationError as exc:  # e.g. an address saved before addresses were checked
-        return None, f"Not e-mailed: the client's {exc.field} {exc.message}"[:500]
+        return _mail_outcome(outbox.queue_in(tx, practice, actor, _mail_draft(practice, client, view, pdf)))
+    except ValidationError as exc:
+        return _mail_outcome(exc)
 
 
 def _count(tx: Session, run: BillingRun) -> None:

@@ -568,18 +568,19 @@ def _queue_receipts(practice: Practice, actor: Actor,
         with practice.uow() as tx:
             # held here: queue_in finds each client at hand (the session keeps objects weakly)
             held = list(tx.scalars(select(Client).where(Client.id.in_({v.client_id for v, _d in receipts}))))
-            ids = []
-            for _view, draft in receipts:
-                ids.append(outbox.queue_in(tx, practice, actor, draft))
-                audit.record(tx, practice, actor, "outbox.queue", "outbox_message", ids[-1],
-                             purpose=str(draft.purpose))
+            ids = outbox._queue_many_in(tx, practice, actor, [draft for _view, draft in receipts])
+            for (_view, draft), mid in zip(receipts, ids, strict=True):
+                if isinstance(mid, int):
+                    audit.record(tx, practice, actor, "outbox.queue", "outbox_message", mid,
+                                 purpose=str(draft.purpose))
             assert len(held) <= len(receipts)
     except Exception:  # noqa: BLE001 - the payments stand; see above
         if len(receipts) == 1:
             return [receipts[0][0]]
         return [v for one in receipts for v in _queue_receipts(practice, actor, [one])]
     return [ChargeView(*[getattr(v, f) for f in ChargeView.__dataclass_fields__ if f != "receipt_message_id"],
-                       receipt_message_id=mid) for (v, _d), mid in zip(receipts, ids, strict=True)]
+                       receipt_message_id=mid if isinstance(mid, int) else None)
+            for (v, _d), mid in zip(receipts, ids, strict=True)]
 
 
 # -- refunds -----------------------------------------------------------------------------------------

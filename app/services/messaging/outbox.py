@@ -117,7 +117,13 @@ def queue_in(tx: Session, practice: Practice, actor: Actor, draft: MessageDraft)
     """Queue ``draft`` inside the caller's transaction (e.g. a cancellation's) and return its id.
     Nothing is sent here; call ``send_message`` / ``send_pending`` after the caller has committed."""
     require_front_desk(actor)
-    d = _clean(draft)
+    m = _message_in(tx, practice, actor, _clean(draft))
+    tx.flush()
+    return m.id
+
+
+def _message_in(tx: Session, practice: Practice, actor: Actor, d: MessageDraft) -> OutboxMessage:
+    """The queued message of the checked draft ``d``, added to ``tx`` (written at its next flush)."""
     if d.client_id is not None and tx.get(Client, d.client_id) is None:
         raise NotFound.gone("client")
     if d.session_id is not None and tx.get(PracticeSession, d.session_id) is None:
@@ -127,8 +133,25 @@ def queue_in(tx: Session, practice: Practice, actor: Actor, draft: MessageDraft)
                       session_id=d.session_id, purpose=d.purpose, status=MessageStatus.QUEUED, error="",
                       attempts=0, created_at=practice.clock.now(), created_by=actor.user_id)
     tx.add(m)
+    return m
+
+
+def _queue_many_in(tx: Session, practice: Practice, actor: Actor,
+                   drafts: list[MessageDraft]) -> list[int | ValidationError]:
+    """``queue_in`` for several drafts with one flush (a billing run's e-mails of a chunk of clients,
+    its receipts): for each draft its message id, or the ValidationError that refused it (nothing is
+    written for that one). A client or session gone raises NotFound as ``queue_in`` does."""
+    require_front_desk(actor)
+    out: list[OutboxMessage | ValidationError] = []
+    for draft in drafts:
+        try:
+            d = _clean(draft)
+        except ValidationError as exc:
+            out.append(exc)
+            continue
+        out.append(_message_in(tx, practice, actor, d))
     tx.flush()
-    return m.id
+    return [m if isinstance(m, ValidationError) else m.id for m in out]
 
 
 def queue_message(practice: Practice, actor: Actor, draft: MessageDraft) -> OutboxView:

@@ -574,7 +574,7 @@ def _take_number_checked(tx: Session, issue_date: date) -> tuple[int, str]:
     """``_check_issue_date`` then ``_take_number`` with their two checks in one SELECT, built once
     per unit of work: the number is taken first (a refusal gives it back with the caller's savepoint
     or unit of work, as any refusal after it does)."""
-    seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year)
+    seq = numbering.next_seq(tx, numbering.INVOICE, issue_date.year, flush=False)  # written with the invoice
     number = numbering.format_number(_setting(tx, "invoice_number_format"), issue_date.year, seq)
     queries = tx.info.setdefault("invoice_queries", {})
     if "number_checks" not in queries:
@@ -585,8 +585,9 @@ def _take_number_checked(tx: Session, issue_date: date) -> tuple[int, str]:
         taken = exists().where(or_(Invoice.number == num, and_(Invoice.year == year, Invoice.seq == nseq)))
         queries["number_checks"] = select(latest.with_only_columns(Invoice.issue_date).scalar_subquery(),
                                           latest.with_only_columns(Invoice.number).scalar_subquery(), taken)
-    latest_date, latest_number, taken = tx.execute(queries["number_checks"], {
-        "check_year": issue_date.year, "check_number": number, "check_seq": seq}).one()
+    with tx.no_autoflush:  # the series' new value is not read here
+        latest_date, latest_number, taken = tx.execute(queries["number_checks"], {
+            "check_year": issue_date.year, "check_number": number, "check_seq": seq}).one()
     if latest_date is not None and issue_date < latest_date:
         raise ValidationError("issue date", f"must not be before {latest_date:%d %b %Y}, the date of invoice "
                                             f"{latest_number}, so that numbers follow dates")

@@ -63,14 +63,15 @@ def format_number(fmt: str, year: int, seq: int) -> str:
     return fmt.format(year=year, seq=seq)
 
 
-def next_seq(tx: Session, series: str, year: int) -> int:
+def next_seq(tx: Session, series: str, year: int, flush: bool = True) -> int:
     """The next number of ``series`` in ``year`` (1 for a year's first), taken in the caller's
     transaction. Call it only inside ``practice.uow()``.
 
     The series' row, once read locked, is kept for the rest of the unit of work (``tx.info``), so the
     next number of a batch (a billing run's 25 invoices in one transaction) is taken without reading
     it again: it is read again only when a savepoint rolled back since (SQLAlchemy then expires it, or
-    forgets it if it was inserted there)."""
+    forgets it if it was inserted there). ``flush=False``: the new value is written with the caller's
+    next flush (the issuing invoice's own), in the same transaction and under the same lock."""
     held = tx.info.setdefault(_HELD, {})
     row = held.get((series, year))
     if row is None or _stale(row):
@@ -80,7 +81,8 @@ def next_seq(tx: Session, series: str, year: int) -> int:
             tx.add(row)
         held[(series, year)] = row
     row.last_seq += 1
-    tx.flush()
+    if flush:
+        tx.flush()
     return row.last_seq
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AuditEntry, BillingResult, BillingRun, Invoice, InvoiceLine, OutboxMessage
+from app.models import AuditEntry, BillingResult, BillingRun, Client, Invoice, InvoiceLine, OutboxMessage
 from app.services.billing import auto_invoicing
 from app.services.billing import settings as auto_settings
 from app.services.billing.settings import AutoInvoiceInput
@@ -368,3 +368,41 @@ def test_emails_left_queued_by_a_desk_that_closed_are_sent_by_the_next_run(pract
     assert summary.lines() == ["Automatic invoicing: nothing was due.", "E-mails sent: 1, failed: 0."]
     assert [a.rcpt_tos for a in smtp_server.arrived] == [["ann@client.test"]]
     assert auto_invoicing.run_due(practice, admin).emails_sent == 0  # once
+
+
+def test_a_run_in_chunks_emails_each_invoice_and_says_why_not(practice, admin, make, clock, desk, smtp_server,
+                                                               memory_keyring, monkeypatch):
+    # SPEC 10.2, 10.3: a run of many clients (chunks, PDFs made by helper processes, the chunk's e-mails
+    # queued together) e-mails each invoice with its PDF; a client without an address, or with one
+    # saved before addresses were checked, is invoiced all the same and the history says why not
+    monkeypatch.setattr(auto_invoicing, "PDF_WORKERS_FROM", 1)  # chunks from the first client
+    msettings.update_message_settings(practice, admin, mail_host="127.0.0.1", mail_port=smtp_server.port,
+                                      mail_security="none", mail_user="", mail_from="desk@practice.test")
+    at(clock, 2027, 1, 20, 9)
+    cy, dee = desk["cy"], desk["dee"]
+    for who in (cy, dee):
+        [s] = sessions_service.add_session(practice, admin, sessions_service.SessionInput(
+            start=datetime(2027, 1, 18, 10 + who.id % 5), end=datetime(2027, 1, 18, 11 + who.id % 5),
+            service_id=desk["svc"].id, practitioner_id=desk["pr"].id, client_ids=(who.id,)), confirm=True)
+        completion.complete_session(practice, admin, s.id, completion.type_by_key(practice, "completed").id)
+    with practice.uow() as tx:  # an address kept from before addresses were checked
+        tx.get(Client, dee.id).email = "dee at home"
+    auto_settings.update_auto_invoicing(practice, admin, replace(MONTHLY, scheduled=True, email=True))
+    at(clock, 2027, 1, 31, 18, 1)
+    summary = auto_invoicing.run_due(practice, admin)
+    assert (summary.invoices, summary.failed, summary.emails_sent, summary.emails_failed) == (4, 0, 2, 0)
+    arrived = {a.rcpt_tos[0]: a.message for a in smtp_server.arrived}
+    assert set(arrived) == {"ann@client.test", "ben@client.test"}
+    for mail in arrived.values():
+        [part] = list(mail.iter_attachments())
+        assert part.get_filename().startswith("Invoice 2027-000") and part.get_content().startswith(b"%PDF")
+    [run] = auto_invoicing.list_runs(practice, admin)
+    results = {r.client_name: r for r in auto_invoicing.run_results(practice, admin, run.id)}
+    assert [results[n].emailed for n in ("Ann Archer", "Ben Baker", "Cy Cole", "Dee Dunn")] == [True, True, False,
+                                                                                                False]
+    assert results["Cy Cole"].note == "Not e-mailed: the client has no e-mail address."
+    assert results["Dee Dunn"].note.startswith("Not e-mailed: the client's recipient")
+    with practice.read() as tx:
+        numbers = sorted(tx.scalars(select(Invoice.number).where(Invoice.status == "issued")))
+        assert numbers == ["2027-0001", "2027-0002", "2027-0003", "2027-0004"]
+        assert tx.scalar(select(func.count()).select_from(OutboxMessage)) == 2
