@@ -149,10 +149,11 @@ class TextFit:
         self._plain = font is None or font.strikeOut() or font.underline()
 
     def draw(self, p: QPainter, x: float, y: float, text: str) -> None:
-        """``text`` in this font (the painter's current one) with its top left at (x, y), the same
-        pixels as drawText(QRectF(x, y, w, h), AlignLeft, text): a text drawn before (times, services,
-        statuses, initials) from its QStaticText, about a third of drawText's time; one seen for the
-        first time (most of a new week's client names) by drawText, as laying it out costs more."""
+        """``text`` in this font (the painter's current one) with its top left at (x, y), as
+        drawText(QRectF(x, y, w, h), AlignLeft, text) puts it: a text drawn before (times, services,
+        statuses, initials) from its QStaticText, about a third of drawText's time (its glyphs within a
+        pixel of drawText's); one seen for the first time (most of a new week's client names) by drawText
+        at its baseline (the same pixels), as laying out a QStaticText costs more than that."""
         st = self._static.get(text)
         if st is None:
             if self._plain:
