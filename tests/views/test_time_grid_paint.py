@@ -1,6 +1,7 @@
 """The week grid's cheaper painting (issue 17) draws what it drew before: a session's length across a
 clock change, blocks made only when painted, a struck-through name kept on a repaint (a text drawn
-again comes from a cached QStaticText, which draws no strike-through), and the lines of a block."""
+again comes from a cached QStaticText, which can drop a strike-through), the lines of a block, and
+a grid width kept from a week to a slightly quieter one."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -10,7 +11,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 
 from app.services.scheduling.calendar_rows import CalendarClient, CalendarRow
-from app.views.calendar.time_grid import PX_PER_HOUR, GridColumn, TimeGridView
+from app.views.calendar.time_grid import GUTTER, MIN_BLOCK_W, PX_PER_HOUR, GridColumn, TimeGridView
 
 NY = ZoneInfo("America/New_York")
 
@@ -89,3 +90,27 @@ def test_a_narrow_block_and_a_wide_one_show_their_lines(qtbot):
     assert grid.grid().column_width > 300  # twelve side by side widen the grid: a lone block has room
     assert grid.block_texts(wide) == ["\u25cb 09:00\u201311:00", "Bob Jones \u00b7 Therapy 50 min \u00b7 Dr. Ana Ruiz",
                                       "Therapy 50 min", "Open"]
+
+
+def test_a_slightly_quieter_week_keeps_the_grid_width_a_much_quieter_one_does_not(qtbot):
+    # stepping through everyone's weeks the width changes only when it must (a new width lays out and
+    # repaints the scroll area's bars): a week needing 80% or more of it keeps it, blocks a little wider
+    monday = date(2026, 11, 23)
+
+    def week(n: int) -> list[CalendarRow]:  # n sessions at once on Monday 09:00
+        start = datetime.combine(monday, time(9), NY)
+        return [_row(i, start, start + timedelta(hours=1), client=f"Client Number{i}") for i in range(n)]
+
+    grid = _grid(qtbot, monday, week(10))
+    busy = grid.minimumWidth()
+    assert busy == GUTTER + 7 * 10 * MIN_BLOCK_W
+    grid.set_content(grid.columns, week(9), {})  # needs 90% of it
+    assert grid.minimumWidth() == busy
+    assert min(b.rect.width() for b in grid.blocks) > MIN_BLOCK_W  # the room kept goes to the blocks
+    grid.set_content(grid.columns, week(5), {})  # needs half: narrower
+    assert grid.minimumWidth() == GUTTER + 7 * 5 * MIN_BLOCK_W
+    grid.set_content(grid.columns, week(11), {})  # needs more: wider at once
+    assert grid.minimumWidth() == GUTTER + 7 * 11 * MIN_BLOCK_W
+    one = [GridColumn(c.day, 1) for c in grid.columns]  # other columns (one practitioner's): as needed
+    grid.set_content(one, week(10), {})
+    assert grid.minimumWidth() == GUTTER + 7 * 10 * MIN_BLOCK_W

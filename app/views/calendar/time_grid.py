@@ -31,6 +31,8 @@ PX_PER_HOUR = 48
 EDGE = 6  # px at a block's bottom that grab its end for resizing
 DRAG_THRESHOLD = 4
 MIN_BLOCK_W = 56  # narrowest block: "10:00" and initials; more overlaps widen the grid (it scrolls sideways)
+# a grid keeps its width for a week that needs less, down to this share of it (see _relayout)
+KEEP_WIDTH_DOWN_TO = 0.8
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,7 @@ class TimeGridView(QWidget):
         self.setMinimumHeight(int(24 * PX_PER_HOUR))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._now = now_fn
+        self._shape: tuple | None = None  # the columns the width was last set for: their number, practitioner
         self.columns: list[GridColumn] = []
         self.closed: dict[date, str] = {}
         self.day_hours = (8, 20)
@@ -349,8 +352,17 @@ class TimeGridView(QWidget):
         needed = int(GUTTER + max(1, len(self.columns)) * side_by_side * MIN_BLOCK_W)  # never slivers
         self._packed = packed
         placed = self._placed
-        if self.minimumWidth() != needed:
-            self.setMinimumWidth(needed)  # a wider grid is resized at once: resizeEvent places the blocks
+        # Stepping through everyone's weeks, the overlaps (and so the width needed) change a little from
+        # week to week. A new width has the scroll area lay out and repaint its scroll bars (~4-5 ms with
+        # Fusion's vertical bar): the grid keeps its width while a week needs no more and at least
+        # KEEP_WIDTH_DOWN_TO of it (its blocks then a little wider than they must be), and always takes
+        # the width needed by a busier week, a much quieter one or other columns.
+        current = self.minimumWidth()
+        shape = (len(self.columns), self.columns[0].practitioner_id if self.columns else None)
+        if needed > current or needed < current * KEEP_WIDTH_DOWN_TO or shape != self._shape:
+            self._shape = shape
+            if needed != current:
+                self.setMinimumWidth(needed)  # a wider grid is resized at once: resizeEvent places the blocks
         if self._placed == placed:
             self._place()
 
