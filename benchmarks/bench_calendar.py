@@ -14,9 +14,9 @@ and, in the same run and interleaved with them, the floor: ``build`` and the RAN
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
 floors.py runs them (the 1-day floor is the same RANGE_SQL over one day). Each product figure is
 printed next to its floor with the ratio. It also counts the SQL statements one week switch issues
-(a ``before_cursor_execute`` listener on the practice's engine; it must be 3: the sessions, the
-names of practitioners, services and locations, the closures) and prints the query plan of the
-week statement.
+(SQLite's own trace callback, tests/statement_count.py; it must be 3: the sessions, the names of
+practitioners, services and locations, the closures) and prints the query plan of the week
+statement.
 
 Painting: the busiest of 20 random weeks rendered again and again in the real ``TimeGridView``
 (as a repaint does: scrolling, hovering, dragging), next to a bare QWidget painting the same
@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time as _time
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +57,7 @@ if __package__ in (None, ""):  # run as a script: make the project and this fold
 
 import sqlalchemy  # noqa: E402
 from build_big_practice import build  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from timing import interleaved  # noqa: E402
 
 from app.models import PracticeSession, Practitioner  # noqa: E402
@@ -70,6 +70,7 @@ from app.services.scheduling.month_rows import month_rows  # noqa: E402
 from app.services.scheduling.sessions import SessionFilter  # noqa: E402
 from app.views.calendar.month_layout import month_days  # noqa: E402
 from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402
+from tests.statement_count import statements  # noqa: E402
 
 WARMUP = 3
 # sessions read per day by the month view of a 1400 x 880 main window (bench_window_step.py's): cells
@@ -274,29 +275,20 @@ def main(argv=None) -> None:
             print("  (no floor query for a practitioner filter)")
     paint_figures(practice, actor, bounds, random_monday, a.runs)
 
-    # statements per switch, and the plan of the week statement
-    seen: list[tuple[str, object]] = []
-
-    def count(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):  # every transaction has those
-            seen.append((statement, parameters))
-
-    event.listen(practice.engine, "before_cursor_execute", count)
-    try:
+    # statements per switch (counted by SQLite's own trace: the calendar reads on the driver's cursor),
+    # and the plan of the week statement
+    with statements(practice) as seen:
         week()
-        n_switch, (stmt, params) = len(seen), seen[0]  # the sessions' statement; then the closures'
-        seen.clear()
-        with practice.uow():  # any write (a save, a drag) ends in a unit of work
-            pass
-        seen.clear()
+    n_switch, (stmt, _) = len(seen), seen[0]  # the sessions' statement (its values written in); names, closures
+    with practice.uow():  # any write (a save, a drag) ends in a unit of work
+        pass
+    with statements(practice) as seen:
         week()
-        n_after_write = len(seen)
-    finally:
-        event.remove(practice.engine, "before_cursor_execute", count)
+    n_after_write = len(seen)
     print(f"\nSQL statements per week switch (its sessions, the names, its closures): {n_switch}"
           f"   (first switch after a write: {n_after_write})")
     with practice.engine.connect() as conn:
-        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt, params).fetchall()
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt).fetchall()
     print("query plan of the week statement:")
     for row in plan:
         print(f"  {row[-1]}")
@@ -306,25 +298,17 @@ def main(argv=None) -> None:
         import pstats
 
         # where a week switch's time goes: each part timed on its own random weeks, interleaved
-        def to_db(moment: datetime) -> str:  # as SQLAlchemy's SQLite DateTime stores it (naive UTC text)
-            return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        week_select = calendar_statement("sqlite", False, SessionFilter())
 
-        raw = practice.engine.raw_connection()
-        first_bounds = [to_db(b) for b in bounds(counted_monday[-2], 7)]  # the week the statement was sent for
-        slots = [i for i, v in enumerate(params) if v in first_bounds]
-
-        def sql_alone() -> int:
-            values = list(params)
-            for i, v in zip(slots, (to_db(b) for b in bounds(random_monday(), 7)), strict=True):
-                values[i] = v
-            return len(raw.cursor().execute(stmt, values).fetchall())
-
-        def sqlalchemy_rows() -> int:
+        def statement_alone() -> int:  # in a read transaction, as calendar_rows runs it (driver's cursor)
             start, end = bounds(random_monday(), 7)
             with practice.read() as tx:
-                conn = tx.connection()
-                return len(conn.execute(calendar_statement(conn.dialect.name, False, SessionFilter()),
-                                        {"start": start, "end": end}).fetchall())
+                return len(week_select.rows(tx, {"start": start, "end": end}))
+
+        def sqlalchemy_rows() -> int:  # the same statement through SQLAlchemy's execute, for comparison
+            start, end = bounds(random_monday(), 7)
+            with practice.read() as tx:
+                return len(tx.connection().execute(week_select.statement, {"start": start, "end": end}).fetchall())
 
         def rows_only() -> int:
             return len(calendar_rows(practice, actor, *bounds(random_monday(), 7)))
@@ -342,21 +326,18 @@ def main(argv=None) -> None:
             laid_out.append((_time.perf_counter() - t) * 1000)
             return len(views)
 
-        res = interleaved({"sql": sql_alone, "rows": sqlalchemy_rows, "light": rows_only,
+        res = interleaved({"sql": statement_alone, "execute": sqlalchemy_rows, "light": rows_only,
                            "layout": layout_only, "full": full_views}, a.runs)
-        raw.close()
-        sql_ms, rows_ms, light_ms = res["sql"].median, res["rows"].median, res["light"].median
+        sql_ms, light_ms = res["sql"].median, res["light"].median
         layout_ms = statistics.median(laid_out[WARMUP:])
         print(f"\nbreakdown of a week switch (medians over {a.runs} random weeks each):")
-        print(f"  SQLite runs the statement (raw sqlite3 cursor)      {sql_ms:6.2f} ms"
-              f"   ({statistics.median(res['sql'].rows):.0f} rows: one per session and client)")
-        print(f"  + SQLAlchemy: execute the cached statement, rows     {rows_ms - sql_ms:6.2f} ms"
-              f"   = {rows_ms:.2f} ms for conn.execute(calendar_statement).fetchall()")
-        print(f"  + CalendarRow building in calendar_rows              {light_ms - rows_ms:6.2f} ms"
+        print(f"  the sessions' statement in a read transaction        {sql_ms:6.2f} ms"
+              f"   ({statistics.median(res['sql'].rows):.0f} rows: one per session and client; driver's cursor)")
+        print(f"  + the names, CalendarRow building in calendar_rows   {light_ms - sql_ms:6.2f} ms"
               f"   = {light_ms:.2f} ms for calendar_rows")
         print(f"  + week layout (pack_day x 7)                         {layout_ms:6.2f} ms")
-        print(f"  (for reference: full SessionViews, list_sessions     {res['full'].median:6.2f} ms;"
-              " the pop-up reads one)")
+        print(f"  (for reference: the statement through SQLAlchemy's execute {res['execute'].median:6.2f} ms;"
+              f" full SessionViews, list_sessions {res['full'].median:6.2f} ms, the pop-up reads one)")
 
         prof = cProfile.Profile()
         prof.enable()

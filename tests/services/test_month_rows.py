@@ -14,7 +14,7 @@ from app.services.scheduling.calendar_rows import calendar_rows
 from app.services.scheduling.month_rows import month_rows
 from app.services.scheduling.sessions import SessionFilter
 
-from .test_range_queries import statements
+from ..statement_count import statements
 
 FIRST = date(2026, 2, 23)  # the grid of March 2026: Mon 23 Feb .. Sun 5 Apr
 LAST = FIRST + timedelta(days=41)

@@ -3,18 +3,17 @@ searched on an index (ARCHITECTURE: "calendar ranges ... range predicates on ind
 2.1 calendar): ``list_sessions`` one, ``calendar_rows`` two (the sessions with their clients, and the
 names of practitioners, services and locations).
 
-Statements are counted with a ``before_cursor_execute`` listener on the practice's engine, so
-every statement SQLAlchemy sends is seen, whatever issued it (lazy loads included).
+Statements are counted by ``tests/statement_count.py``: on SQLite by SQLite's own trace callback,
+elsewhere by a ``before_cursor_execute`` listener, so every statement is seen, whatever issued it
+(lazy loads and the calendar's reads on the driver's cursor included).
 """
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.services.errors import ValidationError
 from app.services.scheduling import completion, deletion, sessions
@@ -22,24 +21,9 @@ from app.services.scheduling.calendar_rows import calendar_rows
 from app.services.scheduling.recurrence import RecurrenceInput
 from app.services.scheduling.sessions import SessionFilter
 
+from ..statement_count import statements
+
 MONDAY = date(2026, 1, 5)
-
-
-@contextmanager
-def statements(practice):
-    """Yields the list of (sql, parameters) the engine executes inside the block, leaving out
-    the transaction's own BEGIN (every transaction starts with one, STACK.md trap 0)."""
-    seen: list[tuple[str, object]] = []
-
-    def listener(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            seen.append((statement, parameters))
-
-    event.listen(practice.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(practice.engine, "before_cursor_execute", listener)
 
 
 def week(practice, monday: date) -> tuple[datetime, datetime]:

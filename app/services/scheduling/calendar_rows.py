@@ -31,6 +31,7 @@ from sqlalchemy.types import NullType
 from ...models import Client, Location, Participant, Practitioner, Service
 from ...models.enums import ParticipantStatus
 from .. import validate
+from ..driver_select import DriverSelect
 from ..errors import ValidationError
 from ..practice import Actor, Practice
 from .closures import closed_days, overlapping
@@ -151,9 +152,9 @@ class Names(NamedTuple):
     locations: dict[int, str]
 
 
-_NAMES = union_all(select(literal(0), Practitioner.id, Practitioner.name, Practitioner.color),
-                   select(literal(1), Service.id, Service.name, null()),
-                   select(literal(2), Location.id, Location.name, null()))
+_NAMES = DriverSelect(union_all(select(literal(0), Practitioner.id, Practitioner.name, Practitioner.color),
+                                select(literal(1), Service.id, Service.name, null()),
+                                select(literal(2), Location.id, Location.name, null())))
 
 
 def read_names(tx) -> Names:
@@ -161,7 +162,7 @@ def read_names(tx) -> Names:
     practitioners: dict = {}
     services: dict = {}
     locations: dict = {}
-    for kind, id_, name, color in tx.connection().execute(_NAMES):
+    for kind, id_, name, color in _NAMES.rows(tx):
         if kind == 0:
             practitioners[id_] = (name, color)
         elif kind == 1:
@@ -185,16 +186,17 @@ def _epoch_or_text(column):
     return type_coerce(case((func.substr(text, 21) == "000000", seconds), else_=text), NullType())
 
 
-def range_statement(dialect: str, own: bool, f: SessionFilter):
+def range_statement(dialect: str, own: bool, f: SessionFilter) -> DriverSelect:
     """The range SELECT for one shape of filter, built once (values are bound parameters):
     a row per (session, booked client), sessions in (start, id) order."""
     key = (dialect, *filter_key(own, f))
     q = _statements.get(key)
     if q is None:
-        q = _statements[key] = (shown_select(dialect)
-                                .where(*filter_where(own, f), S.start_at >= bindparam("start", type_=S.start_at.type),
-                                       S.start_at < bindparam("end", type_=S.start_at.type))
-                                .order_by(S.start_at, S.id))
+        q = _statements[key] = DriverSelect(
+            shown_select(dialect)
+            .where(*filter_where(own, f), S.start_at >= bindparam("start", type_=S.start_at.type),
+                   S.start_at < bindparam("end", type_=S.start_at.type))
+            .order_by(S.start_at, S.id))
     return q
 
 
@@ -213,9 +215,8 @@ def read_range(tx, practice: Practice, actor: Actor, start: datetime, end: datet
                names: Names | None = None) -> list[CalendarRow]:
     """``calendar_rows``' read inside the caller's transaction, on checked arguments (``names``: those
     the transaction has read already)."""
-    conn = tx.connection()
-    rows = conn.execute(range_statement(conn.dialect.name, actor.role == "practitioner", f),
-                        {"start": start, "end": end, **filter_params(actor, f)}).fetchall()
+    rows = range_statement(practice.engine.dialect.name, actor.role == "practitioner", f).rows(
+        tx, {"start": start, "end": end, **filter_params(actor, f)})
     return rows_to_calendar(rows, LocalTimes(practice.tz), names or read_names(tx))
 
 

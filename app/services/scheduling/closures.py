@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ...models import Closure
 from ...models.enums import WarningCode
 from .. import audit, validate
+from ..driver_select import DriverSelect
 from ..errors import NotFound, ValidationError, Warning_
 from ..people.permissions import require_front_desk
 from ..practice import Actor, Practice
@@ -62,15 +63,16 @@ def remove_closure(practice: Practice, actor: Actor, closure_id: int) -> None:
         audit.record(tx, practice, actor, "closure.remove", "closure", c.id)
 
 
-_OVERLAPPING = (select(Closure.id, Closure.first_day, Closure.last_day, Closure.label)
-                .where(Closure.deleted_at.is_(None), Closure.first_day <= bindparam("last", type_=Date),
-                       Closure.last_day >= bindparam("first", type_=Date))
-                .order_by(Closure.first_day, Closure.id))  # built once: every calendar step reads it
+_OVERLAPPING = DriverSelect(  # built once: every calendar step reads it
+    select(Closure.id, Closure.first_day, Closure.last_day, Closure.label)
+    .where(Closure.deleted_at.is_(None), Closure.first_day <= bindparam("last", type_=Date),
+           Closure.last_day >= bindparam("first", type_=Date))
+    .order_by(Closure.first_day, Closure.id))
 
 
 def overlapping(tx: Session, first: date, last: date) -> list[ClosureView]:
     """Closures touching the days [first, last], inside the caller's transaction."""
-    return [ClosureView(*row) for row in tx.connection().execute(_OVERLAPPING, {"first": first, "last": last})]
+    return [ClosureView(*row) for row in _OVERLAPPING.rows(tx, {"first": first, "last": last})]
 
 
 def list_closures(practice: Practice, actor: Actor, first: date, last: date) -> list[ClosureView]:

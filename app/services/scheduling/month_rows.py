@@ -18,6 +18,7 @@ from sqlalchemy import Integer, bindparam, func, literal_column, select, union_a
 from sqlalchemy.orm import aliased
 
 from .. import validate
+from ..driver_select import DriverSelect
 from ..practice import Actor, Practice
 from .calendar_rows import (
     CalendarRow,
@@ -47,7 +48,7 @@ class MonthRows(NamedTuple):
 _statements: dict[tuple, object] = {}
 
 
-def _statement(dialect: str, days: int, own: bool, f: SessionFilter):
+def _statement(dialect: str, days: int, own: bool, f: SessionFilter) -> DriverSelect:
     """Built once per shape; the days and ``per_day`` are parameters."""
     key = (dialect, days, *filter_key(own, f))
     q = _statements.get(key)
@@ -67,9 +68,9 @@ def _statement(dialect: str, days: int, own: bool, f: SessionFilter):
                .prefix_with("MATERIALIZED"))  # each day counted once, not once per row read
     firsts = (select(first.id).where(*on_the_day(first, per_day)).order_by(first.start_at, first.id)
               .limit(bindparam("per_day", type_=Integer)).correlate(per_day))
-    q = _statements[key] = (shown_select(dialect, per_day.c.d, per_day.c.n)
-                            .join(per_day, S.id.in_(firsts))
-                            .order_by(S.start_at, S.id))
+    q = _statements[key] = DriverSelect(shown_select(dialect, per_day.c.d, per_day.c.n)
+                                        .join(per_day, S.id.in_(firsts))
+                                        .order_by(S.start_at, S.id))
     return q
 
 
@@ -92,8 +93,7 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
     for i in range(days):
         params[f"lo{i}"], params[f"hi{i}"] = bounds[i], bounds[i + 1]
     with practice.read() as tx:
-        conn = tx.connection()
-        found = conn.execute(_statement(conn.dialect.name, days, own, f), params).fetchall()
+        found = _statement(practice.engine.dialect.name, days, own, f).rows(tx, params)
         counts = {first_day + timedelta(days=d): n for d, n in {r[14]: r[15] for r in found}.items()}
         names = read_names(tx)
         whole: list[CalendarRow] = []
