@@ -10,11 +10,15 @@ through its type's bind processor, as ``execute`` would) and returns the driver'
 inside the caller's transaction. Other databases run the statement through ``Connection.execute``.
 
 SQLAlchemy's ``before_cursor_execute`` listeners do not see these statements; SQLite's own trace
-callback does (the tests count statements with it, ``tests/statement_count.py``).
+callback does (the tests count statements with it, ``tests/statement_count.py``). A driver error is
+raised as ``execute`` raises it (``sqlalchemy.exc.OperationalError`` for "database is locked", which
+``Practice.read`` turns into ``Busy``).
 """
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 _REQUIRED = object()  # a bind parameter the statement has no value of its own for
 
@@ -72,7 +76,10 @@ class DriverSelect:
             for name in state.positiontup:
                 value, process = given[name], processors.get(name) or expanded.get(name)
                 values.append(value if process is None or value is None else process(value))
-        rows = conn.connection.driver_connection.execute(sql, values).fetchall()
+        try:
+            rows = conn.connection.driver_connection.execute(sql, values).fetchall()
+        except dialect.loaded_dbapi.Error as exc:  # as execute raises it: "database is locked" is Busy
+            raise DBAPIError.instance(sql, values, exc, dialect.loaded_dbapi.Error) from exc
         if results is None:
             return rows
         return [tuple(v if process is None or v is None else process(v) for process, v in zip(results, row, strict=True))

@@ -69,3 +69,15 @@ def test_a_missing_value_is_refused(practice, week):
     statement = select(Closure.id).where(Closure.first_day <= bindparam("last", type_=Date))
     with practice.read() as tx, pytest.raises(Exception, match="last"):
         DriverSelect(statement).rows(tx, {})
+
+
+def test_a_driver_error_is_raised_as_execute_raises_it(practice, week):
+    """SQLAlchemy's DBAPIError wrapping the driver's, so ``Practice.read`` turns "database is locked"
+    into ``Busy`` as it does for every other read."""
+    from sqlalchemy import column, table
+    from sqlalchemy.exc import DBAPIError
+
+    statement = select(column("x")).select_from(table("no_such_table"))
+    with practice.read() as tx, pytest.raises(DBAPIError) as e:
+        DriverSelect(statement).rows(tx)
+    assert "no_such_table" in str(e.value.orig)
