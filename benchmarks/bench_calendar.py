@@ -4,11 +4,11 @@ Measures, with time.perf_counter over many random ranges (median, min, max):
 
   week switch      calendar_days for 7 days (the light rows the calendar reads since issue 17, aware
                    datetimes in the practice zone, and the days' closures, in one transaction) + the
-                   week's layout (pack_day for each day)
+                   week's layout (time_layout.pack_columns, as the week view lays it out)
   month switch     month_rows for the 42-day month grid, as MonthView.reload asks: each day's first
                    8 sessions and its count, the 1st of the month whole + grouping by day
-  day by practitioner  calendar_days for one day + pack_day per practitioner column
-  practitioner's week  calendar_days for 7 days filtered to one practitioner + pack_day per day
+  day by practitioner  calendar_days for one day + pack_columns, a column per practitioner
+  practitioner's week  calendar_days for 7 days filtered to one practitioner + pack_columns, a column a day
 
 and, in the same run and interleaved with them, the floor: ``build`` and the RANGE_SQL week (7 d)
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
@@ -69,7 +69,7 @@ from app.services.scheduling.calendar_rows import range_statement as calendar_st
 from app.services.scheduling.month_rows import month_rows  # noqa: E402
 from app.services.scheduling.sessions import SessionFilter  # noqa: E402
 from app.views.calendar.month_layout import month_days  # noqa: E402
-from app.views.calendar.time_layout import DAY_MINUTES, pack_day  # noqa: E402
+from app.views.calendar.time_layout import pack_columns  # noqa: E402
 from tests.statement_count import statements  # noqa: E402
 
 WARMUP = 3
@@ -80,26 +80,14 @@ DEFAULT_FLOORS = ROOT.parent / "shared" / "bench" / "floors.py"
 
 
 # ---- what a view does with the sessions it gets ---------------------------------------------
-def minutes_on(s, day: date) -> tuple[int, int]:
-    """(start, end) minutes after local midnight of ``day``; a session running past midnight ends at 24:00."""
-    start = s.start.hour * 60 + s.start.minute
-    end = DAY_MINUTES if s.end.date() > day else s.end.hour * 60 + s.end.minute
-    return start, end
-
-
 def week_layout(views, first: date, days: int = 7) -> dict:
-    by_day = defaultdict(list)
-    for s in views:
-        d = s.start.date()
-        by_day[d].append((s.id, *minutes_on(s, d)))
-    return {first + timedelta(days=i): pack_day(by_day.get(first + timedelta(days=i), ())) for i in range(days)}
+    """The week view's layout, as TimeGridView lays it out (time_layout.pack_columns: a column a day)."""
+    return pack_columns([(first + timedelta(days=i), None) for i in range(days)], views)[0]
 
 
-def day_by_practitioner(views, day: date) -> dict:
-    columns = defaultdict(list)
-    for s in views:
-        columns[s.practitioner_id].append((s.id, *minutes_on(s, day)))
-    return {p: pack_day(items) for p, items in columns.items()}
+def day_by_practitioner(views, day: date, practitioner_ids) -> dict:
+    """The day view by practitioner's layout, as TimeGridView lays it out (a column each)."""
+    return pack_columns([(day, p) for p in practitioner_ids], views)[0]
 
 
 def month_grouping(views) -> dict:
@@ -246,7 +234,7 @@ def main(argv=None) -> None:
     def day() -> int:
         d = first_day + timedelta(days=rnd.randrange((last_day - first_day).days))
         views = calendar_days(practice, actor, d, d).rows
-        day_by_practitioner(views, d)
+        day_by_practitioner(views, d, practitioner_ids)
         return len(views)
 
     def practitioner_week() -> int:
@@ -256,9 +244,9 @@ def main(argv=None) -> None:
         return len(views)
 
     figures = [  # (label, product fn, floor label, floor fn or None)
-        ("week switch (7 d + pack_day x 7)", week, "RANGE_SQL 7 d", floors and floor_range(7)),
+        ("week switch (7 d + layout of 7 days)", week, "RANGE_SQL 7 d", floors and floor_range(7)),
         ("month switch (42 d, 8 a day + by day)", month, "RANGE_SQL 42 d", floors and floor_range(42)),
-        ("day by practitioner (1 d + pack_day/col)", day, "RANGE_SQL 1 d", floors and floor_range(1)),
+        ("day by practitioner (1 d + layout/column)", day, "RANGE_SQL 1 d", floors and floor_range(1)),
         ("practitioner's own week (7 d)", practitioner_week, None, None),
     ]
     print()
@@ -335,7 +323,7 @@ def main(argv=None) -> None:
               f"   ({statistics.median(res['sql'].rows):.0f} rows: one per session and client; driver's cursor)")
         print(f"  + the names, CalendarRow building in calendar_rows   {light_ms - sql_ms:6.2f} ms"
               f"   = {light_ms:.2f} ms for calendar_rows")
-        print(f"  + week layout (pack_day x 7)                         {layout_ms:6.2f} ms")
+        print(f"  + week layout (pack_columns, 7 days)                 {layout_ms:6.2f} ms")
         print(f"  (for reference: the statement through SQLAlchemy's execute {res['execute'].median:6.2f} ms;"
               f" full SessionViews, list_sessions {res['full'].median:6.2f} ms, the pop-up reads one)")
 

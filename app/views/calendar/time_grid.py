@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from .. import style
 from .grid_background import GridBackground
 from .status_look import Shown, charged, look_of
-from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_day, snap, snap_down
+from .time_layout import DAY_MINUTES, SNAP_MINUTES, Grid, Placed, pack_columns, snap, snap_down
 
 GUTTER = 56
 PX_PER_HOUR = 48
@@ -304,51 +304,7 @@ class TimeGridView(QWidget):
 
     def _relayout(self) -> None:
         """Recompute every column's layout whole (never one block at a time)."""
-        first_column: dict[tuple[date, int | None], int] = {}  # as column_of: the first column that takes it
-        for i, c in enumerate(self.columns):
-            first_column.setdefault((c.day, c.practitioner_id), i)
-        by_practitioner = any(c.practitioner_id is not None for c in self.columns)
-        column_of = first_column.get
-        per_column: dict[int, list[Shown]] = {}
-        for s in self._sessions:
-            day = s.start.date()
-            col = column_of((day, None))
-            if by_practitioner:
-                own = column_of((day, s.practitioner_id))
-                if own is not None and (col is None or own < col):
-                    col = own
-            if col is not None:
-                items = per_column.get(col)
-                if items is None:
-                    per_column[col] = [s]
-                else:
-                    items.append(s)
-        packed = {}
-        side_by_side = 1
-        steady: dict[tuple, bool] = {}  # (day, zone) -> one UTC offset all day (no clock change)
-        for col, items in per_column.items():
-            spans = []
-            for s in items:
-                t, e = s.start, s.end
-                start = t.hour * 60 + t.minute
-                zone, day = t.tzinfo, t.date()
-                if zone is not None and e.tzinfo is zone and e >= t and e.date() == day:
-                    same = steady.get((day, zone))
-                    if same is None:
-                        same = steady[day, zone] = (datetime.combine(day, time(), zone).utcoffset()
-                                                    == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
-                    # on a day without a clock change the wall-clock difference is the length (s.minutes
-                    # works it out from two timestamps: ~1 us a session)
-                    length = (e - t).seconds // 60 if same else s.minutes
-                else:
-                    length = s.minutes
-                end = start + length
-                spans.append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
-            placed = pack_day(spans)
-            packed[col] = ({s.id: s for s in items}, placed)
-            for p in placed:
-                if p.columns > side_by_side:
-                    side_by_side = p.columns
+        packed, side_by_side = pack_columns([(c.day, c.practitioner_id) for c in self.columns], self._sessions)
         needed = int(GUTTER + max(1, len(self.columns)) * side_by_side * MIN_BLOCK_W)  # never slivers
         self._packed = packed
         placed = self._placed

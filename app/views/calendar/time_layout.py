@@ -6,8 +6,9 @@ on every block it overlaps, directly or through others.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 SNAP_MINUTES = 15
@@ -57,6 +58,60 @@ def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
     for k, s, e, c in cluster:
         append(new(Placed, (k, s, e, c, n)))
     return placed
+
+
+def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[dict[int, tuple[dict, list[Placed]]], int]:
+    """A week or day grid's layout: each session in the first of ``columns`` (day, practitioner id or
+    None for everyone's) that takes it, each column's sessions packed by ``pack_day`` on their
+    minutes after local midnight (a session past midnight ends at 24:00). Sessions need ``id``,
+    ``start`` and ``end`` (aware, practice zone), ``practitioner_id`` and ``minutes``. Returns
+    {column index: ({session id: session}, placed)} and the most sessions any column sets side by side."""
+    first_column: dict[tuple[date, int | None], int] = {}
+    for i, key in enumerate(columns):
+        first_column.setdefault(key, i)
+    by_practitioner = any(pid is not None for _, pid in columns)
+    column_of = first_column.get
+    per_column: dict[int, list] = {}
+    for s in sessions:
+        day = s.start.date()
+        col = column_of((day, None))
+        if by_practitioner:
+            own = column_of((day, s.practitioner_id))
+            if own is not None and (col is None or own < col):
+                col = own
+        if col is not None:
+            items = per_column.get(col)
+            if items is None:
+                per_column[col] = [s]
+            else:
+                items.append(s)
+    packed = {}
+    side_by_side = 1
+    steady: dict[tuple, bool] = {}  # (day, zone) -> one UTC offset all day (no clock change)
+    for col, items in per_column.items():
+        spans = []
+        for s in items:
+            t, e = s.start, s.end
+            start = t.hour * 60 + t.minute
+            zone, day = t.tzinfo, t.date()
+            if zone is not None and e.tzinfo is zone and e >= t and e.date() == day:
+                same = steady.get((day, zone))
+                if same is None:
+                    same = steady[day, zone] = (datetime.combine(day, time(), zone).utcoffset()
+                                                == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
+                # on a day without a clock change the wall-clock difference is the length (s.minutes
+                # works it out from two timestamps: ~1 us a session)
+                length = (e - t).seconds // 60 if same else s.minutes
+            else:
+                length = s.minutes
+            end = start + length
+            spans.append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
+        placed = pack_day(spans)
+        packed[col] = ({s.id: s for s in items}, placed)
+        for p in placed:
+            if p.columns > side_by_side:
+                side_by_side = p.columns
+    return packed, side_by_side
 
 
 def _order(item: tuple[Hashable, int, int]) -> tuple:
