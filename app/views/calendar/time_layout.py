@@ -71,43 +71,38 @@ def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[
         first_column.setdefault(key, i)
     by_practitioner = any(pid is not None for _, pid in columns)
     column_of = first_column.get
-    per_column: dict[int, list] = {}
+    per_column: dict[int, tuple[dict, list]] = {}  # column -> ({id: session}, [(id, start, end)])
+    last_day = last_zone = steady = None  # steady: the day has one UTC offset all day (no clock change)
     for s in sessions:
-        day = s.start.date()
+        t, e = s.start, s.end
+        day = t.date()
         col = column_of((day, None))
         if by_practitioner:
             own = column_of((day, s.practitioner_id))
             if own is not None and (col is None or own < col):
                 col = own
-        if col is not None:
-            items = per_column.get(col)
-            if items is None:
-                per_column[col] = [s]
-            else:
-                items.append(s)
+        if col is None:
+            continue
+        zone = t.tzinfo
+        if day != last_day or zone is not last_zone:  # sessions come in time order: once a day
+            last_day, last_zone = day, zone
+            steady = zone is not None and (datetime.combine(day, time(), zone).utcoffset()
+                                           == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
+        # on a day without a clock change the wall-clock difference is the length (s.minutes works it
+        # out from two timestamps: ~1 us a session)
+        length = (e - t).seconds // 60 if steady and e.tzinfo is zone and e >= t and e.date() == day else s.minutes
+        start = t.hour * 60 + t.minute
+        end = start + length
+        column = per_column.get(col)
+        if column is None:
+            column = per_column[col] = ({}, [])
+        column[0][s.id] = s
+        column[1].append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
     packed = {}
     side_by_side = 1
-    steady: dict[tuple, bool] = {}  # (day, zone) -> one UTC offset all day (no clock change)
-    for col, items in per_column.items():
-        spans = []
-        for s in items:
-            t, e = s.start, s.end
-            start = t.hour * 60 + t.minute
-            zone, day = t.tzinfo, t.date()
-            if zone is not None and e.tzinfo is zone and e >= t and e.date() == day:
-                same = steady.get((day, zone))
-                if same is None:
-                    same = steady[day, zone] = (datetime.combine(day, time(), zone).utcoffset()
-                                                == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
-                # on a day without a clock change the wall-clock difference is the length (s.minutes
-                # works it out from two timestamps: ~1 us a session)
-                length = (e - t).seconds // 60 if same else s.minutes
-            else:
-                length = s.minutes
-            end = start + length
-            spans.append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
+    for col, (by_id, spans) in per_column.items():
         placed = pack_day(spans)
-        packed[col] = ({s.id: s for s in items}, placed)
+        packed[col] = (by_id, placed)
         for p in placed:
             if p.columns > side_by_side:
                 side_by_side = p.columns
