@@ -74,7 +74,7 @@ WORKERS = 4  # charges sent at once: each waits on the network (Stripe answers i
 def _charge_one(practice: Practice, actor: Actor, run_id: int, invoice_id: int, pdfs=None, gateway=None,
                 header=None):
     """One invoice: (ChargeView or None when there was nothing to charge, the link e-mail or None, the
-    receipt's e-mail still to queue or None). ``gateway``, ``header``: the card settings and the
+    receipt still to queue (``cards._Receipt``) or None). ``gateway``, ``header``: the card settings and the
     practice's header read once for the run (``cards._charge_and_receipt``: the receipt is then left
     to the caller to queue); else read for this charge, and its receipt queued here."""
     receipt = None
@@ -121,7 +121,7 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
     if progress is not None:
         progress(0, len(todo), f"Charging cards on file: 0 of {len(todo)} done")
     header = invoice_documents.practice_header(practice) if pdfs is not None else None  # for the receipts
-    receipts: list = []  # (ChargeView, its receipt's e-mail) of charges recorded, to queue
+    receipts: list = []  # receipts of charges recorded (cards._Receipt), to queue
 
     def queue_receipts():
         for view in cards._queue_receipts(practice, actor, receipts):
@@ -142,7 +142,7 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
                 if result is not None and result.succeeded:
                     charged, cents = charged + 1, cents + result.amount_cents
                     if receipt is not None:
-                        receipts.append((result, receipt))
+                        receipts.append(receipt)
                         if len(receipts) >= RECEIPTS_AT_ONCE:
                             queue_receipts()
                 elif result is not None and result.status == "pending":
@@ -162,8 +162,8 @@ def charge_run(practice: Practice, actor: Actor, run_id: int,
         # them); their receipts are queued with the last ones
         for f in futures:
             if f not in consumed and f.done() and not f.cancelled() and f.exception() is None:
-                result, _link, receipt = f.result()
+                _result, _link, receipt = f.result()
                 if receipt is not None:
-                    receipts.append((result, receipt))
+                    receipts.append(receipt)
         queue_receipts()
     return ChargeSummary(charged, cents, failed, unanswered, links, tuple(sorted(messages)))

@@ -451,14 +451,14 @@ def _charge(practice: Practice, actor: Actor, invoice_id: int, run_id: int | Non
     practice's ``header`` (``invoice_documents.practice_header``), both read once for a billing run's
     charges (``auto_billing.charge_run``) instead of once per charge."""
     view, receipt = _charge_and_receipt(practice, actor, invoice_id, run_id, pdfs, gateway, header)
-    return view if receipt is None else _queue_receipts(practice, actor, [(view, receipt)])[0]
+    return view if receipt is None else _queue_receipts(practice, actor, [receipt])[0]
 
 
 def _charge_and_receipt(practice: Practice, actor: Actor, invoice_id: int, run_id: int | None, pdfs,
                         gateway: tuple[card_gateway.GatewayConfig, dict],
-                        header=None) -> tuple[ChargeView, outbox.MessageDraft | None]:
-    """``_charge`` with its receipt made but not queued: (the outcome, the receipt's e-mail or None).
-    A billing run queues its receipts several at a time (``_queue_receipts``)."""
+                        header=None) -> tuple[ChargeView, _Receipt | None]:
+    """``_charge`` with its receipt made (or its PDF on its way) but not queued: (the outcome, the
+    receipt or None). A billing run queues its receipts several at a time (``_queue_receipts``)."""
     config, stored = gateway
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
         c, card, number = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
@@ -521,14 +521,16 @@ def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView
     """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
     to make it never undoes the payment (it is in the books; a receipt can be printed from there).
     ``to``, ``doc``: see ``_receipt_draft``."""
-    draft = _receipt_draft(practice, actor, view, pdfs, to, doc)
-    return view if draft is None else _queue_receipts(practice, actor, [(view, draft)])[0]
+    receipt = _receipt_draft(practice, actor, view, pdfs, to, doc)
+    return view if receipt is None else _queue_receipts(practice, actor, [receipt])[0]
 
 
 def _receipt_draft(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
-                   to: tuple[str, str] | None = None, doc=None) -> outbox.MessageDraft | None:
+                   to: tuple[str, str] | None = None, doc=None) -> _Receipt | None:
     """The receipt's e-mail (PDF attached) for a card payment, or None when the client has no e-mail
     address or it could not be made (the payment stands; a receipt can be printed from the books).
+    With PDF workers ``pdfs`` its PDF is on its way (``_Receipt.draft`` waits for it), so a billing
+    run's charge thread goes on to its next charge meanwhile.
     ``to``: the client's (e-mail address, name) when the caller has just read them; ``doc``: the
     receipt's document (``payment_documents.receipt_document``) when the caller has laid it out."""
     if to is None:
@@ -543,25 +545,54 @@ def _receipt_draft(practice: Practice, actor: Actor, view: ChargeView, pdfs=None
             pdf = payment_documents.receipt_pdf_bytes(practice, actor, view.payment_id)
         else:
             pdf = pdfs.render("receipt", doc or payment_documents.receipt_document(practice, actor,
-                                                                                  view.payment_id)).result()
-        practice_name = practice.settings()["practice_name"]
-        amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
-        body = (f"Dear {name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "
-                f"attached.\n\n{practice_name}")
-        return outbox.MessageDraft(
-            MessageChannel.EMAIL, email, body, subject=f"{practice_name}: receipt for your payment of {amount}",
-            purpose=MessagePurpose.RECEIPT, client_id=view.client_id, attachment=pdf,
-            attachment_name=f"Receipt {view.payment_id}.pdf")
+                                                                                  view.payment_id))
     except Exception:  # noqa: BLE001 - the payment stands; the receipt can be made again from the payments list
         return None
+    return _Receipt(view, email, name, pdf)
 
 
-def _queue_receipts(practice: Practice, actor: Actor,
-                    receipts: list[tuple[ChargeView, outbox.MessageDraft]]) -> list[ChargeView]:
+@dataclass(frozen=True)
+class _Receipt:
+    """A card payment's receipt e-mail to queue: its PDF made (bytes) or on its way (a Future)."""
+
+    view: ChargeView
+    email: str
+    name: str
+    pdf: object
+
+    def draft(self, practice: Practice) -> outbox.MessageDraft | None:
+        """The e-mail, once its PDF is made; None when it could not be made."""
+        view = self.view
+        try:
+            pdf = self.pdf if isinstance(self.pdf, bytes) else self.pdf.result()
+            practice_name = practice.settings()["practice_name"]
+            amount = format_money(view.amount_cents, view.currency, practice.settings()["locale"])
+            body = (f"Dear {self.name},\n\nThank you: {amount} was charged to your card on file. Your receipt is "
+                    f"attached.\n\n{practice_name}")
+            return outbox.MessageDraft(
+                MessageChannel.EMAIL, self.email, body,
+                subject=f"{practice_name}: receipt for your payment of {amount}", purpose=MessagePurpose.RECEIPT,
+                client_id=view.client_id, attachment=pdf, attachment_name=f"Receipt {view.payment_id}.pdf")
+        except Exception:  # noqa: BLE001 - the payment stands; the receipt can be made again from the payments list
+            return None
+
+
+def _queue_receipts(practice: Practice, actor: Actor, receipts: list[_Receipt]) -> list[ChargeView]:
     """Queue the receipts' e-mails (as ``outbox.queue_message``, without reading them back) in one unit
-    of work, their clients read in one SELECT; the views come back with their ``receipt_message_id``.
-    When that fails, each is queued alone, so one that cannot be queued costs only its own (its
-    payment stands; its receipt can be made again from the payments list)."""
+    of work, their clients read in one SELECT, once their PDFs are made (waited for before the unit of
+    work); the views come back with their ``receipt_message_id``. A receipt whose PDF could not be
+    made comes back without; when the unit of work fails, each is queued alone, so one that cannot be
+    queued costs only its own (its payment stands; its receipt can be made again from the payments
+    list)."""
+    made = [(r.view, r.draft(practice)) for r in receipts]
+    receipts = [(v, d) for v, d in made if d is not None]
+    if len(receipts) < len(made):
+        return [v for v, d in made if d is None] + _queue_drafts(practice, actor, receipts)
+    return _queue_drafts(practice, actor, receipts)
+
+
+def _queue_drafts(practice: Practice, actor: Actor,
+                  receipts: list[tuple[ChargeView, outbox.MessageDraft]]) -> list[ChargeView]:
     if not receipts:
         return []
     try:
@@ -577,7 +608,7 @@ def _queue_receipts(practice: Practice, actor: Actor,
     except Exception:  # noqa: BLE001 - the payments stand; see above
         if len(receipts) == 1:
             return [receipts[0][0]]
-        return [v for one in receipts for v in _queue_receipts(practice, actor, [one])]
+        return [v for one in receipts for v in _queue_drafts(practice, actor, [one])]
     return [ChargeView(*[getattr(v, f) for f in ChargeView.__dataclass_fields__ if f != "receipt_message_id"],
                        receipt_message_id=mid if isinstance(mid, int) else None)
             for (v, _d), mid in zip(receipts, ids, strict=True)]
