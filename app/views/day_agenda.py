@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from . import style
+from .agenda_item_delegate import AgendaItemDelegate
 from .calendar.status_look import status_text
 
 
@@ -29,7 +30,7 @@ class DayAgenda(QWidget):
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.list.setStyleSheet("QListWidget::item { border-bottom: 1px solid #d5d9e0; padding: 4px; }")
+        self.list.setItemDelegate(AgendaItemDelegate(self.list))  # tint, rule, wrapped lines: drawn in view only
         self.list.itemClicked.connect(self._clicked)
         self.list.itemDoubleClicked.connect(
             lambda item: self.session_activated.emit(item.data(Qt.ItemDataRole.UserRole)))

@@ -48,7 +48,7 @@ class MonthView(QWidget):
         self.year, self.month = today.year, today.month
         self.selected: date = today
         self.by_day: dict[date, list[Shown]] = {}
-        self._cells: list[Cell] = []
+        self._cells: tuple[Cell, ...] = ()
 
     # data -------------------------------------------------------------------
     def set_month(self, year: int, month: int) -> None:
@@ -94,7 +94,7 @@ class MonthView(QWidget):
         if self.per_day and self.lines_per_cell() > self.per_day:  # taller cells: read more of each day
             self.reload()
 
-    def cells(self) -> list[Cell]:
+    def cells(self) -> tuple[Cell, ...]:
         return month_cells(self.year, self.month, self.width(), self.height(), HEADER_H)
 
     # painting ---------------------------------------------------------------
