@@ -15,6 +15,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from . import style
+
 PAD = 4  # px around a session's lines
 RULE = QColor("#d5d9e0")  # the line under each session
 HOVER = QColor(0, 0, 0, 18)  # over the tint of the session under the mouse
@@ -65,5 +67,7 @@ class AgendaItemDelegate(QStyledItemDelegate):
             painter.setPen(palette.highlightedText().color())
         elif foreground is not None:
             painter.setPen(foreground.color() if hasattr(foreground, "color") else foreground)
+        else:
+            painter.setPen(style.TEXT)
         painter.setFont(option.font)
         painter.drawText(r.adjusted(PAD, PAD, -PAD, -PAD - 1), WRAP, index.data(Qt.ItemDataRole.DisplayRole) or "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from . import style
@@ -22,6 +23,7 @@ class DayAgenda(QWidget):
         super().__init__(parent)
         self.setObjectName("dayAgenda")
         self.day: date | None = None
+        self._tints: dict[str, QColor] = {}  # practitioner colour -> the tint under their sessions
         self.title = QLabel(objectName="dayAgendaTitle", wordWrap=True)
         self.title.setStyleSheet("font-weight: bold; font-size: 13pt; padding: 4px 2px;")
         self.add_button = QPushButton("Add session on this day", objectName="dayAgendaAdd")
@@ -56,18 +58,23 @@ class DayAgenda(QWidget):
         self.day = day
         self.title.setText(f"{day:%a %d %b %Y}")
         self.list.clear()
+        tints = self._tints
         for s in sessions:
-            lines = [f"{s.start:%H:%M}\u2013{s.end:%H:%M}  {s.title}",
+            t, e = s.start, s.end
+            lines = [f"{t.hour:02d}:{t.minute:02d}\u2013{e.hour:02d}:{e.minute:02d}  {s.title}",
                      f"{s.service_name} · {s.practitioner_name}" + (f" · {s.location_name}" if s.location_name else ""),
                      status_text(s)]
             if s.kind == "group":
                 lines.append(s.client_names)
             if s.public_note:
                 lines.append(f"Note: {s.public_note}")
-            item = QListWidgetItem("\n".join(lines))
-            item.setForeground(style.TEXT)
-            item.setBackground(style.tint(style.practitioner_color(s.practitioner_color), 0.18))
-            item.setToolTip("\n".join(lines))
+            text = "\n".join(lines)
+            tint = tints.get(s.practitioner_color)
+            if tint is None:
+                tint = tints[s.practitioner_color] = style.tint(style.practitioner_color(s.practitioner_color), 0.18)
+            item = QListWidgetItem(text)  # drawn in style.TEXT by AgendaItemDelegate
+            item.setBackground(tint)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             self.list.addItem(item)
         self.empty.setVisible(not sessions)
