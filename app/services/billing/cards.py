@@ -516,15 +516,6 @@ def _charge_and_receipt(practice: Practice, actor: Actor, invoice_id: int, run_i
     return view, None
 
 
-def _charge_view_with_receipt(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
-                              to: tuple[str, str] | None = None, doc=None) -> ChargeView:
-    """Queue the receipt (PDF) for a card payment when the client has an e-mail address; a failure
-    to make it never undoes the payment (it is in the books; a receipt can be printed from there).
-    ``to``, ``doc``: see ``_receipt_draft``."""
-    receipt = _receipt_draft(practice, actor, view, pdfs, to, doc)
-    return view if receipt is None else _queue_receipts(practice, actor, [receipt])[0]
-
-
 def _receipt_draft(practice: Practice, actor: Actor, view: ChargeView, pdfs=None,
                    to: tuple[str, str] | None = None, doc=None) -> _Receipt | None:
     """The receipt's e-mail (PDF attached) for a card payment, or None when the client has no e-mail
