@@ -215,3 +215,25 @@ def test_spec_10_4_two_processes_running_due_runs_at_once_charge_each_invoice_on
     finally:
         keyring.set_keyring(previous)
         os.environ.pop("PRACTICE_TEST_KEYRING", None)
+
+
+def test_spec_10_4_a_run_in_chunks_emails_each_receipt_with_its_pdf(practice, admin, clock, month,
+                                                                    recording_stripe, smtp_server, monkeypatch):
+    # SPEC 10.4, 10.2: a run of many clients (chunks, PDFs drawn by helper processes, receipts queued
+    # several at a time once their PDFs are made): each payment recorded once, each receipt e-mailed
+    # once with its PDF, declines as in a small run
+    monkeypatch.setattr(auto_invoicing, "PDF_WORKERS_FROM", 1)  # chunks and helper processes from one client
+    put_card(practice, month["Dee"].id, CARD_OK, "cus_dee")
+    at(clock, 2027, 1, 31, 18, 5)
+    summary = auto_invoicing.run_due(practice, admin)
+    assert (summary.invoices, summary.charged, summary.charged_cents, summary.charge_failed) == (4, 2, 16000, 2)
+    assert len(recording_stripe.charges) == 2
+    receipts = [m for m in smtp_server.arrived if "receipt" in m.message["Subject"]]
+    assert sorted(m.rcpt_tos[0] for m in receipts) == ["ann@client.test", "dee@client.test"]
+    for m in receipts:
+        [part] = list(m.message.iter_attachments())
+        assert part.get_filename().startswith("Receipt ") and part.get_content().startswith(b"%PDF")
+    with practice.read() as tx:
+        due = payments.amounts_due(tx, [invoice_of(practice, month[n].id) for n in ("Ann", "Dee")])
+    assert sorted(due.values()) == [0, 0]
+    assert len(smtp_server.arrived) == 8  # four invoices, two receipts, two payment links
