@@ -458,7 +458,7 @@ def _charge_and_receipt(practice: Practice, actor: Actor, invoice_id: int, run_i
                         gateway: tuple[card_gateway.GatewayConfig, dict],
                         header=None) -> tuple[ChargeView, _Receipt | None]:
     """``_charge`` with its receipt made (or its PDF on its way) but not queued: (the outcome, the
-    receipt or None). A billing run queues its receipts several at a time (``_queue_receipts``)."""
+    receipt or None). A billing run queues its receipts ``auto_billing.RECEIPTS_AT_ONCE`` at a time (``_queue_receipts``)."""
     config, stored = gateway
     with practice.uow() as tx:  # 1: the attempt and its key are committed before Stripe is called
         c, card, number = _begin_charge(tx, practice, actor, invoice_id, run_id, stored["key_id"] or "practice")
