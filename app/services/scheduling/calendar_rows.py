@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -281,31 +282,39 @@ class LocalTimes:
 
 
 def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
-    """Rows of ``shown_select`` (session, booked client) in session order -> one CalendarRow per session."""
+    """Rows of ``shown_select`` (session, booked client; its 14 columns, no more) in session order ->
+    one CalendarRow per session."""
     new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
     practitioners, services, locations = names
-    times = {r[1] for r in rows}
-    times.update(r[2] for r in rows)
+    times = set(map(itemgetter(1), rows))
+    times.update(map(itemgetter(2), rows))
     at.add(times)
     local = at.done
     out: list = []
     append = out.append
-    groups: dict[int, list] = {}  # index in out -> the rows of a group's clients
+    groups: dict[int, list] = {}  # index in out -> a group's clients: (last name, first name, id, charge)
     last = first = None
-    for r in rows:
-        sid = r[0]
+    for sid, start, end, pid, svc, loc, status, label, note, series, cid, charge, given, family in rows:
         if sid != last:
-            last, first = sid, r
-            cid, location = r[10], r[5]
-            name, color = practitioners[r[3]]
-            append(new(row_type, (sid, local[r[1]], local[r[2]], r[3], name, color, r[4], services[r[4]], location,
-                                  "" if location is None else locations[location], r[6], r[7], r[8], r[9],
-                                  () if cid is None else (new(client_type, (cid, f"{r[12]} {r[13]}", r[11])),))))
-        elif r[10] is not None:  # a group's next client (a session whose clients were all taken off still shows)
-            groups.setdefault(len(out) - 1, [first]).append(r)
+            last = sid
+            if cid is None:  # a session whose clients were all taken off still shows
+                clients = ()
+            else:
+                first = (family, given, cid, charge)
+                clients = (new(client_type, (cid, f"{given} {family}", charge)),)
+            name, color = practitioners[pid]
+            append(new(row_type, (sid, local[start], local[end], pid, name, color, svc, services[svc], loc,
+                                  "" if loc is None else locations[loc], status, label, note, series, clients)))
+        elif cid is not None:  # a group's next client
+            members = groups.get(len(out) - 1)
+            if members is None:
+                groups[len(out) - 1] = [first, (family, given, cid, charge)]
+            else:
+                members.append((family, given, cid, charge))
+    by_name = itemgetter(0, 1)
     for i, members in groups.items():  # by last name, then first name, as list_sessions
-        members.sort(key=lambda m: (m[13], m[12]))
-        clients = tuple(new(client_type, (m[10], f"{m[12]} {m[13]}", m[11])) for m in members)
+        members.sort(key=by_name)
+        clients = tuple(new(client_type, (cid, f"{given} {family}", charge)) for family, given, cid, charge in members)
         out[i] = new(row_type, (*out[i][:14], clients))
     return out
 

@@ -101,7 +101,7 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
             i = (whole_day - first_day).days
             whole = read_range(tx, practice, actor, bounds[i], bounds[i + 1], f, names)
         closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
-    rows = rows_to_calendar(found, LocalTimes(tz), names)
+    rows = rows_to_calendar([r[:14] for r in found], LocalTimes(tz), names)  # without the day and its count
     if whole:
         rows = sorted([r for r in rows if r.start.date() != whole_day] + whole, key=lambda r: (r.start, r.id))
     return MonthRows(rows, counts, closed)
