@@ -224,9 +224,14 @@ def test_calendar_rows_search_an_index(practice, admin, make, days):
     assert not any(line.startswith("SCAN practice_session") for line in plan), text
 
 
-def test_times_with_seconds_and_fractions_are_shown_exactly(practice, admin, make):
+@pytest.mark.parametrize("unixepoch", [True, False], ids=["unixepoch", "strftime (SQLite before 3.38)"])
+def test_times_with_seconds_and_fractions_are_shown_exactly(practice, admin, make, monkeypatch, unixepoch):
     """SPEC 0.3: the calendar reads whole-second times as seconds since 1970 and any other stored
     time as its text; both come back as the same local time the full session view shows."""
+    from app.services.scheduling import calendar_rows as module
+
+    monkeypatch.setattr(module, "_HAS_UNIXEPOCH", unixepoch)
+    monkeypatch.setattr(module, "_statements", {})  # built again with the SQL function chosen
     therapy, p1, who = make.service("Therapy"), make.practitioner(), make.client()
     make.session(at(1, 9, 0), at(1, 9, 50), therapy, p1, [who], confirm=True)
     make.session(at(2, 10, 0) + timedelta(seconds=7, microseconds=5), at(2, 10, 45) + timedelta(seconds=30),

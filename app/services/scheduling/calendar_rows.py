@@ -173,8 +173,8 @@ def read_names(tx) -> Names:
     return Names(practitioners, services, locations)
 
 
-# SQLite 3.38 has unixepoch(); strftime('%s') is the same number, a little slower
-_WHOLE_SECONDS = "unixepoch" if sqlite3.sqlite_version_info >= (3, 38) else None
+# SQLite 3.38 has unixepoch(); an older library's strftime('%s') is the same number, a little slower
+_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
 
 
 def _epoch_or_text(column):
@@ -183,7 +183,7 @@ def _epoch_or_text(column):
     ``LocalTimes`` turns into a local time with one C call, and any other as its text, parsed
     exactly. Both much cheaper than the generic DateTime result processing."""
     text = type_coerce(column, String)
-    seconds = (func.unixepoch(text) if _WHOLE_SECONDS else cast(func.strftime("%s", text), Integer))
+    seconds = func.unixepoch(text) if _HAS_UNIXEPOCH else cast(func.strftime("%s", text), Integer)
     return type_coerce(case((func.substr(text, 21) == "000000", seconds), else_=text), NullType())
 
 
