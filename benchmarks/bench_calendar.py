@@ -14,9 +14,9 @@ and, in the same run and interleaved with them, the floor: ``build`` and the RAN
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
 floors.py runs them (the 1-day floor is the same RANGE_SQL over one day). Each product figure is
 printed next to its floor with the ratio. It also counts the SQL statements one week switch issues
-(SQLite's own trace callback, tests/statement_count.py; it must be 3: the sessions, the names of
-practitioners, services and locations, the closures) and prints the query plan of the week
-statement.
+(SQLite's own trace callback, tests/statement_count.py; it must be 3: the sessions, the token of the
+names the calendar keeps (scheduling.calendar_names), the closures) and prints the query plan of the
+week statement.
 
 Painting: the busiest of 20 random weeks rendered again and again in the real ``TimeGridView``
 (as a repaint does: scrolling, hovering, dragging), next to a bare QWidget painting the same
@@ -25,7 +25,8 @@ each paint (the worst case of a week's first paint: no text of it measured befor
 
 Honesty: every run picks a new random range; nothing is cached between runs except what the app
 keeps too (SQLAlchemy's compiled-statement cache, SQLite's page cache on the pooled connection,
-the practice settings). The first 3 runs of each kind are warm-up and not counted.
+the practice settings, the names of clients, practitioners, services and locations while their
+token is unchanged). The first 3 runs of each kind are warm-up and not counted.
 
 Usage (from the project root, in the project's venv):
     python benchmarks/bench_calendar.py                       # builds 200,000 sessions in a temp dir
@@ -267,13 +268,13 @@ def main(argv=None) -> None:
     # and the plan of the week statement
     with statements(practice) as seen:
         week()
-    n_switch, (stmt, _) = len(seen), seen[0]  # the sessions' statement (its values written in); names, closures
+    n_switch, (stmt, _) = len(seen), seen[0]  # the sessions' statement (its values written in); token, closures
     with practice.uow():  # any write (a save, a drag) ends in a unit of work
         pass
     with statements(practice) as seen:
         week()
     n_after_write = len(seen)
-    print(f"\nSQL statements per week switch (its sessions, the names, its closures): {n_switch}"
+    print(f"\nSQL statements per week switch (its sessions, the names' token, its closures): {n_switch}"
           f"   (first switch after a write: {n_after_write})")
     with practice.engine.connect() as conn:
         plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt).fetchall()
@@ -290,7 +291,7 @@ def main(argv=None) -> None:
 
         def statement_alone() -> int:  # in a read transaction, as calendar_rows runs it (driver's cursor)
             start, end = bounds(random_monday(), 7)
-            with practice.read() as tx:
+            with practice.snapshot() as tx:
                 return len(week_select.rows(tx, {"start": start, "end": end}))
 
         def sqlalchemy_rows() -> int:  # the same statement through SQLAlchemy's execute, for comparison
@@ -321,7 +322,7 @@ def main(argv=None) -> None:
         print(f"\nbreakdown of a week switch (medians over {a.runs} random weeks each):")
         print(f"  the sessions' statement in a read transaction        {sql_ms:6.2f} ms"
               f"   ({statistics.median(res['sql'].rows):.0f} rows: one per session and client; driver's cursor)")
-        print(f"  + the names, CalendarRow building in calendar_rows   {light_ms - sql_ms:6.2f} ms"
+        print(f"  + the names' token, CalendarRow building             {light_ms - sql_ms:6.2f} ms"
               f"   = {light_ms:.2f} ms for calendar_rows")
         print(f"  + week layout (pack_columns, 7 days)                 {layout_ms:6.2f} ms")
         print(f"  (for reference: the statement through SQLAlchemy's execute {res['execute'].median:6.2f} ms;"

@@ -11,7 +11,7 @@ from .ledger import LedgerEntry
 from .outbox import OutboxMessage
 from .packages import Package, PackageSale, PackageService
 from .people import Client, Practitioner, User
-from .practice import AuditEntry, Setting
+from .practice import AuditEntry, NamesToken, Setting
 from .sessions import CompletionType, Participant, PracticeSession, Series
 from .totals import ClientTotal
 
@@ -21,4 +21,4 @@ __all__ = ["Base", "UTCDateTime", "Closure", "CustomWage", "Location", "Service"
            "Package", "PackageSale", "PackageService", "OutboxMessage",
            "PracticeClass", "ClassSession", "Enrollment", "WaitlistEntry", "ClientRequest",
            "BillingRun", "BillingResult", "CardLink", "CardOnFile", "CardCharge", "CardRefund",
-           "ClientTotal"]
+           "ClientTotal", "NamesToken"]

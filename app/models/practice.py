@@ -27,3 +27,15 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class NamesToken(Base):
+    """One row: a random token that triggers (migration 0017_names_token, SQLite and PostgreSQL) give a
+    new value whenever a client, practitioner, service or location is added, removed or renamed (a
+    practitioner's colour too). The calendar keeps the names it shows with the token it read them
+    under (``scheduling.calendar_names``); the services never write it."""
+
+    __tablename__ = "names_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Setting
@@ -73,6 +73,9 @@ class Practice:
         event.listen(self._read_sessions, "before_flush", _refuse_writes)
         self._notifies = engine.dialect.name == "postgresql"
         self._settings_cache: dict | None = None
+        # what a service derives from the database and keeps between calls, each under its key with
+        # what proves it still holds (scheduling.calendar_names: the names, with their token)
+        self.kept: dict[str, tuple] = {}
         # this process's threads take the write lock in turn, queued here (see uow)
         self._writers = threading.RLock()
         from ..db import BUSY_TIMEOUT_MS
@@ -138,6 +141,31 @@ class Practice:
                 raise Busy() from exc
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot | Session]:
+        """A read transaction for the calendar's hot reads, which run only ``DriverSelect`` statements
+        (``tx.connection()`` is all they use). On SQLite a pooled connection with BEGIN and ROLLBACK
+        sent to the driver itself: 0.012 ms, where ``read``'s ORM session costs 0.067 ms, a tenth of a
+        day switch. A consistent snapshot as ``read``'s; "database is locked" raises Busy. Elsewhere
+        it is ``read``."""
+        if self.engine.dialect.name != "sqlite":
+            with self.read() as tx:
+                yield tx
+            return
+        try:
+            with self.engine.connect() as conn:
+                driver = conn.connection.driver_connection
+                _on_driver(conn, driver, "BEGIN")
+                try:
+                    yield Snapshot(conn)
+                finally:
+                    if driver.in_transaction:
+                        _on_driver(conn, driver, "ROLLBACK")
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise Busy() from exc
+            raise
+
     def settings(self) -> dict:
         if self._settings_cache is None:
             with self.read() as tx:
@@ -155,6 +183,27 @@ class Practice:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+class Snapshot:
+    """What ``Practice.snapshot`` yields on SQLite: the transaction's connection, as an ORM session
+    gives it (``connection()``), for ``DriverSelect``."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def connection(self):
+        return self._conn
+
+
+def _on_driver(conn, driver, sql: str) -> None:
+    """Run ``sql`` on the driver's connection; its error raised as SQLAlchemy raises one."""
+    try:
+        driver.execute(sql)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, (), exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
 # PostgreSQL: lock_not_available (the lock_timeout of app.db passed), serialization_failure,

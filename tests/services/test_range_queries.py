@@ -1,7 +1,8 @@
 """A calendar range switch is a fixed number of SQL statements whatever the range holds, its sessions
 searched on an index (ARCHITECTURE: "calendar ranges ... range predicates on indexed columns"; SPEC
-2.1 calendar): ``list_sessions`` one, ``calendar_rows`` two (the sessions with their clients, and the
-names of practitioners, services and locations).
+2.1 calendar): ``list_sessions`` one, ``calendar_rows`` two (the sessions with their booked places, and
+the token of the names it keeps; once more, all the names, when the token has changed:
+tests/services/test_calendar_names.py).
 
 Statements are counted by ``tests/statement_count.py``: on SQLite by SQLite's own trace callback,
 elsewhere by a ``before_cursor_execute`` listener, so every statement is seen, whatever issued it
@@ -161,8 +162,8 @@ def _as_shown(v) -> tuple:
 def test_calendar_rows_are_two_statements_and_show_what_list_sessions_does(practice, admin, make, singles, groups,
                                                                            with_series):
     """SPEC 2.1: the calendar's range read is two statements whatever the week holds (its sessions
-    with their clients, and the names of practitioners, services and locations) and shows the same
-    sessions, times, names, statuses and charges as the full session views."""
+    with their booked places, and the token of the names it keeps) and shows the same sessions,
+    times, names, statuses and charges as the full session views."""
     w = populate(practice, admin, make, singles, groups, with_series)
     calendar_rows(practice, admin, *week(practice, MONDAY - timedelta(days=7)))
 
@@ -181,6 +182,7 @@ def test_calendar_rows_are_two_statements_and_show_what_list_sessions_does(pract
 def test_calendar_rows_filters_and_a_practitioner_login_match_list_sessions(practice, admin, make):
     w = populate(practice, admin, make, 12, 3, True)
     therapist = make.user("practitioner", practitioner_id=w.practitioner_id)
+    calendar_rows(practice, admin, *week(practice, MONDAY - timedelta(days=7)))  # the names read and kept
     calls = [
         (therapist, None),
         (admin, SessionFilter(practitioner_ids=(w.practitioner_id,), location_ids=(w.location_id,),
@@ -215,7 +217,7 @@ def test_calendar_rows_search_an_index(practice, admin, make, days):
     start = datetime.combine(MONDAY, time(), tzinfo=practice.tz)
     with statements(practice) as seen:
         calendar_rows(practice, admin, start, start + timedelta(days=days))
-    (sql, params), _names = seen
+    sql, params = seen[0]  # the sessions (then the names' token, and the names read the first time)
     with practice.engine.connect() as conn:
         plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
     text = "\n".join(plan)
@@ -248,7 +250,7 @@ def test_a_week_is_read_from_the_calendar_indexes_alone(practice, admin, make):
     populate(practice, admin, make, 12, 3, True)
     with statements(practice) as seen:
         calendar_rows(practice, admin, *week(practice, MONDAY))
-    (sql, params), _names = seen
+    sql, params = seen[0]
     with practice.engine.connect() as conn:
         plan = "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "practice_session USING COVERING INDEX ix_practice_session_calendar" in plan, plan

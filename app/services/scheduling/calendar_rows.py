@@ -21,20 +21,18 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
-    null,
     select,
     type_coerce,
-    union_all,
 )
 from sqlalchemy.types import NullType
 
-from ...models import Client, Location, Participant, Practitioner, Service
+from ...models import Participant
 from ...models.enums import ParticipantStatus
 from .. import validate
 from ..driver_select import DriverSelect
 from ..errors import ValidationError
 from ..practice import Actor, Practice
+from .calendar_names import Names, read_names
 from .closures import closed_days, overlapping
 from .session_views import S
 from .sessions import SessionFilter, checked_range
@@ -129,48 +127,22 @@ def filter_params(actor: Actor, f: SessionFilter) -> dict:
     return params
 
 
+SHOWN_COLUMNS = 12  # what shown_select reads for rows_to_calendar, before any extra columns
+
+
 def shown_select(dialect: str, *extra):
     """SELECT what a block shows, a row per (session, booked client), from the sessions joined to their
-    clients (``extra``: more columns, after the 14 that ``rows_to_calendar`` reads). The names of
-    practitioners, services and locations come from ``read_names``: a week repeats a handful of
-    them hundreds of times, and joining them row by row cost a fifth of the statement."""
+    booked places (``extra``: more columns, after the ``SHOWN_COLUMNS`` that ``rows_to_calendar``
+    reads). The names of practitioners, services, locations and clients come from
+    ``calendar_names.read_names``: a week repeats a handful of them hundreds of times, and joining
+    them row by row cost a quarter of the statement."""
     start_at, end_at = ((_epoch_or_text(S.start_at), _epoch_or_text(S.end_at)) if dialect == "sqlite"
                         else (S.start_at, S.end_at))
     return (select(S.id, start_at, end_at, S.practitioner_id, S.service_id, S.location_id, S.status,
                    S.completion_label, S.public_note, S.series_id, Participant.client_id, Participant.charge_cents,
-                   Client.first_name, Client.last_name, *extra)
+                   *extra)
             .outerjoin(Participant, and_(Participant.session_id == S.id,
-                                         Participant.status == ParticipantStatus.BOOKED.value))
-            .outerjoin(Client, Client.id == Participant.client_id))
-
-
-class Names(NamedTuple):
-    """The practice's practitioners (name, colour), services and locations by id, deleted ones too
-    (a session keeps the ones it was booked with)."""
-
-    practitioners: dict[int, tuple[str, str]]
-    services: dict[int, str]
-    locations: dict[int, str]
-
-
-_NAMES = DriverSelect(union_all(select(literal(0), Practitioner.id, Practitioner.name, Practitioner.color),
-                                select(literal(1), Service.id, Service.name, null()),
-                                select(literal(2), Location.id, Location.name, null())))
-
-
-def read_names(tx) -> Names:
-    """``Names`` read inside the caller's transaction: one statement over three small tables."""
-    practitioners: dict = {}
-    services: dict = {}
-    locations: dict = {}
-    for kind, id_, name, color in _NAMES.rows(tx):
-        if kind == 0:
-            practitioners[id_] = (name, color)
-        elif kind == 1:
-            services[id_] = name
-        else:
-            locations[id_] = name
-    return Names(practitioners, services, locations)
+                                         Participant.status == ParticipantStatus.BOOKED.value)))
 
 
 # SQLite 3.38 has unixepoch(); an older library's strftime('%s') is the same number, a little slower
@@ -205,10 +177,10 @@ def calendar_rows(practice: Practice, actor: Actor, start: datetime, end: dateti
                   practitioner_ids: list[int] | None = None, where_filter: SessionFilter | None = None
                   ) -> list[CalendarRow]:
     """Live sessions starting in [start, end) as the calendar shows them, in time order; two SQL
-    statements (the sessions, the names of ``read_names``). Same arguments, checks and choice of sessions as ``sessions.list_sessions``
-    (a practitioner sees only their own)."""
+    statements (the sessions, the token of the names: ``calendar_names.read_names``). Same arguments,
+    checks and choice of sessions as ``sessions.list_sessions`` (a practitioner sees only their own)."""
     start, end, f = checked_range(practice, start, end, practitioner_ids, where_filter)
-    with practice.read() as tx:
+    with practice.snapshot() as tx:
         return read_range(tx, practice, actor, start, end, f)
 
 
@@ -218,7 +190,7 @@ def read_range(tx, practice: Practice, actor: Actor, start: datetime, end: datet
     the transaction has read already)."""
     rows = range_statement(practice.engine.dialect.name, actor.role == "practitioner", f).rows(
         tx, {"start": start, "end": end, **filter_params(actor, f)})
-    return rows_to_calendar(rows, LocalTimes(practice.tz), names or read_names(tx))
+    return rows_to_calendar(rows, LocalTimes(practice.tz), names or read_names(tx, practice))
 
 
 class DaysRows(NamedTuple):
@@ -241,12 +213,12 @@ def calendar_days(practice: Practice, actor: Actor, first_day: date, last_day: d
                   where_filter: SessionFilter | None = None) -> DaysRows:
     """The local days [first_day, last_day] as a week or day view shows them: their sessions as
     ``calendar_rows`` gives them and the days closures cover, read in one transaction (three
-    statements: the sessions, the names, the closures)."""
+    statements: the sessions, the token of the names, the closures)."""
     first_day, last_day = checked_days(first_day, last_day)
     start = datetime.combine(first_day, time(), tzinfo=practice.tz)
     end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=practice.tz)
     start, end, f = checked_range(practice, start, end, None, where_filter)
-    with practice.read() as tx:
+    with practice.snapshot() as tx:
         rows = read_range(tx, practice, actor, start, end, f)
         closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
     return DaysRows(rows, closed)
@@ -281,40 +253,43 @@ class LocalTimes:
             self(v)
 
 
+def _by_name(member: tuple) -> tuple[str, str]:
+    return member[0][:2]  # (last name, first name)
+
+
 def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
-    """Rows of ``shown_select`` (session, booked client; its 14 columns, no more) in session order ->
-    one CalendarRow per session."""
+    """Rows of ``shown_select`` (session, booked client; its ``SHOWN_COLUMNS``, no more) in session
+    order -> one CalendarRow per session."""
     new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
-    practitioners, services, locations = names
+    practitioners, services, locations, people = names
     times = set(map(itemgetter(1), rows))
     times.update(map(itemgetter(2), rows))
     at.add(times)
     local = at.done
     out: list = []
     append = out.append
-    groups: dict[int, list] = {}  # index in out -> a group's clients: (last name, first name, id, charge)
+    groups: dict[int, list] = {}  # index in out -> a group's clients: ((last name, first name, name), id, charge)
     last = first = None
-    for sid, start, end, pid, svc, loc, status, label, note, series, cid, charge, given, family in rows:
+    for sid, start, end, pid, svc, loc, status, label, note, series, cid, charge in rows:
         if sid != last:
             last = sid
             if cid is None:  # a session whose clients were all taken off still shows
                 clients = ()
             else:
-                first = (family, given, cid, charge)
-                clients = (new(client_type, (cid, f"{given} {family}", charge)),)
+                first = (people[cid], cid, charge)
+                clients = (new(client_type, (cid, first[0][2], charge)),)
             name, color = practitioners[pid]
             append(new(row_type, (sid, local[start], local[end], pid, name, color, svc, services[svc], loc,
                                   "" if loc is None else locations[loc], status, label, note, series, clients)))
         elif cid is not None:  # a group's next client
             members = groups.get(len(out) - 1)
             if members is None:
-                groups[len(out) - 1] = [first, (family, given, cid, charge)]
+                groups[len(out) - 1] = [first, (people[cid], cid, charge)]
             else:
-                members.append((family, given, cid, charge))
-    by_name = itemgetter(0, 1)
+                members.append((people[cid], cid, charge))
     for i, members in groups.items():  # by last name, then first name, as list_sessions
-        members.sort(key=by_name)
-        clients = tuple(new(client_type, (cid, f"{given} {family}", charge)) for family, given, cid, charge in members)
+        members.sort(key=_by_name)
+        clients = tuple(new(client_type, (cid, person[2], charge)) for person, cid, charge in members)
         out[i] = new(row_type, (*out[i][:14], clients))
     return out
 

@@ -6,8 +6,8 @@ for each day's count and its first ``per_day`` sessions in one statement: each l
 range bound as parameters (a day of a time change is 23 or 25 hours), its count and its first
 sessions are read from the range index in start order, and only those are joined to their clients.
 The agenda beside the month lists the selected day whole: when it has more, another statement
-reads it. The names of practitioners, services and locations (``read_names``) and the closures of
-the days come in the same transaction.
+reads it. The names of clients, practitioners, services and locations (``calendar_names``) and the
+closures of the days come in the same transaction.
 """
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from sqlalchemy.orm import aliased
 from .. import validate
 from ..driver_select import DriverSelect
 from ..practice import Actor, Practice
+from .calendar_names import read_names
 from .calendar_rows import (
+    SHOWN_COLUMNS,
     CalendarRow,
     LocalTimes,
     checked_days,
     filter_key,
     filter_params,
     filter_where,
-    read_names,
     read_range,
     rows_to_calendar,
     shown_select,
@@ -79,8 +80,8 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
     """Live sessions of the local days [first_day, last_day]: each day's first ``per_day`` (by start,
     then id; all of ``whole_day``'s) as ``calendar_rows`` gives them, each day's count, and the days
     closures cover. Same filter, checks and choice of sessions as ``calendar_rows`` (a practitioner
-    sees only their own). In one transaction: one statement for the sessions, one for the names, one for
-    the closures, and one for the whole day when it has more than ``per_day``."""
+    sees only their own). In one transaction: one statement for the sessions, one for the token of the
+    names, one for the closures, and one for the whole day when it has more than ``per_day``."""
     first_day, last_day = checked_days(first_day, last_day)
     days = (last_day - first_day).days + 1
     per_day = validate.whole("sessions per day", per_day, 1, MAX_PER_DAY)
@@ -92,16 +93,17 @@ def month_rows(practice: Practice, actor: Actor, first_day: date, last_day: date
     params = {"per_day": per_day, **filter_params(actor, f)}
     for i in range(days):
         params[f"lo{i}"], params[f"hi{i}"] = bounds[i], bounds[i + 1]
-    with practice.read() as tx:
+    with practice.snapshot() as tx:
         found = _statement(practice.engine.dialect.name, days, own, f).rows(tx, params)
-        counts = {first_day + timedelta(days=d): n for d, n in {r[14]: r[15] for r in found}.items()}
-        names = read_names(tx)
+        counts = {first_day + timedelta(days=d): n
+                  for d, n in {r[SHOWN_COLUMNS]: r[SHOWN_COLUMNS + 1] for r in found}.items()}
+        names = read_names(tx, practice)
         whole: list[CalendarRow] = []
         if whole_day is not None and counts.get(whole_day, 0) > per_day:  # more than were read: read it all
             i = (whole_day - first_day).days
             whole = read_range(tx, practice, actor, bounds[i], bounds[i + 1], f, names)
         closed = closed_days(overlapping(tx, first_day, last_day), first_day, last_day)
-    rows = rows_to_calendar([r[:14] for r in found], LocalTimes(tz), names)  # without the day and its count
+    rows = rows_to_calendar([r[:SHOWN_COLUMNS] for r in found], LocalTimes(tz), names)  # without the day and its count
     if whole:
         rows = sorted([r for r in rows if r.start.date() != whole_day] + whole, key=lambda r: (r.start, r.id))
     return MonthRows(rows, counts, closed)

@@ -1,0 +1,85 @@
+"""The calendar's light read transaction (``Practice.snapshot``, issue 17): one consistent snapshot
+for all of a switch's statements, never blocked by another desk saving, "busy" in plain words when
+the database cannot be read, and its connection handed back clean whatever happened inside
+(SPEC 0.4)."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from app.services.errors import Busy
+from app.services.scheduling.calendar_names import read_names
+from app.services.scheduling.calendar_rows import calendar_days
+from app.services.scheduling.closures import overlapping
+from tests.races import open_again, other_desk_saving
+
+MONDAY = date(2026, 3, 2)
+
+
+def _week(practice, admin):
+    return calendar_days(practice, admin, MONDAY, MONDAY + timedelta(days=6))
+
+
+def test_a_snapshot_does_not_see_what_another_desk_saves_meanwhile(practice, admin, make, clock):
+    svc, pr, cl = make.service(), make.practitioner(), make.client("Ann", "Lee")
+    make.session(datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), svc, pr, [cl], confirm=True)
+    desk2 = open_again(practice, clock)
+    try:
+        with practice.snapshot() as tx:
+            before = read_names(tx, practice).clients
+            assert overlapping(tx, MONDAY, MONDAY) == []
+            make_desk2 = type(make)(desk2, admin)
+            make_desk2.client("Bo", "Ray")  # saved and committed at the other desk
+            from app.services.scheduling import closures
+
+            closures.add_closure(desk2, admin, MONDAY, MONDAY, "Snow day")
+            assert read_names(tx, practice).clients == before  # still the snapshot's names
+            assert overlapping(tx, MONDAY, MONDAY) == []  # nor its closure
+    finally:
+        desk2.close()
+    week = _week(practice, admin)  # the next switch sees both
+    assert week.closed == {MONDAY: "Snow day"}
+    assert any(name == "Bo Ray" for _, _, name in practice.kept["calendar names"][1].clients.values())
+
+
+def test_the_calendar_reads_while_another_desk_is_saving(practice, impatient, admin, make):  # SPEC 0.4
+    svc, pr, cl = make.service(), make.practitioner(), make.client()
+    make.session(datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), svc, pr, [cl], confirm=True)
+    with other_desk_saving(practice):
+        assert len(_week(impatient, admin).rows) == 1
+
+
+@pytest.mark.sqlite_only(reason="takes SQLite's exclusive lock by hand")
+def test_a_file_locked_against_reading_is_busy_in_plain_words(practice, impatient, admin, make):  # SPEC 0.4
+    make.client()
+    impatient.settings()  # kept: the snapshot is what meets the lock
+    practice.engine.dispose(), impatient.engine.dispose()  # no desk holds the file open: the lock can be had
+    other = sqlite3.connect(practice.path, isolation_level=None, timeout=0)
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("UPDATE client SET notes = 'x'")
+    try:
+        with pytest.raises(Busy) as caught:
+            _week(impatient, admin)
+        assert "try again" in str(caught.value).lower() and "locked" not in str(caught.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _week(impatient, admin).rows == []  # and the next switch goes through
+
+
+def test_an_error_inside_ends_the_snapshot_and_the_connection_is_clean(practice, admin, make):
+    class Stop(Exception):
+        pass
+
+    with pytest.raises(Stop), practice.snapshot() as tx:
+        read_names(tx, practice)
+        raise Stop()
+    for _ in range(3):  # the pool's connections are free of any transaction: writes and reads go on
+        make.client()
+        assert _week(practice, admin).rows == []
+    with practice.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert not getattr(driver, "in_transaction", False) or conn.dialect.name != "sqlite"
