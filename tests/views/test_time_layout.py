@@ -70,3 +70,28 @@ def test_grid_maps_pixels_and_minutes_both_ways():
     assert g.column_width == 100 and g.height == 1152
     assert g.y(600) == 480 and g.minute(480) == 600
     assert g.column_at(49) is None and g.column_at(50) == 0 and g.column_at(749) == 6
+
+
+def test_sessions_that_start_and_end_together_sit_in_the_order_they_were_booked():
+    """pack_columns puts sessions of the same times side by side by id (id 9 left of id 10, as they
+    were booked), a longer one first; a session past midnight ends at 24:00 of its day."""
+    from datetime import date, datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from app.views.calendar.time_layout import pack_columns
+
+    tz = ZoneInfo("Europe/London")
+
+    def s(id_, start, end):
+        return SimpleNamespace(id=id_, start=start, end=end, practitioner_id=1,
+                               minutes=int((end - start).total_seconds()) // 60)
+
+    day = date(2026, 3, 3)
+    nine, ten = datetime(2026, 3, 3, 9, tzinfo=tz), datetime(2026, 3, 3, 10, tzinfo=tz)
+    sessions = [s(9, nine, ten), s(10, nine, ten), s(11, nine, datetime(2026, 3, 3, 11, tzinfo=tz)),
+                s(12, datetime(2026, 3, 3, 23, tzinfo=tz), datetime(2026, 3, 4, 1, tzinfo=tz))]
+    packed, side_by_side = pack_columns([(day, None)], sessions)
+    by_key = {p.key: (p.column, p.columns, p.start, p.end) for p in packed[0][1]}
+    assert by_key == {11: (0, 3, 540, 660), 9: (1, 3, 540, 600), 10: (2, 3, 540, 600), 12: (0, 1, 1380, 1440)}
+    assert side_by_side == 3 and set(packed[0][0]) == {9, 10, 11, 12}

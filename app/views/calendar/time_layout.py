@@ -29,14 +29,27 @@ def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
     Items are grouped into clusters of transitively overlapping items; inside a cluster each goes
     into the first column that is free at its start; every item of a cluster gets the cluster's
     column count, so their widths match. Touching items (one ends when the next starts) don't overlap.
+    Earliest first, then longest first, then by key (as text: keys of any kind sort).
     """
+    spans = [(start, -end, key) for key, start, end in items]
+    spans.sort(key=_order)
+    return _pack_sorted(spans)
+
+
+def _order(span: tuple[int, int, Hashable]) -> tuple:
+    return span[0], span[1], str(span[2])
+
+
+def _pack_sorted(spans: Iterable[tuple[int, int, Hashable]]) -> list[Placed]:
+    """``pack_day`` on (start, -end, key) spans already in the order they are placed."""
     new = tuple.__new__
     placed: list[Placed] = []
     append = placed.append
     cluster: list[tuple[Hashable, int, int, int]] = []
     column_ends: list[int] = []
     cluster_end = -1
-    for key, start, end in sorted(items, key=_order):
+    for start, end, key in spans:
+        end = -end
         if end <= start:
             end = start + 1
         if start >= cluster_end and cluster:  # the cluster so far is closed: its width is known
@@ -62,56 +75,54 @@ def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
 
 def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[dict[int, tuple[dict, list[Placed]]], int]:
     """A week or day grid's layout: each session in the first of ``columns`` (day, practitioner id or
-    None for everyone's) that takes it, each column's sessions packed by ``pack_day`` on their
-    minutes after local midnight (a session past midnight ends at 24:00). Sessions need ``id``,
-    ``start`` and ``end`` (aware, practice zone), ``practitioner_id`` and ``minutes``. Returns
-    {column index: ({session id: session}, placed)} and the most sessions any column sets side by side."""
+    None for everyone's) that takes it, each column's sessions packed as ``pack_day`` packs them on
+    their minutes after local midnight (a session past midnight ends at 24:00), sessions that start
+    and end together in id order. Sessions need ``id`` (an int), ``start`` and ``end`` (aware,
+    practice zone), ``practitioner_id`` and ``minutes``. Returns {column index: ({session id:
+    session}, placed)} and the most sessions any column sets side by side."""
     first_column: dict[tuple[date, int | None], int] = {}
     for i, key in enumerate(columns):
         first_column.setdefault(key, i)
     by_practitioner = any(pid is not None for _, pid in columns)
     column_of = first_column.get
-    per_column: dict[int, tuple[dict, list]] = {}  # column -> ({id: session}, [(id, start, end)])
-    last_day = last_zone = steady = None  # steady: the day has one UTC offset all day (no clock change)
+    per_column: dict[int, tuple[dict, list]] = {}  # column -> ({id: session}, [(start, -end, id)])
+    last_day = last_zone = steady = day_column = None  # steady: one UTC offset all day (no clock change)
     for s in sessions:
         t, e = s.start, s.end
-        day = t.date()
-        col = column_of((day, None))
+        day, zone = t.date(), t.tzinfo
+        if day != last_day or zone is not last_zone:  # sessions come in time order: once a day
+            last_day, last_zone, day_column = day, zone, column_of((day, None))
+            steady = zone is not None and (datetime.combine(day, time(), zone).utcoffset()
+                                           == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
+        col = day_column
         if by_practitioner:
             own = column_of((day, s.practitioner_id))
             if own is not None and (col is None or own < col):
                 col = own
         if col is None:
             continue
-        zone = t.tzinfo
-        if day != last_day or zone is not last_zone:  # sessions come in time order: once a day
-            last_day, last_zone = day, zone
-            steady = zone is not None and (datetime.combine(day, time(), zone).utcoffset()
-                                           == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
+        start = t.hour * 60 + t.minute
         # on a day without a clock change the wall-clock difference is the length (s.minutes works it
         # out from two timestamps: ~1 us a session)
-        length = (e - t).seconds // 60 if steady and e.tzinfo is zone and e >= t and e.date() == day else s.minutes
-        start = t.hour * 60 + t.minute
-        end = start + length
+        if steady and e.tzinfo is zone and e >= t:
+            end = start + (e - t).seconds // 60 if e.date() == day else DAY_MINUTES
+        else:
+            end = min(start + s.minutes, DAY_MINUTES)
         column = per_column.get(col)
         if column is None:
             column = per_column[col] = ({}, [])
         column[0][s.id] = s
-        column[1].append((s.id, start, end if end < DAY_MINUTES else DAY_MINUTES))
+        column[1].append((start, -end, s.id))
     packed = {}
     side_by_side = 1
     for col, (by_id, spans) in per_column.items():
-        placed = pack_day(spans)
+        spans.sort()  # earliest first, then longest, then by id: in C, the spans already nearly in order
+        placed = _pack_sorted(spans)
         packed[col] = (by_id, placed)
         for p in placed:
-            if p.columns > side_by_side:
-                side_by_side = p.columns
+            if p[4] > side_by_side:
+                side_by_side = p[4]
     return packed, side_by_side
-
-
-def _order(item: tuple[Hashable, int, int]) -> tuple:
-    """Earliest first, then longest first, then by key (as text: keys of any kind sort)."""
-    return item[1], -item[2], str(item[0])
 
 
 def snap(minute: float, step: int = SNAP_MINUTES) -> int:
