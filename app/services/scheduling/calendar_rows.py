@@ -244,13 +244,14 @@ class LocalTimes:
 
     def add(self, values: set) -> None:
         """Convert the values not converted yet (whole seconds in one pass: a week has hundreds)."""
-        values.difference_update(self.done)
-        seconds = {v for v in values if type(v) is int}
-        if seconds:
-            tz, at = self.tz, datetime.fromtimestamp
-            self.done.update({v: at(v, tz) for v in seconds})
-        for v in values - seconds:
-            self(v)
+        if self.done:
+            values.difference_update(self.done)
+        tz, at = self.tz, datetime.fromtimestamp
+        try:
+            self.done.update({v: at(v, tz) for v in values})
+        except TypeError:  # not all whole seconds (a time with a fraction, or PostgreSQL's datetimes)
+            for v in values:
+                self(v)
 
 
 def _by_name(member: tuple) -> tuple[str, str]:
@@ -269,22 +270,20 @@ def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
     out: list = []
     append = out.append
     groups: dict[int, list] = {}  # index in out -> a group's clients: ((last name, first name, name), id, charge)
-    last = first = None
+    last = None
     for sid, start, end, pid, svc, loc, status, label, note, series, cid, charge in rows:
         if sid != last:
             last = sid
-            if cid is None:  # a session whose clients were all taken off still shows
-                clients = ()
-            else:
-                first = (people[cid], cid, charge)
-                clients = (new(client_type, (cid, first[0][2], charge)),)
+            # a session whose clients were all taken off still shows
+            clients = () if cid is None else (new(client_type, (cid, people[cid][2], charge)),)
             name, color = practitioners[pid]
             append(new(row_type, (sid, local[start], local[end], pid, name, color, svc, services[svc], loc,
                                   "" if loc is None else locations[loc], status, label, note, series, clients)))
-        elif cid is not None:  # a group's next client
+        elif cid is not None:  # a group's next client (its first is the row's only one so far)
             members = groups.get(len(out) - 1)
             if members is None:
-                groups[len(out) - 1] = [first, (people[cid], cid, charge)]
+                first_id, _, first_charge = out[-1][14][0]
+                groups[len(out) - 1] = [(people[first_id], first_id, first_charge), (people[cid], cid, charge)]
             else:
                 members.append((people[cid], cid, charge))
     for i, members in groups.items():  # by last name, then first name, as list_sessions
