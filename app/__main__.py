@@ -87,6 +87,9 @@ def install_crash_dialog() -> None:
 
 
 def main(argv=None) -> int:
+    from .gc_tuning import tune_garbage_collector
+
+    tune_garbage_collector()  # before the imports: they and every calendar switch make many small objects
     raw = sys.argv[1:] if argv is None else list(argv)
     if raw[:1] == ["copy-to-server"]:  # headless: a practice file into an empty server database
         from .copy_to_server import main as copy_to_server

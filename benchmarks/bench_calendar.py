@@ -26,7 +26,9 @@ each paint (the worst case of a week's first paint: no text of it measured befor
 Honesty: every run picks a new random range; nothing is cached between runs except what the app
 keeps too (SQLAlchemy's compiled-statement cache, SQLite's page cache on the pooled connection,
 the practice settings, the names of clients, practitioners, services and locations while their
-token is unchanged). The first 3 runs of each kind are warm-up and not counted.
+token is unchanged). The process's garbage collector is set as the app sets it
+(``app/gc_tuning.py``); the floor runs in the same process. The first 3 runs of each kind are
+warm-up and not counted.
 
 Usage (from the project root, in the project's venv):
     python benchmarks/bench_calendar.py                       # builds 200,000 sessions in a temp dir
@@ -171,6 +173,9 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=1, help="seed of the random ranges")
     ap.add_argument("--profile", action="store_true", help="also cProfile 50 week switches")
     a = ap.parse_args(argv)
+    from app.gc_tuning import tune_garbage_collector
+
+    tune_garbage_collector()  # the collector as the app sets it first thing (app/__main__.py)
 
     print(f"Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
           f"SQLite {sqlite3.sqlite_version}, {a.runs} runs per figure after {WARMUP} warm-up runs")

@@ -169,6 +169,9 @@ def main(argv=None) -> None:
                          "practice has more than six, as the window does)")
     ap.add_argument("--profile", action="store_true", help="also cProfile the steps of each view")
     a = ap.parse_args(argv)
+    from app.gc_tuning import tune_garbage_collector
+
+    tune_garbage_collector()  # the collector as the app sets it first thing (app/__main__.py)
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
