@@ -80,23 +80,27 @@ def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[
     and end together in id order. Sessions need ``id`` (an int), ``start`` and ``end`` (aware,
     practice zone), ``practitioner_id`` and ``minutes``. Returns {column index: ({session id:
     session}, placed)} and the most sessions any column sets side by side."""
-    first_column: dict[tuple[date, int | None], int] = {}
-    for i, key in enumerate(columns):
-        first_column.setdefault(key, i)
-    by_practitioner = any(pid is not None for _, pid in columns)
-    column_of = first_column.get
+    everyone: dict[date, int] = {}  # day -> its first column for everyone's sessions
+    own_columns: dict[date, dict[int, int]] = {}  # day -> {practitioner id: its first column}
+    for i, (day, pid) in enumerate(columns):
+        if pid is None:
+            everyone.setdefault(day, i)
+        else:
+            own_columns.setdefault(day, {}).setdefault(pid, i)
+    by_practitioner = bool(own_columns)
     per_column: dict[int, tuple[dict, list]] = {}  # column -> ({id: session}, [(start, -end, id)])
     last_day = last_zone = steady = day_column = None  # steady: one UTC offset all day (no clock change)
+    owns: dict[int, int] = {}
     for s in sessions:
         t, e = s.start, s.end
         day, zone = t.date(), t.tzinfo
         if day != last_day or zone is not last_zone:  # sessions come in time order: once a day
-            last_day, last_zone, day_column = day, zone, column_of((day, None))
+            last_day, last_zone, day_column, owns = day, zone, everyone.get(day), own_columns.get(day, {})
             steady = zone is not None and (datetime.combine(day, time(), zone).utcoffset()
                                            == datetime.combine(day + timedelta(days=1), time(), zone).utcoffset())
         col = day_column
         if by_practitioner:
-            own = column_of((day, s.practitioner_id))
+            own = owns.get(s.practitioner_id)
             if own is not None and (col is None or own < col):
                 col = own
         if col is None:
