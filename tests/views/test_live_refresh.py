@@ -74,3 +74,27 @@ def test_a_message_queued_at_another_desk_appears_in_the_open_outbox(qtbot, wind
     qtbot.waitUntil(lambda: box.model.rowCount() == before + 1, timeout=5000)
     assert "1 waiting" in box.counts.text()
     box.close()
+
+
+def test_a_client_renamed_at_another_desk_shows_renamed_in_the_week_without_a_click(qtbot, window):
+    """The calendar keeps the names it shows (issue 17, scheduling.calendar_names): a rename saved at
+    another desk still shows here within about a second (the live refresh reloads the week; the
+    database's token tells the kept names are stale)."""
+    made = _book_elsewhere(window, hour=17)
+    window.calendar.show_range(view="week")
+    qtbot.waitUntil(lambda: made.id in {s.id for s in window.calendar.sessions}, timeout=5000)
+    shown = next(s for s in window.calendar.sessions if s.id == made.id)
+    client_id = shown.clients[0].id
+    desk2 = open_again(window.practice)
+    try:
+        before = clients.get_client(desk2, window.actor, client_id)
+        clients.update_client(desk2, window.actor, client_id, clients.ClientInput(
+            "Zelda", "Renamed", email=before.email, phone=before.phone, address=before.address,
+            notify_by=before.notify_by, may_cancel=before.may_cancel, notes=before.notes))
+    finally:
+        desk2.close()
+
+    def title() -> str:
+        return next(s for s in window.calendar.sessions if s.id == made.id).title
+
+    qtbot.waitUntil(lambda: title() == "Zelda Renamed", timeout=5000)
