@@ -76,11 +76,19 @@ class DriverSelect:
             for name in state.positiontup:
                 value, process = given[name], processors.get(name) or expanded.get(name)
                 values.append(value if process is None or value is None else process(value))
-        try:
-            rows = conn.connection.driver_connection.execute(sql, values).fetchall()
-        except dialect.loaded_dbapi.Error as exc:  # as execute raises it: "database is locked" is Busy
-            raise DBAPIError.instance(sql, values, exc, dialect.loaded_dbapi.Error) from exc
+        rows = on_driver(conn, sql, values).fetchall()
         if results is None:
             return rows
         return [tuple(v if process is None or v is None else process(v) for process, v in zip(results, row, strict=True))
                 for row in rows]
+
+
+def on_driver(conn, sql: str, values=()):
+    """Execute ``sql`` on the driver's own connection under SQLAlchemy connection ``conn``; a driver
+    error is raised as ``execute`` raises it (``OperationalError`` for "database is locked", which
+    ``Practice`` turns into ``Busy``)."""
+    dialect = conn.dialect
+    try:
+        return conn.connection.driver_connection.execute(sql, values)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, values, exc, dialect.loaded_dbapi.Error) from exc

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Setting
 from ..models.enums import Role
 from .clock import SystemClock
+from .driver_select import on_driver
 from .errors import Busy
 
 LOGO_KEY = "logo"  # the logo's image, stored apart (practice_logo.py): not one of the settings below
@@ -154,13 +155,12 @@ class Practice:
             return
         try:
             with self.engine.connect() as conn:
-                driver = conn.connection.driver_connection
-                _on_driver(conn, driver, "BEGIN")
+                on_driver(conn, "BEGIN")
                 try:
                     yield Snapshot(conn)
                 finally:
-                    if driver.in_transaction:
-                        _on_driver(conn, driver, "ROLLBACK")
+                    if conn.connection.driver_connection.in_transaction:
+                        on_driver(conn, "ROLLBACK")
         except OperationalError as exc:
             if _is_busy(exc):
                 raise Busy() from exc
@@ -196,14 +196,6 @@ class Snapshot:
 
     def connection(self):
         return self._conn
-
-
-def _on_driver(conn, driver, sql: str) -> None:
-    """Run ``sql`` on the driver's connection; its error raised as SQLAlchemy raises one."""
-    try:
-        driver.execute(sql)
-    except conn.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, (), exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
 # PostgreSQL: lock_not_available (the lock_timeout of app.db passed), serialization_failure,

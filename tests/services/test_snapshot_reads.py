@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.services.errors import Busy
+from app.services.scheduling import closures
 from app.services.scheduling.calendar_names import read_names
 from app.services.scheduling.calendar_rows import calendar_days
 from app.services.scheduling.closures import overlapping
@@ -30,10 +31,7 @@ def test_a_snapshot_does_not_see_what_another_desk_saves_meanwhile(practice, adm
         with practice.snapshot() as tx:
             before = read_names(tx, practice).clients
             assert overlapping(tx, MONDAY, MONDAY) == []
-            make_desk2 = type(make)(desk2, admin)
-            make_desk2.client("Bo", "Ray")  # saved and committed at the other desk
-            from app.services.scheduling import closures
-
+            type(make)(desk2, admin).client("Bo", "Ray")  # saved and committed at the other desk (its own Builder)
             closures.add_closure(desk2, admin, MONDAY, MONDAY, "Snow day")
             assert read_names(tx, practice).clients == before  # still the snapshot's names
             assert overlapping(tx, MONDAY, MONDAY) == []  # nor its closure
