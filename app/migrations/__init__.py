@@ -1,3 +1,3 @@
 """Alembic migrations. HEAD_REVISION lets start-up skip importing Alembic when the file is current
 (tests/services/test_migrations.py checks it equals the script directory's head)."""
-HEAD_REVISION = "0017_names_token"
+HEAD_REVISION = "0018_session_booked"

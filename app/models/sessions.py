@@ -14,7 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Unmapped, mapped_column, relationship, unmapped_column
 
 from .base import Base, Cents, UTCDateTime
 from .enums import ParticipantStatus, SessionStatus
@@ -69,7 +69,11 @@ class CompletionType(Base):
 # what a calendar block, month line and day agenda show of a session, in the order of the index
 # that covers the calendar's range read on SQLite (migration 0016)
 CALENDAR_COLUMNS = ("deleted_at", "start_at", "id", "end_at", "practitioner_id", "service_id", "location_id",
-                    "status", "completion_label", "series_id", "public_note")
+                    "status", "completion_label", "series_id", "public_note",
+                    "booked_client_id", "booked_charge_cents", "booked_group")
+# a session's booked clients on its own row, kept by the database's triggers on participant (migration
+# 0018): the calendar reads them with the session instead of a seek into participant per session
+BOOKED_COLUMNS = ("booked_client_id", "booked_charge_cents", "booked_group")
 
 
 class PracticeSession(Base):
@@ -109,6 +113,11 @@ class PracticeSession(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # kept by triggers (BOOKED_COLUMNS), never written by the application: columns of the table
+    # (PracticeSession.__table__.c), not attributes of the object, so no flush can overwrite them
+    booked_client_id: Unmapped[int | None] = unmapped_column()  # the booked client when exactly one is
+    booked_charge_cents: Unmapped[int | None] = unmapped_column()  # and their charge
+    booked_group: Unmapped[str | None] = unmapped_column(Text)  # 2+ booked: "client id:charge,..." (charge may be empty)
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.client_id")

@@ -4,7 +4,8 @@ added, edited (times, service, clients), priced per client, saved (completed, mi
 reopened, deleted and recovered, service price and kind changes, new clients, payments (allocated or
 not), allocations, take-backs, refunds, write-offs, invoices, credit notes and package sales, exactly
 what ``reports.recomputed_totals`` computes anew from the ledger, the sessions and the allocations:
-every client's balance, open charges and unallocated credit. The balances report shows those
+every client's balance, open charges and unallocated credit; and each session's row holds its booked
+clients as its participant rows say (``practice_session.booked_*``, migration 0018). The balances report shows those
 figures, and the ageing report's credit as of a day equals the credit recomputed as of that day and
 its buckets what each invoice owed then, summed here from the rows.
 """
@@ -42,6 +43,8 @@ from app.services.practice import Practice
 from app.services.practice_settings import update_settings
 from app.services.scheduling import catalog, completion, deletion, participants, sessions
 from app.services.scheduling.catalog import ServiceInput
+
+from .test_session_booked import kept_booked_wrong
 
 pytestmark = pytest.mark.sqlite_only(reason="copies a practice file for each example (to do: a database per example on a server)")
 
@@ -257,6 +260,11 @@ class TotalsMachine(RuleBasedStateMachine):
         shown = {r.client_id: (r.balance_cents, r.open_charges_cents, r.unallocated_cents, r.available_cents)
                  for r in reports.balances(self.p, self.admin, include_zero=True)}
         assert shown == {cid: (b, o, u, b - o) for cid, (b, o, u) in want.items()}
+
+    @invariant()
+    def each_session_row_holds_its_booked_clients(self):  # issue 17, migration 0018: the calendar reads them
+        with self.p.read() as tx:
+            assert kept_booked_wrong(tx.connection()) == {}
 
     @invariant()
     def ageing_is_the_invoices_and_credit_as_of_each_day(self):

@@ -16,7 +16,6 @@ from typing import NamedTuple
 from sqlalchemy import (
     Integer,
     String,
-    and_,
     bindparam,
     case,
     cast,
@@ -26,8 +25,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from ...models import Participant
-from ...models.enums import ParticipantStatus
 from .. import validate
 from ..driver_select import DriverSelect
 from ..errors import ValidationError
@@ -127,22 +124,21 @@ def filter_params(actor: Actor, f: SessionFilter) -> dict:
     return params
 
 
-SHOWN_COLUMNS = 12  # what shown_select reads for rows_to_calendar, before any extra columns
+SHOWN_COLUMNS = 13  # what shown_select reads for rows_to_calendar, before any extra columns
 
 
 def shown_select(dialect: str, *extra):
-    """SELECT what a block shows, a row per (session, booked client), from the sessions joined to their
-    booked places (``extra``: more columns, after the ``SHOWN_COLUMNS`` that ``rows_to_calendar``
-    reads). The names of practitioners, services, locations and clients come from
-    ``calendar_names.read_names``: a week repeats a handful of them hundreds of times, and joining
-    them row by row cost a quarter of the statement."""
+    """SELECT what a block shows, a row per session, with its booked clients as the session's row holds
+    them (``booked_*``, kept by the database's triggers on participant: migration 0018); ``extra``: more
+    columns, after the ``SHOWN_COLUMNS`` that ``rows_to_calendar`` reads. The names of practitioners,
+    services, locations and clients come from ``calendar_names.read_names``: a week repeats a handful
+    of them hundreds of times, and joining them row by row cost a quarter of the statement."""
     start_at, end_at = ((_epoch_or_text(S.start_at), _epoch_or_text(S.end_at)) if dialect == "sqlite"
                         else (S.start_at, S.end_at))
-    return (select(S.id, start_at, end_at, S.practitioner_id, S.service_id, S.location_id, S.status,
-                   S.completion_label, S.public_note, S.series_id, Participant.client_id, Participant.charge_cents,
-                   *extra)
-            .outerjoin(Participant, and_(Participant.session_id == S.id,
-                                         Participant.status == ParticipantStatus.BOOKED.value)))
+    booked = S.__table__.c  # the booked_* columns are the table's, not the mapped class's
+    return select(S.id, start_at, end_at, S.practitioner_id, S.service_id, S.location_id, S.status,
+                  S.completion_label, S.public_note, S.series_id, booked.booked_client_id,
+                  booked.booked_charge_cents, booked.booked_group, *extra)
 
 
 # SQLite 3.38 has unixepoch(); an older library's strftime('%s') is the same number, a little slower
@@ -161,7 +157,7 @@ def _epoch_or_text(column):
 
 def range_statement(dialect: str, own: bool, f: SessionFilter) -> DriverSelect:
     """The range SELECT for one shape of filter, built once (values are bound parameters):
-    a row per (session, booked client), sessions in (start, id) order."""
+    a row per session, in (start, id) order."""
     key = (dialect, *filter_key(own, f))
     q = _statements.get(key)
     if q is None:
@@ -254,13 +250,25 @@ class LocalTimes:
                 self(v)
 
 
-def _by_name(member: tuple) -> tuple[str, str]:
-    return member[0][:2]  # (last name, first name)
+def _by_name(member: tuple) -> tuple:
+    return member[0][0], member[0][1], member[1]  # (last name, first name, client id)
+
+
+def _group_clients(group: str, people: dict) -> tuple[CalendarClient, ...]:
+    """A session's ``booked_group`` ("client id:charge,...", the charge empty when none) -> its
+    clients, by last name, then first name (then id), as ``list_sessions`` orders them."""
+    members = []
+    for place in group.split(","):
+        cid, _, charge = place.partition(":")
+        cid = int(cid)
+        members.append((people[cid], cid, int(charge) if charge else None))
+    members.sort(key=_by_name)
+    return tuple(CalendarClient(cid, person[2], charge) for person, cid, charge in members)
 
 
 def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
-    """Rows of ``shown_select`` (session, booked client; its ``SHOWN_COLUMNS``, no more) in session
-    order -> one CalendarRow per session."""
+    """Rows of ``shown_select`` (one per session; its ``SHOWN_COLUMNS``, no more) in session order ->
+    one CalendarRow per session."""
     new, row_type, client_type = tuple.__new__, CalendarRow, CalendarClient
     practitioners, services, locations, people = names
     times = set(map(itemgetter(1), rows))
@@ -269,26 +277,12 @@ def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
     local = at.done
     out: list = []
     append = out.append
-    groups: dict[int, list] = {}  # index in out -> a group's clients: ((last name, first name, name), id, charge)
-    last = None
-    for sid, start, end, pid, svc, loc, status, label, note, series, cid, charge in rows:
-        if sid != last:
-            last = sid
-            # a session whose clients were all taken off still shows
-            clients = () if cid is None else (new(client_type, (cid, people[cid][2], charge)),)
-            name, color = practitioners[pid]
-            append(new(row_type, (sid, local[start], local[end], pid, name, color, svc, services[svc], loc,
-                                  "" if loc is None else locations[loc], status, label, note, series, clients)))
-        elif cid is not None:  # a group's next client (its first is the row's only one so far)
-            members = groups.get(len(out) - 1)
-            if members is None:
-                first_id, _, first_charge = out[-1][14][0]
-                groups[len(out) - 1] = [(people[first_id], first_id, first_charge), (people[cid], cid, charge)]
-            else:
-                members.append((people[cid], cid, charge))
-    for i, members in groups.items():  # by last name, then first name, as list_sessions
-        members.sort(key=_by_name)
-        clients = tuple(new(client_type, (cid, person[2], charge)) for person, cid, charge in members)
-        out[i] = new(row_type, (*out[i][:14], clients))
+    for sid, start, end, pid, svc, loc, status, label, note, series, cid, charge, group in rows:
+        if cid is not None:
+            clients = (new(client_type, (cid, people[cid][2], charge)),)
+        else:  # a session whose clients were all taken off still shows
+            clients = () if group is None else _group_clients(group, people)
+        name, color = practitioners[pid]
+        append(new(row_type, (sid, local[start], local[end], pid, name, color, svc, services[svc], loc,
+                              "" if loc is None else locations[loc], status, label, note, series, clients)))
     return out
-
