@@ -12,8 +12,9 @@ Measures, with time.perf_counter over many random ranges (median, min, max):
 
 and, in the same run and interleaved with them, the floor: ``build`` and the RANGE_SQL week (7 d)
 and month (42 d) queries of ../shared/bench/floors.py on its own synthetic file, exactly as
-floors.py runs them (the 1-day floor is the same RANGE_SQL over one day). Each product figure is
-printed next to its floor with the ratio. It also counts the SQL statements one week switch issues
+floors.py runs them (the 1-day floor is the same RANGE_SQL over one day; and, since the big practice
+works six days a week and the floor file seven, over the span that holds as many sessions as the
+product's median day). Each product figure is printed next to its floor with the ratio. It also counts the SQL statements one week switch issues
 (SQLite's own trace callback, tests/statement_count.py; it must be 3: the sessions, the token of the
 names the calendar keeps (scheduling.calendar_names), the closures) and prints the query plan of the
 week statement.
@@ -205,10 +206,12 @@ def main(argv=None) -> None:
         print(f"floor file: {n_sessions:,} sessions built by {a.floors} in {_time.perf_counter() - t:.1f} s")
         frnd = random.Random(1)  # as floors.py
 
-        def floor_range(days: int):
+        def floor_range(days: float):
+            seconds = round(days * 86400)
+
             def run() -> int:
-                s = t0 + frnd.randrange(span - days * 86400)
-                return len(fcon.execute(floors.RANGE_SQL, (s, s + days * 86400)).fetchall())
+                s = t0 + frnd.randrange(span - seconds)
+                return len(fcon.execute(floors.RANGE_SQL, (s, s + seconds)).fetchall())
             return run
 
     rnd = random.Random(a.seed)
@@ -249,30 +252,48 @@ def main(argv=None) -> None:
         week_layout(views, monday)
         return len(views)
 
-    figures = [  # (label, product fn, floor label, floor fn or None)
-        ("week switch (7 d + layout of 7 days)", week, "RANGE_SQL 7 d", floors and floor_range(7)),
-        ("month switch (42 d, 8 a day + by day)", month, "RANGE_SQL 42 d", floors and floor_range(42)),
-        ("day by practitioner (1 d + layout/column)", day, "RANGE_SQL 1 d", floors and floor_range(1)),
-        ("practitioner's own week (7 d)", practitioner_week, None, None),
+    # The big practice works Monday to Saturday, the floor file every day: the product's median day
+    # holds ~72 sessions, a random 24 hours of the floor file ~55. Besides RANGE_SQL over 1 d, the day
+    # is set beside RANGE_SQL over the span of the floor file that holds as many sessions as the
+    # product's median day (its length worked out here from 101 random days of each file).
+    day_floors = []
+    if floors is not None:
+        sample = random.Random(a.seed + 1)
+        product_day = statistics.median(
+            len(calendar_days(practice, actor, d, d).rows)
+            for d in (first_day + timedelta(days=sample.randrange((last_day - first_day).days)) for _ in range(101)))
+        floor_day = statistics.median(  # its own random days: the floors' ranges stay those of floors.py
+            len(fcon.execute(floors.RANGE_SQL, (s, s + 86400)).fetchall())
+            for s in (t0 + sample.randrange(span - 86400) for _ in range(101)))
+        matched = product_day / floor_day if floor_day else 1.0
+        day_floors = [("RANGE_SQL 1 d", floor_range(1)),
+                      (f"RANGE_SQL {matched:.2f} d (as many sessions)", floor_range(matched))]
+
+    figures = [  # (label, product fn, [(floor label, floor fn)])
+        ("week switch (7 d + layout of 7 days)", week, floors and [("RANGE_SQL 7 d", floor_range(7))]),
+        ("month switch (42 d, 8 a day + by day)", month, floors and [("RANGE_SQL 42 d", floor_range(42))]),
+        ("day by practitioner (1 d + layout/column)", day, day_floors),
+        ("practitioner's own week (7 d)", practitioner_week, []),
     ]
     print()
-    for label, fn, flabel, ffn in figures:
-        fns = {"product": fn} | ({"floor": ffn} if ffn else {})
+    for label, fn, floor_fns in figures:
+        floor_fns = floor_fns or []
+        fns = {"product": fn} | {flabel: ffn for flabel, ffn in floor_fns}
         res = interleaved(fns, a.runs, WARMUP)
         p = res["product"]
         print(f"{label:42s} {p.text()}   {statistics.median(p.rows):5.0f} sessions")
-        if ffn:
-            f = res["floor"]
+        for flabel, _ffn in floor_fns:
+            f = res[flabel]
             p_rows, f_rows = statistics.median(p.rows), statistics.median(f.rows)
             print(f"  floor {flabel:34s} {f.text()}   {f_rows:5.0f} sessions"
                   f"   ratio x{p.median / f.median:.2f}")
-            if p_rows and f_rows and fn is not month:  # the two files' ranges need not hold as many sessions
+            if p_rows and f_rows and fn is not month and flabel == floor_fns[0][0]:  # the two files' ranges need not hold as many sessions
                 # (a day: 72 against 55, the big practice works Monday to Saturday); the month reads
                 # only what its cells show, so per session it means nothing there
                 p_each, f_each = p.median / p_rows * 1000, f.median / f_rows * 1000
                 print(f"  {'(for information: per session shown)':40s} {p_each:6.2f} us against the floor's"
                       f" {f_each:5.2f} us   x{p_each / f_each:.2f}")
-        elif floors is not None:
+        if not floor_fns and floors is not None:
             print("  (no floor query for a practitioner filter)")
     paint_figures(practice, actor, bounds, random_monday, a.runs)
 

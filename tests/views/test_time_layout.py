@@ -43,6 +43,14 @@ def test_a_freed_column_is_reused_and_the_cluster_shares_one_count():
     """))) == {"a": (0, 2), "b": (1, 2), "c": (1, 2), "d": (1, 2)}
 
 
+def test_a_column_is_free_again_when_its_session_ends_as_the_next_starts():
+    assert _cols(pack_day(_items("""
+        a:########
+        b:##......
+        c:..##....
+    """))) == {"a": (0, 2), "b": (1, 2), "c": (1, 2)}
+
+
 def test_three_at_once_need_three_columns():
     assert _cols(pack_day(_items("""
         a:####
@@ -95,3 +103,59 @@ def test_sessions_that_start_and_end_together_sit_in_the_order_they_were_booked(
     by_key = {p.key: (p.column, p.columns, p.start, p.end) for p in packed[0][1]}
     assert by_key == {11: (0, 3, 540, 660), 9: (1, 3, 540, 600), 10: (2, 3, 540, 600), 12: (0, 1, 1380, 1440)}
     assert side_by_side == 3 and set(packed[0][0]) == {9, 10, 11, 12}
+
+
+def _spans():
+    """Sessions of a week by practitioner: (practitioner 1-4, day 0-6, start slot, length in minutes),
+    ids of three digits (so pack_day's key order, as text, is the id order)."""
+    from hypothesis import strategies as st
+
+    return st.lists(st.tuples(st.integers(1, 4), st.integers(0, 6), st.integers(0, 95),
+                              st.sampled_from((0, 15, 30, 45, 60, 90, 240))), max_size=60)
+
+
+def test_pack_columns_lays_out_each_column_as_pack_day_does():
+    """The day view by practitioner and the week: pack_columns (every column packed in one pass) puts
+    each session in the first column that takes it, at the place pack_day gives it among that column's
+    sessions alone, and reports the most columns any cluster needs."""
+    from datetime import date, datetime, timedelta
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.views.calendar.time_layout import pack_columns
+
+    tz, monday = ZoneInfo("America/New_York"), date(2026, 3, 2)  # clocks change on Sunday the 8th
+
+    @settings(max_examples=300, deadline=None)
+    @given(_spans(), st.sampled_from(("week", "practitioners", "practitioners and everyone")))
+    def check(spans, shape):
+        sessions = []
+        for i, (pid, day, slot, length) in enumerate(spans):
+            start = datetime.combine(monday + timedelta(days=day), datetime.min.time(), tz) + timedelta(minutes=15 * slot)
+            end = start + timedelta(minutes=length)
+            sessions.append(SimpleNamespace(id=100 + i, start=start, end=end, practitioner_id=pid,
+                                            minutes=int((end - start).total_seconds()) // 60))
+        sessions.sort(key=lambda s: (s.start, s.id))
+        if shape == "week":
+            columns = [(monday + timedelta(days=d), None) for d in range(7)]
+        else:
+            columns = [(monday, p) for p in (1, 2, 3)] + ([(monday, None)] if shape.endswith("everyone") else [])
+        packed, side_by_side = pack_columns(columns, sessions)
+
+        want: dict[int, list] = {}
+        for s in sessions:  # the first column that takes it
+            col = next((i for i, (d, p) in enumerate(columns)
+                        if d == s.start.date() and p in (None, s.practitioner_id)), None)
+            if col is not None:
+                start = s.start.hour * 60 + s.start.minute
+                want.setdefault(col, []).append((s.id, start, min(start + s.minutes, 24 * 60)))
+        assert {col: placed for col, (_by_id, placed) in packed.items()} == {
+            col: pack_day(items) for col, items in want.items()}
+        assert side_by_side == max([p.columns for _b, placed in packed.values() for p in placed], default=1)
+        for by_id, placed in packed.values():
+            assert all(by_id[p.key].id == p.key for p in placed)
+
+    check()

@@ -31,46 +31,72 @@ def pack_day(items: Iterable[tuple[Hashable, int, int]]) -> list[Placed]:
     column count, so their widths match. Touching items (one ends when the next starts) don't overlap.
     Earliest first, then longest first, then by key (as text: keys of any kind sort).
     """
-    spans = [(start, -end, key) for key, start, end in items]
+    spans = [(0, start, -end, key) for key, start, end in items]
     spans.sort(key=_order)
-    return _pack_sorted(spans)
+    return _pack_sorted(spans)[0].get(0, [])
 
 
-def _order(span: tuple[int, int, Hashable]) -> tuple:
-    return span[0], span[1], str(span[2])
+def _order(span: tuple[int, int, int, Hashable]) -> tuple:
+    return span[1], span[2], str(span[3])
 
 
-def _pack_sorted(spans: Iterable[tuple[int, int, Hashable]]) -> list[Placed]:
-    """``pack_day`` on (start, -end, key) spans already in the order they are placed."""
+def _pack_sorted(spans: Iterable[tuple[Hashable, int, int, Hashable]]) -> tuple[dict[Hashable, list[Placed]], int]:
+    """``pack_day`` on (group, start, -end, key) spans, each group's together and in the order its
+    items are placed: each group packed on its own, in one pass over all of them (a day by practitioner
+    has twenty groups of a few sessions). Returns {group: placed} and the most columns any cluster needs.
+
+    Most sessions overlap no other: a cluster is held as its first item alone until a second one
+    overlaps it, and only then as a list of items with the end of each column."""
     new = tuple.__new__
+    out: dict[Hashable, list[Placed]] = {}
+    widest = 1
     placed: list[Placed] = []
-    append = placed.append
-    cluster: list[tuple[Hashable, int, int, int]] = []
-    column_ends: list[int] = []
+    group: object = out  # no group yet (out is never a group)
     cluster_end = -1
-    for start, end, key in spans:
+    first: tuple | None = None  # the open cluster's first item (key, start, end), while it is alone
+    cluster: list[tuple[Hashable, int, int, int]] | None = None  # its items, once a second overlaps
+    column_ends: list[int] = []
+    for g, start, end, key in spans:
         end = -end
         if end <= start:
             end = start + 1
-        if start >= cluster_end and cluster:  # the cluster so far is closed: its width is known
-            n = len(column_ends)
-            for k, s, e, c in cluster:
-                append(new(Placed, (k, s, e, c, n)))
-            cluster, column_ends = [], []
-        for col, col_end in enumerate(column_ends):
-            if col_end <= start:
-                column_ends[col] = end
-                break
-        else:
-            col = len(column_ends)
-            column_ends.append(end)
-        cluster.append((key, start, end, col))
-        if end > cluster_end:
-            cluster_end = end
-    n = len(column_ends)
+        if start < cluster_end and g == group:  # overlaps the open cluster
+            if cluster is None:
+                cluster, column_ends = [(*first, 0)], [first[2]]
+            for col, col_end in enumerate(column_ends):
+                if col_end <= start:
+                    column_ends[col] = end
+                    break
+            else:
+                col = len(column_ends)
+                column_ends.append(end)
+            cluster.append((key, start, end, col))
+            if end > cluster_end:
+                cluster_end = end
+            continue
+        # the open cluster is closed: its width is known
+        if cluster is not None:
+            widest = _place_cluster(cluster, len(column_ends), placed, widest)
+            cluster = None
+        elif first is not None:
+            placed.append(new(Placed, (*first, 0, 1)))
+        if g != group:
+            group, placed = g, []
+            out[g] = placed
+        first, cluster_end = (key, start, end), end
+    if cluster is not None:
+        widest = _place_cluster(cluster, len(column_ends), placed, widest)
+    elif first is not None:
+        placed.append(new(Placed, (*first, 0, 1)))
+    return out, widest
+
+
+def _place_cluster(cluster: list[tuple[Hashable, int, int, int]], n: int, placed: list[Placed], widest: int) -> int:
+    """Append a closed cluster's items, each ``n`` columns wide, to ``placed``; the new widest."""
+    new = tuple.__new__
     for k, s, e, c in cluster:
-        append(new(Placed, (k, s, e, c, n)))
-    return placed
+        placed.append(new(Placed, (k, s, e, c, n)))
+    return max(widest, n)
 
 
 def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[dict[int, tuple[dict, list[Placed]]], int]:
@@ -79,7 +105,8 @@ def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[
     their minutes after local midnight (a session past midnight ends at 24:00), sessions that start
     and end together in id order. Sessions need ``id`` (an int), ``start`` and ``end`` (aware,
     practice zone), ``practitioner_id`` and ``minutes``. Returns {column index: ({session id:
-    session}, placed)} and the most sessions any column sets side by side."""
+    session}, placed)} (one dict of every session laid out, shared by the columns) and the most
+    sessions any column sets side by side."""
     everyone: dict[date, int] = {}  # day -> its first column for everyone's sessions
     own_columns: dict[date, dict[int, int]] = {}  # day -> {practitioner id: its first column}
     for i, (day, pid) in enumerate(columns):
@@ -88,11 +115,13 @@ def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[
         else:
             own_columns.setdefault(day, {}).setdefault(pid, i)
     by_practitioner = bool(own_columns)
-    per_column: dict[int, tuple[dict, list]] = {}  # column -> ({id: session}, [(start, -end, id)])
+    by_id: dict[int, object] = {}
+    spans: list[tuple[int, int, int, int]] = []  # (column, start, -end, id)
+    append = spans.append
     last_day = last_zone = steady = day_column = None  # steady: one UTC offset all day (no clock change)
     owns: dict[int, int] = {}
     for s in sessions:
-        t, e = s.start, s.end
+        t = s.start
         day, zone = t.date(), t.tzinfo
         if day != last_day or zone is not last_zone:  # sessions come in time order: once a day
             last_day, last_zone, day_column, owns = day, zone, everyone.get(day), own_columns.get(day, {})
@@ -105,6 +134,7 @@ def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[
                 col = own
         if col is None:
             continue
+        e = s.end
         start = t.hour * 60 + t.minute
         # on a day without a clock change the wall-clock difference is the length (s.minutes works it
         # out from two timestamps: ~1 us a session)
@@ -112,21 +142,13 @@ def pack_columns(columns: Sequence[tuple[date, int | None]], sessions) -> tuple[
             end = start + (e - t).seconds // 60 if e.date() == day else DAY_MINUTES
         else:
             end = min(start + s.minutes, DAY_MINUTES)
-        column = per_column.get(col)
-        if column is None:
-            column = per_column[col] = ({}, [])
-        column[0][s.id] = s
-        column[1].append((start, -end, s.id))
-    packed = {}
-    side_by_side = 1
-    for col, (by_id, spans) in per_column.items():
-        spans.sort()  # earliest first, then longest, then by id: in C, the spans already nearly in order
-        placed = _pack_sorted(spans)
-        packed[col] = (by_id, placed)
-        for p in placed:
-            if p[4] > side_by_side:
-                side_by_side = p[4]
-    return packed, side_by_side
+        sid = s.id
+        by_id[sid] = s
+        append((col, start, -end, sid))
+    # by column, earliest first, then longest, then by id: sorted in C, then packed in one pass
+    spans.sort()
+    placed, side_by_side = _pack_sorted(spans)
+    return {col: (by_id, column) for col, column in placed.items()}, side_by_side
 
 
 def snap(minute: float, step: int = SNAP_MINUTES) -> int:
