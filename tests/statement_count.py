@@ -1,6 +1,7 @@
 """Counting the SQL statements a service runs (a calendar step is a fixed few, whatever it shows).
 
-On SQLite, SQLite's own trace callback on each connection the pool hands out inside the block: it
+On SQLite, SQLite's own trace callback on each connection the pool hands out inside the block (the
+practice's connections are released first, the one kept for snapshots too): it
 sees every statement, those SQLAlchemy sends and those a hot read runs on the driver's cursor
 (``app.services.driver_select``), each with its values written in (parameters ``()``). On other
 databases a ``before_cursor_execute`` listener on the engine (every statement goes through it).
@@ -21,6 +22,7 @@ def statements(practice):
     seen: list[tuple[str, object]] = []
     engine = practice.engine
     if engine.dialect.name == "sqlite":
+        practice.release_connections()  # every connection the block uses is then checked out in it
         traced = []
 
         def trace(sql: str) -> None:

@@ -53,7 +53,7 @@ def test_the_calendar_reads_while_another_desk_is_saving(practice, impatient, ad
 def test_a_file_locked_against_reading_is_busy_in_plain_words(practice, impatient, admin, make):  # SPEC 0.4
     make.client()
     impatient.settings()  # kept: the snapshot is what meets the lock
-    practice.engine.dispose(), impatient.engine.dispose()  # no desk holds the file open: the lock can be had
+    practice.release_connections(), impatient.release_connections()  # no desk holds the file open: the lock can be had
     other = sqlite3.connect(practice.path, isolation_level=None, timeout=0)
     other.execute("PRAGMA locking_mode=EXCLUSIVE")
     other.execute("BEGIN EXCLUSIVE")
@@ -81,3 +81,50 @@ def test_an_error_inside_ends_the_snapshot_and_the_connection_is_clean(practice,
     with practice.engine.connect() as conn:
         driver = conn.connection.driver_connection
         assert not getattr(driver, "in_transaction", False) or conn.dialect.name != "sqlite"
+
+
+@pytest.mark.sqlite_only(reason="the kept connection is SQLite's (PostgreSQL's snapshot is a read session)")
+def test_the_window_thread_keeps_one_connection_for_its_snapshots_and_close_hands_it_back(practice, admin, make):
+    """The main thread's snapshots run on one connection kept out of the pool; a snapshot inside
+    another, or on another thread, takes a pooled one for the time of its read only; closing the
+    practice closes the kept one too (no file left open behind a closed practice)."""
+    import threading
+
+    make.client()
+    pool = practice.engine.pool
+    with practice.snapshot() as tx:
+        kept = tx.connection()
+        with practice.snapshot() as inner:  # a snapshot inside another: a connection of its own
+            assert inner.connection() is not kept
+            assert read_names(inner, practice).clients == read_names(tx, practice).clients
+    with practice.snapshot() as tx:
+        assert tx.connection() is kept and pool.checkedout() == 1
+    seen = []
+
+    def other_thread():
+        with practice.snapshot() as tx:
+            seen.append((tx.connection() is kept, pool.checkedout()))
+
+    worker = threading.Thread(target=other_thread)
+    worker.start(), worker.join()
+    assert seen == [(False, 2)] and pool.checkedout() == 1  # handed back when its read ended
+    assert _week(practice, admin).rows == []
+    practice.close()
+    assert pool.checkedout() == 0 and kept.closed
+
+
+@pytest.mark.sqlite_only(reason="the kept connection is SQLite's")
+def test_a_driver_error_inside_a_snapshot_gives_the_next_one_a_fresh_connection(practice, admin, make):
+    from sqlalchemy.exc import DBAPIError
+
+    from app.services.driver_select import on_driver
+
+    make.client()
+    with practice.snapshot() as tx:
+        first = tx.connection()
+    with pytest.raises(DBAPIError), practice.snapshot() as tx:
+        on_driver(tx.connection(), "SELECT no_such_column FROM client")
+    with practice.snapshot() as tx:
+        assert tx.connection() is not first and not tx.connection().closed
+    assert first.closed and practice.engine.pool.checkedout() == 1
+    assert _week(practice, admin).rows == []
