@@ -257,3 +257,17 @@ def test_a_week_is_read_from_the_calendar_indexes_alone(practice, admin, make):
         plan = "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "practice_session USING COVERING INDEX ix_practice_session_calendar" in plan, plan
     assert "participant" not in plan, plan
+
+
+def test_a_groups_clients_are_listed_by_last_then_first_name_then_as_booked(practice, admin, make):
+    """SPEC 2.1: a group block lists its clients as the session window does: by last name, then first
+    name; two of the same name in the order they were added as clients."""
+    svc, pr = make.service(), make.practitioner()
+    zoe, sam1, ann, sam2, bo = (make.client(first, last) for first, last in
+                                (("Zoe", "Lee"), ("Sam", "Lee"), ("Ann", "Lee"), ("Sam", "Lee"), ("Bo", "Adams")))
+    make.session(datetime(2026, 1, 6, 9), datetime(2026, 1, 6, 10), svc, pr, [zoe, sam2, bo, sam1, ann], confirm=True)
+    (row,) = calendar_rows(practice, admin, *week(practice, MONDAY))
+    assert [c.id for c in row.clients] == [bo.id, ann.id, sam1.id, sam2.id, zoe.id]
+    assert row.client_names == "Bo Adams, Ann Lee, Sam Lee, Sam Lee, Zoe Lee"
+    (view,) = sessions.list_sessions(practice, admin, *week(practice, MONDAY))
+    assert [c.id for c in view.clients] == [c.id for c in row.clients]

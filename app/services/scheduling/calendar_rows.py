@@ -250,20 +250,19 @@ class LocalTimes:
                 self(v)
 
 
-def _by_name(member: tuple) -> tuple:
-    return member[0][0], member[0][1], member[1]  # (last name, first name, client id)
-
-
 def _group_clients(group: str, people: dict) -> tuple[CalendarClient, ...]:
     """A session's ``booked_group`` ("client id:charge,...", the charge empty when none) -> its
-    clients, by last name, then first name (then id), as ``list_sessions`` orders them."""
+    clients, by last name, then first name (then id), as ``list_sessions`` orders them (tuples led by
+    those three, sorted as they are: a client id is once in a group, so nothing after it is compared)."""
     members = []
     for place in group.split(","):
         cid, _, charge = place.partition(":")
         cid = int(cid)
-        members.append((people[cid], cid, int(charge) if charge else None))
-    members.sort(key=_by_name)
-    return tuple(CalendarClient(cid, person[2], charge) for person, cid, charge in members)
+        last, first, name = people[cid]
+        members.append((last, first, cid, name, int(charge) if charge else None))
+    members.sort()
+    new = tuple.__new__
+    return tuple([new(CalendarClient, (cid, name, charge)) for _last, _first, cid, name, charge in members])
 
 
 def rows_to_calendar(rows, at: LocalTimes, names: Names) -> list[CalendarRow]:
