@@ -10,14 +10,16 @@ whole window again (menus, toolbars, filters, status bar) into a pixmap: printed
 figure, the way the issue first measured it. The window starts on a week (or month) in the middle
 of the practice's ten years and steps forward, so every step shows a range not shown before.
 Views: ``week`` as it opens on a practice of 20 practitioners (one practitioner's week, see
-week_picker.MANY), ``week-everyone`` (everyone's week) and ``month``.
+week_picker.MANY), ``week-everyone`` (everyone's week), ``month`` and ``day`` (a day with one column
+per practitioner, stepped a day at a time).
 
 Floors, interleaved with the product (one floor run per product run, so machine noise hits both):
 
-  query   floors.py's RANGE_SQL over 7 (or 42) random days on its own synthetic file: the least a
+  query   floors.py's RANGE_SQL over 7 (42, 1) random days on its own synthetic file: the least a
           range switch can cost in bare sqlite3
   paint   a bare QWidget of the window's size filling and labelling as many rectangles as the step
-          shows (the week's sessions; the month's listed lines and "+N more"), grabbed the same way
+          shows (the week's or day's sessions, on as many columns; the month's listed lines and
+          "+N more"), grabbed the same way
 
 The figure is the product's median against the sum of the two floors' medians (target: x1.5 or
 less, so no glue cost hides between the query and the paint).
@@ -51,9 +53,10 @@ from timing import Timings  # noqa: E402
 WINDOW_SIZE = (1400, 880)
 
 
-def bare_painter(n_blocks: int, size: tuple[int, int], month: bool):
-    """A bare QWidget painting ``n_blocks`` labelled rectangles: a week's blocks on 7 columns of 48
-    half hours, or a month's lines on 7 x 6 cells (as floors.py paints its week)."""
+def bare_painter(n_blocks: int, size: tuple[int, int], month: bool, columns: int = 7):
+    """A bare QWidget painting ``n_blocks`` labelled rectangles: a week's (or day's) blocks on
+    ``columns`` columns of 48 half hours, or a month's lines on 7 x 6 cells (as floors.py paints its
+    week)."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QPainter
     from PySide6.QtWidgets import QWidget
@@ -64,7 +67,7 @@ def bare_painter(n_blocks: int, size: tuple[int, int], month: bool):
         blocks = [(i % 7, (i // 7) % 6, (i // 42) % per_cell, f"\u25cb {9 + i % 9}:00 Client {i:05d}")
                   for i in range(n_blocks)]
     else:
-        blocks = [(rnd.randrange(7), rnd.randrange(40), rnd.randrange(2, 6), f"{9 + i % 9}:00 Client {i:05d}")
+        blocks = [(rnd.randrange(columns), rnd.randrange(40), rnd.randrange(2, 6), f"{9 + i % 9}:00 Client {i:05d}")
                   for i in range(n_blocks)]
 
     class Bare(QWidget):
@@ -77,7 +80,7 @@ def bare_painter(n_blocks: int, size: tuple[int, int], month: bool):
                     p.fillRect(r, QColor(90, 140, 200))
                     p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             else:
-                w, h = self.width() / 7, self.height() / 48
+                w, h = self.width() / columns, self.height() / 48
                 for d, slot, length, text in blocks:
                     r = QRectF(d * w + 2, slot * h, w - 4, length * h)
                     p.fillRect(r, QColor(90, 140, 200))
@@ -116,7 +119,7 @@ def grab_floor(bare, n_blocks: int) -> int:
 
 
 class Stepper:
-    """Steps the window a week or a month forward by its own key and checks it was painted."""
+    """Steps the window a week, a month or a day forward by its own key and checks it was painted."""
 
     def __init__(self, app, window):
         self.app, self.window = app, window
@@ -164,7 +167,7 @@ def main(argv=None) -> None:
     ap.add_argument("--sessions", type=int, default=200_000, help="sessions to build (default 200,000)")
     ap.add_argument("--runs", type=int, default=30, help="measured steps per figure (default 30)")
     ap.add_argument("--floors", default=str(DEFAULT_FLOORS), help="path of floors.py (default %(default)s)")
-    ap.add_argument("--views", default="week,week-everyone,month",
+    ap.add_argument("--views", default="week,week-everyone,month,day",
                     help="views to step (default %(default)s; 'week' opens on one practitioner when the "
                          "practice has more than six, as the window does)")
     ap.add_argument("--profile", action="store_true", help="also cProfile the steps of each view")
@@ -217,7 +220,8 @@ def main(argv=None) -> None:
         steps = a.runs + WARMUP
         span_days = (last_day - first_day).days
         weekly = view.startswith("week")
-        need = steps * (7 if weekly else 31) + 62
+        days_a_step = 7 if weekly else 1 if view == "day" else 31
+        need = steps * days_a_step + 62
         start = first_day + timedelta(days=max(31, (span_days - need) // 2))
         if view == "week-everyone":
             settings.setValue("calendar/week_practitioner", "everyone")
@@ -225,6 +229,8 @@ def main(argv=None) -> None:
             settings.remove("calendar/week_practitioner")  # as on a first start
         window = MainWindow(practice, user, start, settings=settings, view="week" if weekly else view,
                             auto_backup=False)
+        if view == "day":
+            window.by_practitioner.setChecked(True)  # a column per practitioner, as the front desk reads a day
         window.live.stop()  # nobody else writes here: no polling between steps
         window.resize(*WINDOW_SIZE)
         window.show()
@@ -235,9 +241,10 @@ def main(argv=None) -> None:
         for _ in range(WARMUP):
             stepper.step()
         n_blocks = int(statistics.median(stepper.counts))
-        bare = bare_painter(n_blocks, WINDOW_SIZE, month=not weekly)
+        bare = bare_painter(n_blocks, WINDOW_SIZE, month=view == "month",
+                            columns=len(window.calendar.practitioners) if view == "day" else 7)
         app.processEvents()
-        fq = floor_query(7 if weekly else 42)
+        fq = floor_query(42 if view == "month" else days_a_step)
         for _ in range(WARMUP):
             fq()
             bare.grab()
@@ -253,7 +260,7 @@ def main(argv=None) -> None:
         results.append((view, prod.median, fquery.median, fpaint.median, ratio, grab_ms))
         print(f"\n{view} step (key press to painted window, {WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}) "
               f"{prod.text()}   {statistics.median(counts):5.0f} shown")
-        print(f"  floor query  RANGE_SQL {7 if weekly else 42} d            {fquery.text()}")
+        print(f"  floor query  RANGE_SQL {42 if view == 'month' else days_a_step} d            {fquery.text()}")
         print(f"  floor paint  bare QWidget, {n_blocks} blocks, grab   {fpaint.text()}")
         print(f"  floor sum {floor_sum:7.2f} ms   ratio x{ratio:.2f}")
         print(f"  (a step then window.grab(), which paints the whole window again: median {grab_ms:.2f} ms,"

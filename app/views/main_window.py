@@ -79,7 +79,10 @@ class MainWindow(QMainWindow):
         self.status_count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.status_count.setFixedSize(self.status_count.fontMetrics().horizontalAdvance("99,999 sessions this month")
                                        + 8, self.status_count.sizeHint().height())
+        self.status_closed = QLabel(objectName="statusClosed", visible=False)
+        self.status_closed.setStyleSheet(f"color: {style.CLOSED_HATCH.name()}; font-weight: bold; padding: 0 12px;")
         self.statusBar().addWidget(self.status_user)
+        self.statusBar().addWidget(self.status_closed)
         self.statusBar().addPermanentWidget(QLabel(status_legend(), objectName="statusLegend"))
         self.statusBar().addPermanentWidget(self.status_count)
         self.status_user.setText(f"Signed in as {user.display_name} ({user.role})")
@@ -345,6 +348,10 @@ class MainWindow(QMainWindow):
         n = cal.session_count
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")
+        # a closed day, said once (the day view's twenty columns are too narrow for it; the week's header says it)
+        closed = cal.day.grid.closed.get(cal.anchor) if cal.view == "day" else None
+        self.status_closed.setText("" if closed is None else f"\u26a0 Closed: {closed}")
+        self.status_closed.setVisible(closed is not None)
 
     def _show_day(self, day: date) -> None:
         self.agenda.show_day(day, self.calendar.month.sessions_on(day))

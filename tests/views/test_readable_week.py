@@ -3,6 +3,7 @@
 client's initials, the rest in its tooltip; the main window works from 1024x700 up."""
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 
 import pytest
@@ -88,3 +89,50 @@ def test_the_window_works_at_1024_by_700(qtbot, practice, crowded, qsettings):
         assert right <= w.width(), widget.objectName()
     # the day columns have room for a session's time
     assert grid.grid().column_width >= 90
+
+
+def test_the_day_by_practitioner_header_names_every_column_within_its_width(qtbot, practice, make, qsettings):
+    """Twenty practitioners in a 1400 px day: each column's name is painted inside the column (first
+    names over last names, each shortened with "…" only when it still does not fit), never cut off by
+    its neighbours; the whole name in the tooltip. A closed day says so once, in the status bar (and in
+    each column's tooltip), not cut to a few letters under every name; the week puts it under the day."""
+    from app.services.scheduling import closures
+
+    for first, last in [("Elena", "Alvarez"), ("Elena", "Delgado"), ("Bartholomew", "Featherstonehaugh")] + [
+            (f"Name{i:02d}", "Practitioner") for i in range(17)]:
+        make.practitioner(f"{first} {last}")
+    w = _window(qtbot, practice, qsettings, size=(1400, 880))
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QAction
+
+    w.findChild(QAction, "actionViewDay").trigger()  # the Day button
+    qtbot.waitUntil(w.by_practitioner.isVisible)
+    qtbot.mouseClick(w.by_practitioner, Qt.MouseButton.LeftButton, pos=QPoint(6, w.by_practitioner.height() // 2))
+    panel = w.calendar.day
+    header, cols = panel.header, panel.grid.columns
+    assert len(cols) == 20
+    bold, _small = header._fits()
+    room = int(header.column_width()) - 8
+    by_name = {c.title: header.shown_title(c) for c in cols}
+    for lines in by_name.values():
+        assert all(bold.horizontalAdvance(line) <= room for line in lines)
+    assert by_name["Elena Alvarez"] == ["Elena", "Alvarez"] and by_name["Elena Delgado"] == ["Elena", "Delgado"]
+    long_name = by_name["Bartholomew Featherstonehaugh"]
+    assert len(long_name) == 2 and long_name[1].endswith("\u2026") and "Featherstonehaugh".startswith(long_name[1][:-1])
+    assert long_name[1][:-1]  # some of it, not "…" alone
+    x = header.column_width() * 2.5 + panel.grid.grid().gutter  # the third column's middle
+    assert header.column_at(x).title == cols[2].title
+    assert header.column_texts(cols[2]) == (cols[2].title, "")
+
+    closures.add_closure(practice, users.first_admin(practice).actor, WED, WED, "Staff training")
+    w.calendar.reload()
+    assert w.status_closed.text() == "\u26a0 Closed: Staff training" and w.status_closed.isVisible()  # said once
+    assert header.shown_title(cols[1]) == ["Elena", "Alvarez"]  # the names as on any day, the day tinted
+    assert header.tooltip(cols[1]) == "Elena Alvarez\nWed 25 Nov: closed, Staff training"
+    if os.environ.get("SAVE_HEADER"):
+        w.grab().save("/tmp/work/day_closed.png")
+    w.findChild(QAction, "actionViewWeek").trigger()  # the week: the label under the day it covers
+    week_header = w.calendar.week.header
+    wed = next(c for c in w.calendar.week.grid.columns if c.day == WED)
+    assert week_header.column_texts(wed) == ("Wed 25 Nov", "Closed: Staff training")
+    assert not w.status_closed.isVisible()

@@ -1,0 +1,125 @@
+"""The row above a time grid naming its columns: a day each ("Mon 02 Mar"), or a practitioner each
+in the day view, with the label of a closure under the day it covers."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from .. import style
+from .time_grid import GUTTER, GridColumn, TextFit, TimeGridView, text_fit
+
+HEADER_H = 44
+PAD = 4  # between a column's text and its edges
+
+
+class GridHeader(QWidget):
+    def __init__(self, grid: TimeGridView, parent=None):
+        super().__init__(parent)
+        self.setObjectName("timeGridHeader")
+        self.setFixedHeight(HEADER_H)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills all of it
+        self._grid = grid
+        self.today = None
+        self.x_offset = 0
+        self._fonts: tuple | None = None  # (widget font key, bold TextFit, small TextFit)
+
+    def column_texts(self, column: GridColumn) -> tuple[str, str]:
+        """(title, line under it) of a column: its day, and "Closed: ..." on a day a closure covers; or
+        its practitioner's name alone in the day view (whose status bar says the day's closure: in each
+        of twenty columns its label would be cut to a few letters; each column's tooltip has it too)."""
+        if column.title:
+            return column.title, ""
+        label = self._grid.closed.get(column.day)
+        return f"{column.day:%a %d %b}", "" if label is None else f"Closed: {label}"
+
+    def tooltip(self, column: GridColumn) -> str:
+        title, sub = self.column_texts(column)
+        label = self._grid.closed.get(column.day)
+        if column.title and label is not None:
+            sub = f"{column.day:%a %d %b}: closed, {label}"
+        return f"{title}\n{sub}" if sub else title
+
+    def column_width(self) -> float:
+        return (self._grid.width() - GUTTER) / max(1, len(self._grid.columns))
+
+    def shown_title(self, column: GridColumn) -> list[str]:
+        """The title's lines as painted: one when it fits the column; else, with no line under it, a
+        name on two lines (the last word on the second), each shortened with "…" when it does not fit."""
+        bold, _small = self._fits()
+        title, sub = self.column_texts(column)
+        return _title_lines(bold, title, max(0, int(self.column_width()) - 2 * PAD), two=not sub)
+
+    def column_at(self, x: float) -> GridColumn | None:
+        """The column under a point of this widget (the grid scrolled sideways taken into account)."""
+        i = self._grid.grid().column_at(x + self.x_offset)
+        return None if i is None else self._grid.columns[i]
+
+    def _fits(self) -> tuple[TextFit, TextFit]:
+        key = self.font().key()
+        if self._fonts is None or self._fonts[0] != key:
+            bold, small = QFont(self.font()), QFont(self.font())
+            bold.setBold(True)
+            small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+            self._fonts = (key, text_fit(bold, QFontMetrics(bold)), text_fit(small, QFontMetrics(small)))
+        return self._fonts[1], self._fonts[2]
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:  # a title shortened to fit: the whole of it on hover
+            column = self.column_at(e.position().x() if hasattr(e, "position") else e.pos().x())
+            if column is not None:
+                QToolTip.showText(e.globalPos(), self.tooltip(column), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), style.HEADER_FILL)
+        cols: list[GridColumn] = self._grid.columns
+        if not cols:
+            p.end()
+            return
+        w = self.column_width()
+        text_w = max(0, int(w) - 2 * PAD)
+        bold, small = self._fits()
+        p.translate(-self.x_offset, 0)  # the grid scrolled sideways (many overlapping sessions)
+        left, right = self.x_offset, self.x_offset + self.width()  # only the columns in view are drawn
+        for i, c in enumerate(cols):
+            x = GUTTER + i * w
+            if x + w < left or x > right:
+                continue
+            r = QRectF(x, 0, w, HEADER_H)
+            if c.day == self.today:
+                p.fillRect(r, style.TODAY_FILL)
+            if c.day in self._grid.closed:
+                p.fillRect(r, style.CLOSED_FILL)
+            title, sub = self.column_texts(c)
+            lines = _title_lines(bold, title, text_w, two=not sub)
+            line_h = bold.metrics.height()
+            if sub or len(lines) == 2:  # two lines, one in each half
+                for n, line in enumerate(lines):
+                    _centred(p, bold, style.TEXT, line, x, w, n * HEADER_H / 2 + (HEADER_H / 2 - line_h) / 2 + 2 - 3 * n)
+            else:
+                _centred(p, bold, style.TEXT, lines[0], x, w, (HEADER_H - line_h) / 2)
+            if sub:
+                _centred(p, small, style.CLOSED_HATCH, small.elided(sub, text_w), x, w,
+                         HEADER_H / 2 + (HEADER_H / 2 - small.metrics.height()) / 2 - 1)
+            p.setPen(style.GRID_LINE)
+            p.drawLine(int(x), 0, int(x), HEADER_H)
+        p.end()
+
+
+def _title_lines(fit: TextFit, title: str, width: int, two: bool) -> list[str]:
+    if fit.horizontalAdvance(title) <= width or not two or " " not in title.strip():
+        return [fit.elided(title, width)]
+    head, _, last = title.strip().rpartition(" ")
+    return [fit.elided(head, width), fit.elided(last, width)]
+
+
+def _centred(p: QPainter, fit: TextFit, color, text: str, x: float, w: float, top: float) -> None:
+    """``text`` (fitting ``w`` already) in ``fit``'s font and ``color``, centred across [x, x + w]."""
+    p.setFont(fit.font)
+    p.setPen(color)
+    fit.draw(p, x + (w - fit.horizontalAdvance(text)) / 2, top, text)
