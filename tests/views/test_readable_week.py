@@ -102,7 +102,7 @@ def test_the_day_by_practitioner_header_names_every_column_within_its_width(qtbo
             (f"Name{i:02d}", "Practitioner") for i in range(17)]:
         make.practitioner(f"{first} {last}")
     w = _window(qtbot, practice, qsettings, size=(1400, 880))
-    from PySide6.QtCore import QPoint
+    from PySide6.QtCore import QEvent, QPoint
     from PySide6.QtGui import QAction
 
     w.findChild(QAction, "actionViewDay").trigger()  # the Day button
@@ -122,6 +122,13 @@ def test_the_day_by_practitioner_header_names_every_column_within_its_width(qtbo
     assert long_name[1][:-1]  # some of it, not "…" alone
     x = header.column_width() * 2.5 + panel.grid.grid().gutter  # the third column's middle
     assert header.column_at(x).title == cols[2].title
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    i = next(i for i, c in enumerate(cols) if c.title.startswith("Bartholomew"))
+    at = QPoint(int(header.column_width() * (i + 0.5) + panel.grid.grid().gutter), 10)
+    QApplication.sendEvent(header, QHelpEvent(QEvent.Type.ToolTip, at, header.mapToGlobal(at)))
+    assert QToolTip.text() == "Bartholomew Featherstonehaugh"  # hovering a shortened name: the whole of it
     assert header.column_texts(cols[2]) == (cols[2].title, "")
 
     closures.add_closure(practice, users.first_admin(practice).actor, WED, WED, "Staff training")
@@ -136,3 +143,5 @@ def test_the_day_by_practitioner_header_names_every_column_within_its_width(qtbo
     wed = next(c for c in w.calendar.week.grid.columns if c.day == WED)
     assert week_header.column_texts(wed) == ("Wed 25 Nov", "Closed: Staff training")
     assert not w.status_closed.isVisible()
+    if os.environ.get("SAVE_HEADER"):
+        w.grab().save("/tmp/work/week_closed.png")

@@ -66,7 +66,7 @@ class GridHeader(QWidget):
 
     def event(self, e) -> bool:
         if e.type() == QEvent.Type.ToolTip:  # a title shortened to fit: the whole of it on hover
-            column = self.column_at(e.position().x() if hasattr(e, "position") else e.pos().x())
+            column = self.column_at(e.pos().x())
             if column is not None:
                 QToolTip.showText(e.globalPos(), self.tooltip(column), self)
             else:
@@ -98,11 +98,12 @@ class GridHeader(QWidget):
             title, sub = self.column_texts(c)
             lines = _title_lines(bold, title, text_w, two=not sub)
             line_h = bold.metrics.height()
-            if sub or len(lines) == 2:  # two lines, one in each half
-                for n, line in enumerate(lines):
-                    _centred(p, bold, style.TEXT, line, x, w, n * HEADER_H / 2 + (HEADER_H / 2 - line_h) / 2 + 2 - 3 * n)
+            if sub or len(lines) == 2:  # one line in each half, the two drawn a little towards each other
+                tops = ((HEADER_H / 2 - line_h) / 2 + 2, HEADER_H / 2 + (HEADER_H / 2 - line_h) / 2 - 1)
             else:
-                _centred(p, bold, style.TEXT, lines[0], x, w, (HEADER_H - line_h) / 2)
+                tops = ((HEADER_H - line_h) / 2,)
+            for line, top in zip(lines, tops, strict=False):  # a line under it: one title line
+                _centred(p, bold, style.TEXT, line, x, w, top)
             if sub:
                 _centred(p, small, style.CLOSED_HATCH, small.elided(sub, text_w), x, w,
                          HEADER_H / 2 + (HEADER_H / 2 - small.metrics.height()) / 2 - 1)
