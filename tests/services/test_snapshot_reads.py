@@ -128,3 +128,23 @@ def test_a_driver_error_inside_a_snapshot_gives_the_next_one_a_fresh_connection(
         assert tx.connection() is not first and not tx.connection().closed
     assert first.closed and practice.engine.pool.checkedout() == 1
     assert _week(practice, admin).rows == []
+
+
+@pytest.mark.sqlite_only(reason="backups are of a practice file")
+def test_the_kept_connection_reads_a_restored_backup_at_once(practice, admin, make):
+    """SPEC 0.7 with the window's kept snapshot connection: a restore copies into the live file under
+    it, and its next read shows the restored sessions, not the ones it read before."""
+    from app.services import backups
+
+    svc, pr, cl = make.service(), make.practitioner(), make.client()
+    make.session(datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), svc, pr, [cl], confirm=True)
+    saved = backups.backup_now(practice, admin)
+    make.session(datetime(2026, 3, 4, 9), datetime(2026, 3, 4, 10), svc, pr, [cl], confirm=True)
+    with practice.snapshot() as tx:
+        kept = tx.connection()
+    assert len(_week(practice, admin).rows) == 2
+    backups.restore_backup(practice, admin, saved.path)
+    week = _week(practice, admin)
+    assert [r.start.day for r in week.rows] == [3]
+    with practice.snapshot() as tx:
+        assert tx.connection() is kept  # the same connection, reading the restored file
