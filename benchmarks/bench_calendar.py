@@ -25,9 +25,9 @@ number of labelled rectangles; and the same with the view's text and colour cach
 each paint (the worst case of a week's first paint: no text of it measured before).
 
 Honesty: every run picks a new random range; nothing is cached between runs except what the app
-keeps too (SQLAlchemy's compiled-statement cache, SQLite's page cache on the pooled connection,
-the practice settings, the names of clients, practitioners, services and locations while their
-token is unchanged). The process's garbage collector is set as the app sets it
+keeps too (SQLAlchemy's compiled-statement cache, SQLite's page cache on the connection the window's
+thread keeps for its reads, the practice settings, the names of clients, practitioners, services and
+locations while their token is unchanged). The process's garbage collector is set as the app sets it
 (``app/gc_tuning.py``); the floor runs in the same process. The first 3 runs of each kind are
 warm-up and not counted.
 
