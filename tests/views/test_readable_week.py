@@ -145,3 +145,30 @@ def test_the_day_by_practitioner_header_names_every_column_within_its_width(qtbo
     assert not w.status_closed.isVisible()
     if os.environ.get("SAVE_HEADER"):
         w.grab().save("/tmp/work/week_closed.png")
+
+
+def test_a_day_scrolled_half_out_of_view_keeps_its_name_in_sight(qtbot, practice, crowded, qsettings):
+    """Everyone's busy week is wider than the window: scrolled sideways so that Wednesday's column
+    starts out of view, its name is drawn in the part still in view, not centred off screen."""
+    from PySide6.QtGui import QColor
+
+    w = _window(qtbot, practice, qsettings)
+    picker = w.week_picker
+    picker.setFocus()
+    qtbot.keyClick(picker, Qt.Key.Key_Home)  # "Week: everyone"
+    panel = w.calendar.week
+    header, cols = panel.header, panel.grid.columns
+    qtbot.waitUntil(lambda: len(panel.grid.blocks) == 40)
+    i = next(i for i, c in enumerate(cols) if c.day == WED)
+    col_w = header.column_width()
+    assert col_w > 600  # twenty sessions side by side: wider than half the window
+    bar = panel.scroll.horizontalScrollBar()
+    bar.setValue(int(panel.grid.grid().gutter + i * col_w + col_w - 300))  # its last 300 px in view
+    x, width = header.text_box(i)
+    assert 250 < width <= 300 and x >= header.x_offset  # the part in view
+    assert header.shown_title(cols[i]) == ["Wed 25 Nov"]
+    img = header.grab().toImage()
+    in_view = range(int(x - header.x_offset) + 4, int(x - header.x_offset + width) - 4)
+    dark = [px for px in in_view for y in range(header.height())
+            if QColor(img.pixel(px, y)).lightness() < 100]
+    assert dark  # the name's letters, painted where it can be seen

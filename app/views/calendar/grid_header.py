@@ -44,11 +44,23 @@ class GridHeader(QWidget):
         return (self._grid.width() - GUTTER) / max(1, len(self._grid.columns))
 
     def shown_title(self, column: GridColumn) -> list[str]:
-        """The title's lines as painted: one when it fits the column; else, with no line under it, a
-        name on two lines (the last word on the second), each shortened with "…" when it does not fit."""
+        """The title's lines as painted: one when it fits the part of the column in view; else, with no
+        line under it, a name on two lines (the last word on the second), each shortened with "…" when
+        it does not fit."""
         bold, _small = self._fits()
         title, sub = self.column_texts(column)
-        return _title_lines(bold, title, max(0, int(self.column_width()) - 2 * PAD), two=not sub)
+        _x, w = self.text_box(self._grid.columns.index(column))
+        return _title_lines(bold, title, max(0, int(w) - 2 * PAD), two=not sub)
+
+    def text_box(self, i: int) -> tuple[float, float]:
+        """(x, width) of column ``i``'s texts, in the grid's coordinates: the part of the column in view,
+        so that a day's name stays in sight while its wide column (everyone's busy week) is scrolled
+        half out of view; its width is 0 when none of it is in view."""
+        w = self.column_width()
+        x = GUTTER + i * w
+        left = max(x, self.x_offset)
+        right = min(x + w, self.x_offset + self.width() - self.contentsMargins().right())
+        return left, max(0.0, right - left)
 
     def column_at(self, x: float) -> GridColumn | None:
         """The column under a point of this widget (the grid scrolled sideways taken into account)."""
@@ -82,14 +94,14 @@ class GridHeader(QWidget):
             p.end()
             return
         w = self.column_width()
-        text_w = max(0, int(w) - 2 * PAD)
         bold, small = self._fits()
         p.translate(-self.x_offset, 0)  # the grid scrolled sideways (many overlapping sessions)
-        left, right = self.x_offset, self.x_offset + self.width()  # only the columns in view are drawn
         for i, c in enumerate(cols):
-            x = GUTTER + i * w
-            if x + w < left or x > right:
+            box_x, box_w = self.text_box(i)
+            if box_w <= 0:  # only the columns in view are drawn
                 continue
+            x = GUTTER + i * w
+            text_w = max(0, int(box_w) - 2 * PAD)
             r = QRectF(x, 0, w, HEADER_H)
             if c.day == self.today:
                 p.fillRect(r, style.TODAY_FILL)
@@ -103,9 +115,9 @@ class GridHeader(QWidget):
             else:
                 tops = ((HEADER_H - line_h) / 2,)
             for line, top in zip(lines, tops, strict=False):  # a line under it: one title line
-                _centred(p, bold, style.TEXT, line, x, w, top)
+                _centred(p, bold, style.TEXT, line, box_x, box_w, top)
             if sub:
-                _centred(p, small, style.CLOSED_HATCH, small.elided(sub, text_w), x, w,
+                _centred(p, small, style.CLOSED_HATCH, small.elided(sub, text_w), box_x, box_w,
                          HEADER_H / 2 + (HEADER_H / 2 - small.metrics.height()) / 2 - 1)
             p.setPen(style.GRID_LINE)
             p.drawLine(int(x), 0, int(x), HEADER_H)
