@@ -94,8 +94,9 @@ def test_the_window_works_at_1024_by_700(qtbot, practice, crowded, qsettings):
 def test_the_day_by_practitioner_header_names_every_column_within_its_width(qtbot, practice, make, qsettings):
     """Twenty practitioners in a 1400 px day: each column's name is painted inside the column (first
     names over last names, each shortened with "…" only when it still does not fit), never cut off by
-    its neighbours; the whole name in the tooltip. A closed day says so once, in the status bar (and in
-    each column's tooltip), not cut to a few letters under every name; the week puts it under the day."""
+    its neighbours; the whole name in the tooltip. A closed day (SPEC 7.3: shown on every calendar) says
+    so once, in the status bar (and in each column's tooltip), not cut to a few letters under every
+    name; the week puts it under the day."""
     from app.services.scheduling import closures
 
     for first, last in [("Elena", "Alvarez"), ("Elena", "Delgado"), ("Bartholomew", "Featherstonehaugh")] + [

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from .. import style
-from .time_grid import GUTTER, GridColumn, TextFit, TimeGridView, text_fit
+from .time_grid import GUTTER, GridColumn, TextFit, TimeGridView, small_font, text_fit
 
 HEADER_H = 44
 PAD = 4  # between a column's text and its edges
@@ -70,9 +70,8 @@ class GridHeader(QWidget):
     def _fits(self) -> tuple[TextFit, TextFit]:
         key = self.font().key()
         if self._fonts is None or self._fonts[0] != key:
-            bold, small = QFont(self.font()), QFont(self.font())
+            bold, small = QFont(self.font()), small_font(self.font())
             bold.setBold(True)
-            small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
             self._fonts = (key, text_fit(bold, QFontMetrics(bold)), text_fit(small, QFontMetrics(small)))
         return self._fonts[1], self._fonts[2]
 

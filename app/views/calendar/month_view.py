@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from .. import style
 from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
 from .status_look import Shown, status_look
-from .time_grid import hm, text_fit
+from .time_grid import hm, small_font, text_fit
 
 HEADER_H = 26
 DAY_LABEL_H = 20
@@ -103,8 +103,7 @@ class MonthView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._cells = self.cells()
         base = QFont(self.font())
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+        small = small_font(base)
         bold = QFont(base)
         bold.setBold(True)
         fm = QFontMetrics(small)

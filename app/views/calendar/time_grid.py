@@ -127,6 +127,13 @@ def _paint_colors(status: str, charged_cancel: bool, practitioner_color: str) ->
 CLOSED_PEN = QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine)  # a block on a day the practice is closed
 
 
+def small_font(font: QFont) -> QFont:
+    """The calendar's small text (hour labels, block lines, closure labels): one point smaller, 7 at least."""
+    small = QFont(font)
+    small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+    return small
+
+
 def hm(t) -> str:
     """'09:05': the same text as f"{t:%H:%M}" without strftime (which imports on every call)."""
     return f"{t.hour:02d}:{t.minute:02d}"
@@ -396,8 +403,7 @@ class TimeGridView(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         g = self.grid()
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+        small = small_font(self.font())
         self._background.draw(p, g, (self.width(), self.height()), self.devicePixelRatioF(),
                               tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
                               event.rect())
@@ -481,9 +487,7 @@ class TimeGridView(QWidget):
         return _texts(b.session, int(r.width() - left - 3), room, fonts.key, b.session.start.date() in self.closed)
 
     def _small_font(self) -> QFont:
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
-        return small
+        return small_font(self.font())
 
     def _paint_now(self, p: QPainter, g: Grid) -> None:
         now: datetime = self._now()
