@@ -20,9 +20,24 @@ class GridHeader(QWidget):
         self.setFixedHeight(HEADER_H)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills all of it
         self._grid = grid
+        grid.resized.connect(self.update)  # wider columns (a busier day) move the names
         self.today = None
         self.x_offset = 0
         self._fonts: tuple | None = None  # (widget font key, bold TextFit, small TextFit)
+        self.painted_look: tuple | None = None  # ``look()`` when last painted
+
+    def look(self) -> tuple:
+        """What the header shows of its grid's content: each column's texts and tint (today, closed).
+        The day by practitioner shows the same names from one day to the next: a day step need not
+        paint it again (its size, font and sideways scroll repaint it when they change)."""
+        today, closed = self.today, self._grid.closed
+        texts = self.column_texts
+        return tuple([(texts(c), c.day == today, c.day in closed) for c in self._grid.columns])
+
+    def refresh(self) -> None:
+        """Repaint when the grid's new content changes what the header shows."""
+        if self.look() != self.painted_look:
+            self.update()
 
     def column_texts(self, column: GridColumn) -> tuple[str, str]:
         """(title, line under it) of a column: its day, and "Closed: ..." on a day a closure covers; or
@@ -86,6 +101,7 @@ class GridHeader(QWidget):
         return super().event(e)
 
     def paintEvent(self, _event) -> None:
+        self.painted_look = self.look()
         p = QPainter(self)
         p.fillRect(self.rect(), style.HEADER_FILL)
         cols: list[GridColumn] = self._grid.columns

@@ -263,6 +263,7 @@ class TimeGridView(QWidget):
     move_requested = Signal(int, object, object, object)  # session id, new start, new end, practitioner_id | None
     session_clicked = Signal(int, QPoint)  # session id, global position
     session_activated = Signal(int)  # double-click
+    resized = Signal()  # its width or height changed (its header follows its columns)
 
     def __init__(self, now_fn, parent=None):
         super().__init__(parent)
@@ -389,6 +390,7 @@ class TimeGridView(QWidget):
     def resizeEvent(self, event) -> None:
         self._place()
         super().resizeEvent(event)
+        self.resized.emit()
 
     def block_at(self, x: float, y: float) -> Block | None:
         for b in reversed(self.blocks):

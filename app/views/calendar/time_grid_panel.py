@@ -35,7 +35,7 @@ class TimeGridPanel(QWidget):
         self.header.today = today
         self.grid.set_content(columns, sessions, closed)
         self.header.setContentsMargins(0, 0, self.scroll.verticalScrollBar().sizeHint().width(), 0)
-        self.header.update()
+        self.header.refresh()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
