@@ -117,11 +117,12 @@ def _block_look(status: str, charged_cancel: bool, practitioner_color: str) -> B
 
 
 @lru_cache(maxsize=256)
-def _paint_colors(status: str, charged_cancel: bool, practitioner_color: str) -> tuple[QColor, QColor, QPen, QColor]:
-    """(fill, practitioner colour, its outline pen, status colour) of a block look, made once."""
+def _paint_colors(status: str, charged_cancel: bool, practitioner_color: str) -> tuple:
+    """(fill, practitioner colour, its outline pen, status colour, status symbol, name struck out) of a
+    block look, made once."""
     look = _block_look(status, charged_cancel, practitioner_color)
     base = style.practitioner_color(practitioner_color)
-    return QColor(look.fill), base, QPen(base.darker(120), 1), QColor(look.status_color)
+    return QColor(look.fill), base, QPen(base.darker(120), 1), QColor(look.status_color), look.symbol, look.strike
 
 
 CLOSED_PEN = QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine)  # a block on a day the practice is closed
@@ -134,9 +135,12 @@ def small_font(font: QFont) -> QFont:
     return small
 
 
+_HM = [f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)]  # "00:00" ... "23:59", made once
+
+
 def hm(t) -> str:
     """'09:05': the same text as f"{t:%H:%M}" without strftime (which imports on every call)."""
-    return f"{t.hour:02d}:{t.minute:02d}"
+    return _HM[t.hour * 60 + t.minute]
 
 
 class TextFit:
@@ -216,8 +220,16 @@ def initials(s: Shown) -> str:
     clients = s.clients
     if not clients:
         return "".join(w[0] for w in s.title.split()[:2])
-    first = "".join([w[0] for w in clients[0].name.split()[:2] if w])
+    first = _name_initials.get(clients[0].name)
+    if first is None:
+        if len(_name_initials) > 20_000:
+            _name_initials.clear()
+        name = clients[0].name
+        first = _name_initials[name] = "".join([w[0] for w in name.split()[:2] if w])
     return first + (f"+{len(clients) - 1}" if len(clients) > 1 else "")
+
+
+_name_initials: dict[str, str] = {}  # a client's name -> its initials (a calendar shows the same clients often)
 
 
 def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: bool,
@@ -228,8 +240,8 @@ def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: 
     if symbol is None:
         symbol = block_look(s).symbol
     t, e = s.start, s.end
-    start = f"{t.hour:02d}:{t.minute:02d}"
-    full_time = f"{symbol} {start}\u2013{e.hour:02d}:{e.minute:02d}"
+    start = _HM[t.hour * 60 + t.minute]
+    full_time = f"{symbol} {start}\u2013{_HM[e.hour * 60 + e.minute]}"
     advance = metrics.horizontalAdvance
     if advance(full_time) > width or (room < 2 and width < 120):
         short = initials(s)
@@ -461,23 +473,22 @@ class TimeGridView(QWidget):
         s = b.session
         x, y, w, h = b.rect.getRect()
         status = s.status
-        charged_cancel = status == "canceled" and charged(s)
-        look = _block_look(status, charged_cancel, s.practitioner_color)
-        fill, base, outline, status_color = _paint_colors(status, charged_cancel, s.practitioner_color)
-        closed = s.start.date() in self.closed
+        fill, base, outline, status_color, symbol, strike = _paint_colors(
+            status, status == "canceled" and charged(s), s.practitioner_color)
+        closed = bool(self.closed) and s.start.date() in self.closed
         line_h = fonts.line_height
         room = int((h - 2) // line_h)
         left = 7 if w > 24 else 3
-        texts = _texts(s, int(w - left - 3), max(1, room), fonts.key, closed, look.symbol)
+        texts = _texts(s, int(w - left - 3), max(1, room), fonts.key, closed, symbol)
+        stripe = QRectF(x, y, 4 if w > 16 else 2, h)
         x, y = x + left, y + 2
-        normal, name = fonts.fit(False, False), fonts.fit(True, look.strike)
-        text_color = style.TEXT
+        normal, name = fonts.fit(False, False), fonts.fit(True, strike)
         if room < 2:  # one line: the name's font
             lines = [(name, status_color, x, y, texts[0])]
         else:
+            text_color = style.TEXT
             lines = [(name if i == 1 else normal, status_color if i != 1 and i != 2 else text_color,
                       x, y + i * line_h, text) for i, text in enumerate(texts)]
-        stripe = QRectF(b.rect.x(), b.rect.y(), 4 if w > 16 else 2, h)
         return fill, stripe, base, CLOSED_PEN if closed else outline, lines
 
     def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
