@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 2000
+SAY_EVERY = 50_000  # a table this long says how far it got every so many rows
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,35 @@ def _figures(conn) -> dict[str, object]:
     return out
 
 
+def _copy_table(src, dst, table, pk: list, total: int, say) -> None:
+    """The ``total`` rows of ``table`` from the file to the server, by primary key, in chunks."""
+    from sqlalchemy import insert, select, text
+
+    name, done = table.name.replace("_", " "), 0
+    result = src.execute(select(table).order_by(*pk)).mappings()
+    while batch := result.fetchmany(CHUNK):
+        dst.execute(insert(table), [dict(r) for r in batch])
+        done += len(batch)
+        if done // SAY_EVERY > (done - len(batch)) // SAY_EVERY and done < total:
+            say(f"{name}: {done:,} of {total:,} rows")
+    # the server's statistics of the table as loaded: the triggers' queries on it (a client's open
+    # charges at each booked place, a session's booked clients) had been planned for empty tables and
+    # scanned them whole, again and again (participants of 20,000 sessions: 13.6 s, now 3.8 s)
+    dst.execute(text(f'ANALYZE "{table.name}"'))
+    say(f"{name}: {total:,} row{'s' if total != 1 else ''}")
+
+
 def copy_to_server(path: str | Path, url: str, progress=None) -> CopyReport:
     """Copy the practice file ``path`` into the empty database at ``url`` and check it (see the module).
-    Raises PracticeFileError (the file or the database refused) or CopyMismatch (rolled back)."""
-    from sqlalchemy import insert, select, text
+    ``progress``: called with a line for a person as the copy goes ("practice session: 200,000 rows":
+    ten years take minutes). Raises PracticeFileError (the file or the database refused) or
+    CopyMismatch (rolled back)."""
+    from sqlalchemy import func, select, text
 
     from .db import READ_ONLY, new_practice_on_server, open_practice
     from .models import Base
 
+    say = progress or (lambda _line: None)
     source = open_practice(path)
     rows_copied = 0
     try:
@@ -76,15 +98,14 @@ def copy_to_server(path: str | Path, url: str, progress=None) -> CopyReport:
                 if table.info.get("kept_by_triggers"):  # client_total: the server's triggers fill it
                     continue                           # as the rows come (compared below)
                 pk = list(table.primary_key.columns)
-                result = src.execute(select(table).order_by(*pk)).mappings()
-                while batch := result.fetchmany(CHUNK):
-                    dst.execute(insert(table), [dict(r) for r in batch])
-                    rows_copied += len(batch)
-                if progress is not None:
-                    progress(table.name)
+                total = src.execute(select(func.count()).select_from(table)).scalar()
+                if total:
+                    _copy_table(src, dst, table, pk, total, say)
+                    rows_copied += total
                 if len(pk) == 1 and pk[0].name == "id" and pk[0].autoincrement in (True, "auto"):
                     dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                      f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM \"{table.name}\""))
+            say("Checking every balance, wage and invoice against the file…")
             want, got = _figures(src), _figures(dst)
             differ = [k for k in want if want[k] != got.get(k)]
             if differ:
@@ -110,8 +131,10 @@ def main(argv=None) -> int:
     if not args.db.exists():
         print(f"No practice file at {args.db}.", file=sys.stderr)
         return 2
+    print(f"Copying {args.db} to {shown_url(args.url)} (a practice of ten years takes a few minutes)…",
+          flush=True)
     try:
-        report = copy_to_server(args.db, args.url)
+        report = copy_to_server(args.db, args.url, progress=lambda line: print(f"  {line}", flush=True))
     except PracticeFileError as exc:  # the file is not a practice, or the database is not empty
         print(exc.message, file=sys.stderr)
         return 1
@@ -119,7 +142,7 @@ def main(argv=None) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Copied {report.rows:,} rows of {report.tables} tables to {shown_url(args.url)}; every balance "
-          f"({report.clients} clients), wage and invoice ({report.invoices}) matches the file.")
+          f"({report.clients:,} clients), wage and invoice ({report.invoices:,}) matches the file.")
     return 0
 
 

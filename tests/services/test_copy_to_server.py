@@ -74,6 +74,8 @@ def test_the_demo_copied_to_a_server_has_every_balance_wage_and_invoice_equal(de
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "matches the file" in done.stdout and "password" not in done.stdout
+    assert done.stdout.startswith(f"Copying {demo_file} to ")  # said before the minutes a big practice takes
+    assert "  practice session: " in done.stdout and "  Checking every balance" in done.stdout
 
     file, server = Practice.open(demo_file), Practice.connect(empty_db)
     try:
@@ -115,3 +117,25 @@ def test_a_copy_that_would_differ_is_rolled_back_whole(demo_file, empty_db, monk
     with pytest.raises(copier.CopyMismatch, match="balances"):
         copier.copy_to_server(demo_file, empty_db)
     assert _tables(empty_db) == []
+
+
+def test_the_copy_says_how_far_it_got_table_by_table(demo_file, empty_db, monkeypatch):
+    """Ten years of sessions take minutes to copy: each table says how many rows it copied, a long one
+    how far it got on the way, then the check; an empty table says nothing."""
+    import sqlite3
+
+    monkeypatch.setattr(copier, "CHUNK", 50)
+    monkeypatch.setattr(copier, "SAY_EVERY", 100)
+    with sqlite3.connect(demo_file) as con:
+        sessions = con.execute("SELECT count(*) FROM practice_session").fetchone()[0]
+        empty = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                 if con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == 0]
+    assert sessions > 300 and empty
+    lines = []
+    copier.copy_to_server(demo_file, empty_db, progress=lines.append)
+    on_the_way = [line for line in lines if line.startswith("practice session: ") and " of " in line]
+    assert on_the_way == [f"practice session: {n:,} of {sessions:,} rows" for n in range(100, sessions, 100)]
+    assert f"practice session: {sessions:,} rows" in lines
+    assert lines.index(f"practice session: {sessions:,} rows") > lines.index(on_the_way[-1])
+    assert not [line for line in lines if line.split(":")[0] in {n.replace("_", " ") for n in empty}]
+    assert lines[-1] == "Checking every balance, wage and invoice against the file…"
