@@ -24,7 +24,7 @@ class GridHeader(QWidget):
         self.today = None
         self.x_offset = 0
         self._fonts: tuple | None = None  # (widget font key, bold TextFit, small TextFit)
-        self.painted_look: tuple | None = None  # ``look()`` when last painted
+        self.shown_look: tuple | None = None  # ``look()`` as last asked to be painted
 
     def look(self) -> tuple:
         """What the header shows of its grid's content: each column's texts and tint (today, closed).
@@ -35,8 +35,11 @@ class GridHeader(QWidget):
         return tuple([(texts(c), c.day == today, c.day in closed) for c in self._grid.columns])
 
     def refresh(self) -> None:
-        """Repaint when the grid's new content changes what the header shows."""
-        if self.look() != self.painted_look:
+        """Repaint when the grid's new content changes what the header shows (every change of content
+        comes through here; a paint for any other reason shows the same look)."""
+        look = self.look()
+        if look != self.shown_look:
+            self.shown_look = look
             self.update()
 
     def column_texts(self, column: GridColumn) -> tuple[str, str]:
@@ -101,7 +104,6 @@ class GridHeader(QWidget):
         return super().event(e)
 
     def paintEvent(self, _event) -> None:
-        self.painted_look = self.look()
         p = QPainter(self)
         p.fillRect(self.rect(), style.HEADER_FILL)
         cols: list[GridColumn] = self._grid.columns
