@@ -114,3 +114,70 @@ def test_a_slightly_quieter_week_keeps_the_grid_width_a_much_quieter_one_does_no
     one = [GridColumn(c.day, 1) for c in grid.columns]  # other columns (one practitioner's): as needed
     grid.set_content(one, week(10), {})
     assert grid.minimumWidth() == GUTTER + 7 * 10 * MIN_BLOCK_W
+
+
+def _drawn_in_turn(qtbot, monday: date, rows, closed) -> QImage:
+    """The grid as painted one block whole after another (fill, stripe, outline, text), each over the
+    ones before: what a paint a part at a time must equal."""
+    from PySide6.QtGui import QPainter
+
+    from app.views.calendar import time_grid
+
+    grid = _grid(qtbot, monday, rows, closed)
+    _render(grid)  # works out what each block draws
+    empty = _grid(qtbot, monday, [], closed)
+    img = _render(empty)
+    p = QPainter(img)
+    for b in grid.blocks:
+        time_grid._draw_block(p, b.rect, b.painted[1])
+    p.end()
+    return img
+
+
+def _row_of(i: int, day: date, start: time, minutes: int, practitioner: int, status: str = "open",
+            client: str = "Alice Smith") -> CalendarRow:
+    colors = ("#3182ce", "#d53f8c", "#38a169")
+    begin = datetime.combine(day, start, NY)
+    return CalendarRow(i, begin, begin + timedelta(minutes=minutes), practitioner, f"Dr. Number{practitioner}",
+                       colors[practitioner % 3], 1, "Therapy", None, "", status, None, "", None,
+                       (CalendarClient(i, client, None),))
+
+
+def test_blocks_painted_part_by_part_are_the_blocks_painted_one_after_another(qtbot):
+    # issue 17: the week draws every fill, then every stripe, outline and text (fewer pen and font
+    # changes); the picture is the same as drawing each block whole in turn: sessions of different
+    # practitioners one right after another (their edges meet), side by side, struck out, on a closed day,
+    # a block whose two lines fill it to its bottom edge (35 minutes) right above another
+    monday = date(2026, 11, 23)
+    rows, i = [], 0
+    for d in range(7):
+        day = monday + timedelta(days=d)
+        for k, (h, m, minutes) in enumerate(((8, 0, 30), (8, 30, 45), (9, 15, 60), (9, 15, 50), (11, 0, 90),
+                                             (11, 30, 30), (14, 0, 25), (14, 25, 35), (15, 0, 30))):
+            status = ("open", "completed", "canceled", "missed")[(i + d) % 4]
+            rows.append(_row_of(i, day, time(h, m), minutes, (k + d) % 3, status, f"Peggy Quigley{i}"))
+            i += 1
+    closed = {monday + timedelta(days=2): "Training day"}
+    grid = _grid(qtbot, monday, rows, closed)
+    assert all(b.painted is None for b in grid.blocks)
+    assert _render(grid) == _drawn_in_turn(qtbot, monday, rows, closed)
+    # every block but those on the closed day (their dashed outlines let the edge above show) kept to
+    # itself: drawn part by part; the week with the closed day is drawn a block at a time
+    assert {b.session.start.date() for b in grid.blocks if not b.painted[1][-1]} == set(closed)
+    assert _render(grid) == _drawn_in_turn(qtbot, monday, rows, closed)
+    open_week = _grid(qtbot, monday, rows, {})
+    assert _render(open_week) == _drawn_in_turn(qtbot, monday, rows, {})
+    assert all(b.painted[1][-1] for b in open_week.blocks)
+
+
+def test_a_short_session_drawn_taller_than_it_lasts_is_painted_over_by_the_next(qtbot):
+    # a 5-minute session is drawn 14 px tall (the least a block is), reaching into the session right
+    # after it: the blocks are then drawn whole one after the other, the later one over the earlier
+    monday = date(2026, 11, 23)
+    rows = [_row_of(1, monday, time(9), 5, 0, client="Shorty Short"),
+            _row_of(2, monday, time(9, 5), 60, 1, client="Bob Jones"),
+            _row_of(3, monday, time(10, 5), 60, 2, client="Carl Long")]
+    grid = _grid(qtbot, monday, rows)
+    picture = _render(grid)
+    assert [b.painted[1][-1] for b in grid.blocks] == [False, True, True]
+    assert picture == _drawn_in_turn(qtbot, monday, rows, {})

@@ -266,6 +266,20 @@ def _texts(s: Shown, width: int, room: int, bold: TextFit, closed: bool, symbol:
     return [elided(t, width) for t in block_lines(s, width, room, bold, closed, symbol)[:room]]
 
 
+def _draw_block(p: QPainter, r: QRectF, look: tuple) -> None:
+    """One block whole, as _block_paint worked it out: fill, stripe, outline, text."""
+    fill, stripe, base, pen, lines, _apart = look
+    p.fillRect(r, fill)
+    p.fillRect(stripe, base)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(r)
+    for fit, color, x, y, text in lines:
+        p.setFont(fit.font)
+        p.setPen(color)
+        fit.draw(p, x, y, text)
+
+
 def minutes_of(dt: datetime) -> int:
     return dt.hour * 60 + dt.minute
 
@@ -294,6 +308,7 @@ class TimeGridView(QWidget):
         self._made: dict[tuple[int, int], Block] = {}  # (column, index in its packing) -> block made so far
         self._geometry = (1.0, float(GUTTER), float(PX_PER_HOUR))  # column width, gutter, px per hour
         self._background = GridBackground()  # hours, lines and shading: painted once per size and week shape
+        self._fonts: tuple[str, BlockFonts] | None = None  # (small font's key, its BlockFonts)
         self._packed: dict = {}  # column -> ({session id: session}, [Placed]) from the last layout
         self._placed = 0  # how many times the blocks were placed (a relayout places them once)
         self._sessions: list[Shown] = []
@@ -421,12 +436,9 @@ class TimeGridView(QWidget):
         self._background.draw(p, g, (self.width(), self.height()), self.devicePixelRatioF(),
                               tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
                               event.rect())
-        fonts = BlockFonts(small)
+        fonts = self._block_fonts(small)
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
-        p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only (fillRect and text do not use the brush)
-        state = [None, None, None]  # the painter's font, text colour and outline pen: set only when they change
-        for b in self._shown_blocks(shown):
-            self._paint_block(p, b, fonts, state)
+        self._paint_blocks(p, self._shown_blocks(shown), fonts)
         p.setFont(small)
         self._paint_now(p, g)
         if self.selection is not None:
@@ -444,32 +456,70 @@ class TimeGridView(QWidget):
             p.drawRect(self.ghost[1])
         p.end()
 
-    def _paint_block(self, p: QPainter, b: Block, fonts: BlockFonts, state: list) -> None:
-        """One block: its fill, its practitioner's stripe, its outline and its lines of text. What
-        it draws is worked out on its first paint and kept with the block (a repaint draws it again)."""
-        painted = b.painted
-        if painted is None or painted[0] is not fonts.key:  # new, or measured in another font
-            painted = b.painted = (fonts.key, self._block_paint(b, fonts))
-        fill, stripe, base, pen, lines = painted[1]
-        r = b.rect
-        p.fillRect(r, fill)
-        p.fillRect(stripe, base)
-        if state[2] is not pen:
-            state[2] = pen
-            p.setPen(pen)
-            state[1] = None
-        p.drawRect(r)
-        for fit, color, x, y, text in lines:
-            if state[0] is not fit:
-                state[0] = fit
-                p.setFont(fit.font)
-            if state[1] is not color:
-                state[1] = state[2] = color
-                p.setPen(color)
-            fit.draw(p, x, y, text)
+    def _block_fonts(self, small: QFont) -> BlockFonts:
+        """The blocks' fonts for the calendar's small font, made again only when that font changes."""
+        key = small.key()
+        if self._fonts is None or self._fonts[0] != key:
+            self._fonts = (key, BlockFonts(small))
+        return self._fonts[1]
+
+    def _paint_blocks(self, p: QPainter, blocks: list[Block], fonts: BlockFonts) -> None:
+        """The blocks, each as if drawn whole in turn (its fill, its practitioner's stripe, its outline, its
+        lines of text), a later one over an earlier one. What a block draws is worked out on its first paint
+        and kept with it (a repaint draws it again).
+
+        When no block covers another (the usual calendar: sessions side by side, none shorter than its
+        drawn height, every text inside its block), the same pixels are drawn a part at a time: every fill,
+        then every stripe, every outline, every text, so that the painter's pen and font change once for a
+        run of blocks alike rather than several times per block (a day step draws ~70 new blocks: 8.8 us a
+        block against 12.4, issue 17). Two blocks that only touch (one ends as the next starts) keep their
+        order within the outlines, the later one's top edge drawn over the earlier one's bottom edge."""
+        key, make = fonts.key, self._block_paint
+        looks, apart = [], True
+        for b in blocks:
+            painted = b.painted
+            if painted is None or painted[0] is not key:  # new, or measured in another font
+                painted = b.painted = (key, make(b, fonts))
+            look = painted[1]
+            apart = apart and look[5]
+            looks.append(look)
+        if not apart:
+            for b, look in zip(blocks, looks, strict=True):
+                _draw_block(p, b.rect, look)
+            return
+        for b, look in zip(blocks, looks, strict=True):
+            p.fillRect(b.rect, look[0])
+        for look in looks:
+            p.fillRect(look[1], look[2])
+        p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only
+        pen, run = None, []
+        for b, look in zip(blocks, looks, strict=True):
+            if look[3] is not pen:
+                if run:
+                    p.drawRects(run)
+                pen, run = look[3], []
+                p.setPen(pen)
+            run.append(b.rect)
+        if run:
+            p.drawRects(run)
+        texts: dict[tuple[int, int], list] = {}  # (font, colour) -> its lines: no two blocks' texts meet
+        for look in looks:
+            for line in look[4]:
+                texts.setdefault((id(line[0]), id(line[1])), []).append(line)
+        for lines in texts.values():
+            fit, color = lines[0][0], lines[0][1]
+            p.setFont(fit.font)
+            p.setPen(color)
+            draw = fit.draw
+            for _fit, _color, x, y, text in lines:
+                draw(p, x, y, text)
 
     def _block_paint(self, b: Block, fonts: BlockFonts) -> tuple:
-        """(fill, stripe rect, practitioner colour, outline pen, [(TextFit, colour, x, y, text)]) of a block."""
+        """(fill, stripe rect, practitioner colour, outline pen, [(TextFit, colour, x, y, text)], apart) of a
+        block; ``apart``: it is drawn no taller than its session (not stretched to the least height) and its
+        lines of text end above its bottom edge (a line's glyphs stay within its height), so that it covers
+        no other block (see _paint_blocks); and its outline is solid (a dashed one, on a closed day, lets the
+        edge of the block above show through its gaps)."""
         s = b.session
         x, y, w, h = b.rect.getRect()
         status = s.status
@@ -489,7 +539,9 @@ class TimeGridView(QWidget):
             text_color = style.TEXT
             lines = [(name if i == 1 else normal, status_color if i != 1 and i != 2 else text_color,
                       x, y + i * line_h, text) for i, text in enumerate(texts)]
-        return fill, stripe, base, CLOSED_PEN if closed else outline, lines
+        p = b.placed
+        apart = not closed and (p.end - p.start) * self._geometry[2] / 60 >= 14 and 2 + len(lines) * line_h <= h
+        return fill, stripe, base, CLOSED_PEN if closed else outline, lines, apart
 
     def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
         """The text lines a block shows, as painted (elided to its width)."""
