@@ -5,9 +5,12 @@ One step, as a person sees it, offscreen: ``QTest.keyClick(window, PageDown)`` (
 shortcut, the same path as a real key), then ``processEvents()``: whatever the step posted (layout
 requests, the title, the status bar, the agenda beside the month) and the paint of every part it
 changed into the window's backing store, as on a screen (the benchmark checks that the calendar got
-its paint event there). Every other step is followed by ``window.grab()`` too, which paints the
-whole window again (menus, toolbars, filters, status bar) into a pixmap: printed as a second
-figure, the way the issue first measured it. The window starts on a week (or month) in the middle
+its paint event there). Then as many steps again, each followed by ``window.grab()``, which paints
+the whole window again (menus, toolbars, filters, status bar) into a pixmap: printed as a second
+figure, the way the issue first measured it. (Until the eighth session these steps alternated with
+the measured ones, so that every measured step came right after a grab of the whole window: the
+step then ran on caches emptied by it, ~40 % slower than after a step, while the floors did not;
+the day read x2.1-2.2 that way against x1.8 with the grabs apart.) The window starts on a week (or month) in the middle
 of the practice's ten years and steps forward, so every step shows a range not shown before.
 Views: ``week`` as it opens on a practice of 20 practitioners (one practitioner's week, see
 week_picker.MANY), ``week-everyone`` (everyone's week), ``month`` and ``day`` (a day with one column
@@ -18,8 +21,10 @@ Floors, interleaved with the product (one floor run per product run, so machine 
   query   floors.py's RANGE_SQL over 7 (42, 1) random days on its own synthetic file: the least a
           range switch can cost in bare sqlite3
   paint   a bare QWidget of the window's size filling and labelling as many rectangles as the step
-          shows (the week's or day's sessions, on as many columns; the month's listed lines and
-          "+N more"), grabbed the same way
+          just timed shows (the week's or day's sessions, on as many columns; the month's listed lines
+          and "+N more"), grabbed the same way. (Until the eighth session it painted the median count
+          of the warm-up steps whatever each step showed: with --runs 150 the day's warm-up fell on a
+          quiet weekend and the floor painted 15 blocks against the 69 of a median step.)
 
 The figure is the product's median against the sum of the two floors' medians (target: x1.5 or
 less, so no glue cost hides between the query and the paint).
@@ -54,34 +59,41 @@ WINDOW_SIZE = (1400, 880)
 
 
 def bare_painter(n_blocks: int, size: tuple[int, int], month: bool, columns: int = 7):
-    """A bare QWidget painting ``n_blocks`` labelled rectangles: a week's (or day's) blocks on
-    ``columns`` columns of 48 half hours, or a month's lines on 7 x 6 cells (as floors.py paints its
-    week)."""
+    """A bare QWidget painting ``shown`` labelled rectangles (``n_blocks`` until told otherwise): a
+    week's (or day's) blocks on ``columns`` columns of 48 half hours, or a month's lines on 7 x 6 cells
+    of ``n_blocks`` / 42 lines (as floors.py paints its week). The rectangles are the same from one paint
+    to the next: the first ``shown`` of one list, made longer when a paint needs more."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QPainter
     from PySide6.QtWidgets import QWidget
 
     rnd = random.Random(3)
-    if month:
-        per_cell = max(1, -(-n_blocks // 42))
-        blocks = [(i % 7, (i // 7) % 6, (i // 42) % per_cell, f"\u25cb {9 + i % 9}:00 Client {i:05d}")
-                  for i in range(n_blocks)]
-    else:
-        blocks = [(rnd.randrange(columns), rnd.randrange(40), rnd.randrange(2, 6), f"{9 + i % 9}:00 Client {i:05d}")
-                  for i in range(n_blocks)]
+    per_cell = max(1, -(-n_blocks // 42))
+    blocks: list[tuple] = []
+
+    def first(n: int) -> list[tuple]:
+        for i in range(len(blocks), n):
+            if month:
+                blocks.append((i % 7, (i // 7) % 6, (i // 42) % per_cell, f"\u25cb {9 + i % 9}:00 Client {i:05d}"))
+            else:
+                blocks.append((rnd.randrange(columns), rnd.randrange(40), rnd.randrange(2, 6),
+                               f"{9 + i % 9}:00 Client {i:05d}"))
+        return blocks[:n]
 
     class Bare(QWidget):
+        shown = n_blocks
+
         def paintEvent(self, _ev):  # noqa: N802 (Qt name)
             p = QPainter(self)
             if month:
                 w, h = self.width() / 7, self.height() / 6
-                for col, row, line, text in blocks:
+                for col, row, line, text in first(self.shown):
                     r = QRectF(col * w + 3, row * h + 20 + line * 17, w - 6, 16)
                     p.fillRect(r, QColor(90, 140, 200))
                     p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             else:
                 w, h = self.width() / columns, self.height() / 48
-                for d, slot, length, text in blocks:
+                for d, slot, length, text in first(self.shown):
                     r = QRectF(d * w + 2, slot * h, w - 4, length * h)
                     p.fillRect(r, QColor(90, 140, 200))
                     p.drawText(r, Qt.TextFlag.TextWordWrap, text)
@@ -114,6 +126,8 @@ class PaintCounter:
 
 
 def grab_floor(bare, n_blocks: int) -> int:
+    """The bare widget painting ``n_blocks`` rectangles, grabbed."""
+    bare.shown = n_blocks
     bare.grab()
     return n_blocks
 
@@ -240,6 +254,8 @@ def main(argv=None) -> None:
         stepper = Stepper(app, window)
         for _ in range(WARMUP):
             stepper.step()
+        # the bare widget paints as many rectangles as the step before it showed (a day step shows a busy
+        # weekday or a quiet Sunday); the month's cells hold as many lines as the warm-up steps listed
         n_blocks = int(statistics.median(stepper.counts))
         bare = bare_painter(n_blocks, WINDOW_SIZE, month=view == "month",
                             columns=len(window.calendar.practitioners) if view == "day" else 7)
@@ -250,18 +266,20 @@ def main(argv=None) -> None:
             bare.grab()
         prod, fquery, fpaint = Timings(), Timings(), Timings()
         stepper.counts.clear()
-        for i in range(2 * a.runs):  # every other step also grabs the window after it was painted
-            prod.run(stepper.step) if i % 2 == 0 else stepper.step_and_grab()
+        for _ in range(a.runs):
+            prod.run(stepper.step)
             fquery.run(fq)
-            fpaint.run(partial(grab_floor, bare, n_blocks))
-        counts, grab_ms = stepper.counts, statistics.median(stepper.grabbed)
+            fpaint.run(partial(grab_floor, bare, stepper.counts[-1]))
+        for _ in range(a.runs):  # then as many steps each followed by a grab of the whole window
+            stepper.step_and_grab()
+        counts, grab_ms = prod.rows, statistics.median(stepper.grabbed)  # shown by each measured step
         floor_sum = fquery.median + fpaint.median
         ratio = prod.median / floor_sum
         results.append((view, prod.median, fquery.median, fpaint.median, ratio, grab_ms))
         print(f"\n{view} step (key press to painted window, {WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}) "
               f"{prod.text()}   {statistics.median(counts):5.0f} shown")
         print(f"  floor query  RANGE_SQL {42 if view == 'month' else days_a_step} d            {fquery.text()}")
-        print(f"  floor paint  bare QWidget, {n_blocks} blocks, grab   {fpaint.text()}")
+        print(f"  floor paint  bare QWidget, as many blocks, grab   {fpaint.text()}")
         print(f"  floor sum {floor_sum:7.2f} ms   ratio x{ratio:.2f}")
         print(f"  (a step then window.grab(), which paints the whole window again: median {grab_ms:.2f} ms,"
               f" x{grab_ms / floor_sum:.2f})")
