@@ -181,3 +181,62 @@ def test_a_short_session_drawn_taller_than_it_lasts_is_painted_over_by_the_next(
     picture = _render(grid)
     assert [b.painted[1][-1] for b in grid.blocks] == [False, True, True]
     assert picture == _drawn_in_turn(qtbot, monday, rows, {})
+
+
+def _lines_measured(s, width: int, room: int, bold, closed: bool, symbol: str) -> list[str]:
+    """What a block shows, the plain way: every text measured and shortened by QFontMetrics itself."""
+    from PySide6.QtCore import Qt
+
+    from app.views.calendar.time_grid import initials
+
+    m = bold.metrics
+    start, end = f"{s.start:%H:%M}", f"{s.end:%H:%M}"
+    full_time = f"{symbol} {start}\u2013{end}"
+    if m.horizontalAdvance(full_time) > width or (room < 2 and width < 120):
+        short = initials(s)
+        if room >= 2 and m.horizontalAdvance(start) <= width:
+            lines = [start, short]
+        elif m.horizontalAdvance(f"{start} {short}") <= width:
+            lines = [f"{start} {short}"]
+        else:
+            lines = [short] if m.horizontalAdvance(short) <= width else [f"{s.start:%H}"]
+    elif room < 2:
+        lines = [f"{symbol} {start} {s.title}"]
+    else:
+        title = s.title
+        if width > 300:
+            title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
+        lines = [full_time, title, s.service_name, s.label + ("  \u26a0 closed" if closed else "")]
+    return [m.elidedText(x, Qt.TextElideMode.ElideRight, width) for x in lines[:room]]
+
+
+def test_a_blocks_lines_are_what_measuring_each_text_gives(qtbot):
+    # issue 17: a block's lines are worked out from remembered widths (each "HH:MM", the least any time
+    # range takes, a text a pixel narrower than the block kept as it is): the same lines as measuring and
+    # shortening every text with QFontMetrics, for every width from a sliver to a wide day column
+    import random
+
+    from app.views.calendar import time_grid
+    from app.views.calendar.status_look import look_of
+
+    grid = _grid(qtbot, date(2026, 11, 23), [])
+    bold = time_grid.BlockFonts(time_grid.small_font(grid.font())).key
+    rnd = random.Random(17)
+    names = ["Alice Smith", "Bo Li", "Maximilian Wolfeschlegelstein", "Zoë Ångström", "Jo", "Ann Marie Quigley-Wu"]
+    checked = 0
+    for _ in range(150):
+        day = date(2026, 11, 23) + timedelta(days=rnd.randrange(7))
+        begin = datetime.combine(day, time(rnd.randrange(24), rnd.randrange(60)), NY)
+        status = rnd.choice(["open", "completed", "missed", "canceled"])
+        clients = tuple(CalendarClient(k, rnd.choice(names), None) for k in range(rnd.choice([1, 1, 1, 3])))
+        s = CalendarRow(1, begin, begin + timedelta(minutes=rnd.choice([5, 30, 50, 90, 600])), 1, "Dr. Ana Ruiz",
+                        "#3182ce", 1, rnd.choice(["Therapy 50 min", "Intake"]), None, rnd.choice(["", "Room 2"]), status,
+                        None, "", None, clients)
+        symbol = look_of(status, False).symbol
+        closed = rnd.random() < 0.2
+        for width in list(range(1, 130)) + [rnd.randrange(130, 420) for _ in range(20)]:
+            for room in (1, 2, 4):
+                assert time_grid._texts(s, width, room, bold, closed, symbol) == \
+                    _lines_measured(s, width, room, bold, closed, symbol), (width, room, s)
+                checked += 1
+    assert checked > 60_000

@@ -154,6 +154,8 @@ class TextFit:
         # drawText(QRectF(x, y, ...), AlignLeft) puts the baseline at y + the exact (fractional) ascent
         self.ascent = QFontMetricsF(font).ascent() if font is not None else float(metrics.ascent())
         self._advance: dict[str, int] = {}
+        self._times: list[int | None] = [None] * len(_HM)  # horizontalAdvance of each "HH:MM", by minute
+        self._least: dict[str, float] = {}  # status symbol -> time_range_least
         self._elided: dict[tuple[str, int], str] = {}
         self._static: dict[str, QStaticText] = {}
         self._seen: set[str] = set()
@@ -192,6 +194,32 @@ class TextFit:
                 self._advance.clear()
             w = self._advance[text] = self.metrics.horizontalAdvance(text)
         return w
+
+    def time_width(self, minute: int) -> int:
+        """horizontalAdvance of the "HH:MM" of a minute of the day (a list: no string to hash)."""
+        w = self._times[minute]
+        if w is None:
+            w = self._times[minute] = self.metrics.horizontalAdvance(_HM[minute])
+        return w
+
+    def time_range_least(self, symbol: str) -> float:
+        """Less than horizontalAdvance of any "{symbol} HH:MM–HH:MM": its characters' exact advances,
+        each digit as narrow as the narrowest, less 3 px (more than kerning takes from such a text; an
+        advance is rounded by at most half a pixel). A block narrower than this shows the compact form
+        without measuring its own time range."""
+        least = self._least.get(symbol)
+        if least is None:
+            exact = QFontMetricsF(self.font) if self.font is not None else None
+            advance = exact.horizontalAdvance if exact is not None else self.metrics.horizontalAdvance
+            digit = min(advance(d) for d in "0123456789")
+            least = self._least[symbol] = (advance(f"{symbol} ") + 2 * advance(":") + advance("\u2013")
+                                           + 8 * digit - 3)
+        return least
+
+    def fitted(self, text: str, width: int, advance: int) -> str:
+        """``elided(text, width)`` for a text whose horizontalAdvance is ``advance``: the text itself when it
+        is a pixel narrower than the width (elidedText compares the unrounded width), asked otherwise."""
+        return text if advance < width else self.elided(text, width)
 
     def elided(self, text: str, width: int) -> str:
         key = (text, width)
@@ -232,38 +260,45 @@ def initials(s: Shown) -> str:
 _name_initials: dict[str, str] = {}  # a client's name -> its initials (a calendar shows the same clients often)
 
 
-def block_lines(s: Shown, width: int, room: int, metrics: QFontMetrics, closed: bool,
-                symbol: str | None = None) -> list[str]:
-    """The lines a block of ``width`` px with ``room`` lines shows. When the usual text does not fit
-    the width, a compact form: the start time and the client's initials (the tooltip has the rest).
-    ``symbol``: the status symbol, when the caller has the block's look already."""
+def _texts(s: Shown, width: int, room: int, bold: TextFit, closed: bool, symbol: str | None = None) -> list[str]:
+    """The first ``room`` lines a block of ``width`` px shows, each shortened with "…" to the width in the
+    bold font (``bold``). When the usual text does not fit the width, a compact form: the start time and
+    the client's initials (the tooltip has the rest). ``symbol``: the status symbol, when the caller has
+    the block's look already."""
     if symbol is None:
         symbol = block_look(s).symbol
-    t, e = s.start, s.end
-    start = _HM[t.hour * 60 + t.minute]
+    t = s.start
+    minute = t.hour * 60 + t.minute
+    start = _HM[minute]
+    # a narrow block (a day's twenty columns) is told from the least any "○ 09:00–09:50" takes, without
+    # measuring its own, one of thousands (see TextFit.time_range_least)
+    if (room < 2 and width < 120) or width < bold.time_range_least(symbol):
+        return _compact(s, minute, width, room, bold)
+    e = s.end
     full_time = f"{symbol} {start}\u2013{_HM[e.hour * 60 + e.minute]}"
-    advance = metrics.horizontalAdvance
-    if advance(full_time) > width or (room < 2 and width < 120):
-        short = initials(s)
-        if room >= 2 and advance(start) <= width:
-            return [start, short]
-        one = f"{start} {short}"
-        if advance(one) <= width:
-            return [one]
-        return [short] if advance(short) <= width else [f"{t.hour:02d}"]
+    if bold.horizontalAdvance(full_time) > width:
+        return _compact(s, minute, width, room, bold)
     if room < 2:
-        return [f"{symbol} {start} {s.title}"]
-    badge = s.label + ("  \u26a0 closed" if closed else "")
-    title = s.title
-    if width > 300:  # a wide column (day view) has room for what the agenda would say
-        title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
-    return [full_time, title, s.service_name, badge]
-
-
-def _texts(s: Shown, width: int, room: int, bold: TextFit, closed: bool, symbol: str | None = None) -> list[str]:
-    """The first ``room`` of ``block_lines``, each elided to ``width`` in the bold font's metrics."""
+        lines = [f"{symbol} {start} {s.title}"]
+    else:
+        badge = s.label + ("  \u26a0 closed" if closed else "")
+        title = s.title
+        if width > 300:  # a wide column (day view) has room for what the agenda would say
+            title = " \u00b7 ".join(x for x in (s.title, s.service_name, s.location_name, s.practitioner_name) if x)
+        lines = [full_time, title, s.service_name, badge][:room]
     elided = bold.elided
-    return [elided(t, width) for t in block_lines(s, width, room, bold, closed, symbol)[:room]]
+    return [elided(x, width) for x in lines]
+
+
+def _compact(s: Shown, minute: int, width: int, room: int, bold: TextFit) -> list[str]:
+    """The compact lines: the start time over the initials, or the two on one line, or what fits of them."""
+    start, short = _HM[minute], initials(s)
+    if room >= 2 and bold.time_width(minute) <= width:
+        return [bold.fitted(start, width, bold.time_width(minute)), bold.elided(short, width)]
+    one = f"{start} {short}"
+    if bold.horizontalAdvance(one) <= width:
+        return [bold.elided(one, width)]
+    return [bold.elided(short if bold.horizontalAdvance(short) <= width else start[:2], width)]
 
 
 def _draw_block(p: QPainter, r: QRectF, look: tuple) -> None:
