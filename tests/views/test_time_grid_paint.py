@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFont, QFontMetrics, QImage
 
 from app.services.scheduling.calendar_rows import CalendarClient, CalendarRow
 from app.views.calendar.time_grid import GUTTER, MIN_BLOCK_W, PX_PER_HOUR, GridColumn, TimeGridView
@@ -240,3 +240,28 @@ def test_a_blocks_lines_are_what_measuring_each_text_gives(qtbot):
                     _lines_measured(s, width, room, bold, closed, symbol), (width, room, s)
                 checked += 1
     assert checked > 60_000
+
+
+def test_a_larger_font_measures_the_blocks_again(qtbot):
+    # the blocks' fonts are kept between paints (issue 17) and made again when the grid's font changes:
+    # the lines are measured in the new font, the picture painted with it
+    monday = date(2026, 11, 23)
+    start = datetime.combine(monday, time(9), NY)
+    grid = _grid(qtbot, monday, [_row(1, start, start + timedelta(hours=3), client="Bartholomew Featherstonehaugh")])
+    before = _render(grid)
+    b = grid.blocks[0]
+    lines = grid.block_texts(b)
+    assert lines[1].startswith("Bartholomew Feather") and lines[1].endswith("\u2026")
+    font = grid.font()
+    before_font = grid._small_fonts()[0]
+    font.setPointSizeF(font.pointSizeF() * 2)
+    grid.setFont(font)
+    after = _render(grid)
+    assert after != before
+    assert b.painted[0] is grid._small_fonts()[1].key  # measured again in the new font
+    bold = grid._small_fonts()[1].key
+    assert bold.metrics.height() > 1.5 * QFontMetrics(QFont(before_font)).height()
+    bigger = grid.block_texts(b)
+    assert bigger != lines
+    assert bigger == _lines_measured(b.session, int(b.rect.width()) - 10, int((b.rect.height() - 2) // bold.metrics.height()),
+                                     bold, False, "\u25cb")

@@ -10,6 +10,7 @@ sessions are read (a practice of 20 practitioners: 19 rows rather than 380 for a
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
@@ -143,7 +144,19 @@ class CalendarPanel(QWidget):
             return f"{self.anchor:%B %Y}"
         first, last = self.visible_days()
         if self.view == "day":
-            return f"{first:%A %d %B %Y}"
+            return day_title(first)
         if first.month == last.month:
             return f"{first:%d}\u2013{last:%d %B %Y}"
         return f"{first:%d %b}\u2013{last:%d %b %Y}"
+
+
+@cache
+def _names(weekday_or_month: str, n: int) -> str:
+    """strftime's name of a weekday (``"A"``, 0 = Monday) or of a month (``"B"``, 1 = January), asked once."""
+    d = date(2024, 1, 1 + n) if weekday_or_month == "A" else date(2024, n, 1)  # 1 January 2024 was a Monday
+    return d.strftime(f"%{weekday_or_month}")
+
+
+def day_title(d: date) -> str:
+    """'Wednesday 17 March 2021': f"{d:%A %d %B %Y}" without strftime on every step of the day view."""
+    return f"{_names('A', d.weekday())} {d.day:02d} {_names('B', d.month)} {d.year}"

@@ -66,6 +66,7 @@ class BlockFonts:
                 self._fonts[bold, strike] = (f, m)
                 self._fits[bold, strike] = text_fit(f, m)
         self.key = self._fits[True, False]  # what a block's painted text was measured with
+        self.small_key = base.key()
         self.line_height = self._fonts[False, False][1].height()
 
     def pick(self, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
@@ -343,7 +344,7 @@ class TimeGridView(QWidget):
         self._made: dict[tuple[int, int], Block] = {}  # (column, index in its packing) -> block made so far
         self._geometry = (1.0, float(GUTTER), float(PX_PER_HOUR))  # column width, gutter, px per hour
         self._background = GridBackground()  # hours, lines and shading: painted once per size and week shape
-        self._fonts: tuple[str, BlockFonts] | None = None  # (small font's key, its BlockFonts)
+        self._fonts: tuple[QFont, BlockFonts] | None = None  # see _small_fonts
         self._packed: dict = {}  # column -> ({session id: session}, [Placed]) from the last layout
         self._placed = 0  # how many times the blocks were placed (a relayout places them once)
         self._sessions: list[Shown] = []
@@ -467,11 +468,10 @@ class TimeGridView(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         g = self.grid()
-        small = small_font(self.font())
+        small, fonts = self._small_fonts()
         self._background.draw(p, g, (self.width(), self.height()), self.devicePixelRatioF(),
                               tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
-                              event.rect())
-        fonts = self._block_fonts(small)
+                              event.rect(), fonts.small_key)
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
         self._paint_blocks(p, self._shown_blocks(shown), fonts)
         p.setFont(small)
@@ -491,12 +491,18 @@ class TimeGridView(QWidget):
             p.drawRect(self.ghost[1])
         p.end()
 
-    def _block_fonts(self, small: QFont) -> BlockFonts:
-        """The blocks' fonts for the calendar's small font, made again only when that font changes."""
-        key = small.key()
-        if self._fonts is None or self._fonts[0] != key:
-            self._fonts = (key, BlockFonts(small))
-        return self._fonts[1]
+    def _small_fonts(self) -> tuple[QFont, BlockFonts]:
+        """The calendar's small font and the blocks' fonts made from it, made again only when the widget's
+        font changes (changeEvent), not at every paint."""
+        if self._fonts is None:
+            small = small_font(self.font())
+            self._fonts = (small, BlockFonts(small))
+        return self._fonts
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fonts = None
+        super().changeEvent(event)
 
     def _paint_blocks(self, p: QPainter, blocks: list[Block], fonts: BlockFonts) -> None:
         """The blocks, each as if drawn whole in turn (its fill, its practitioner's stripe, its outline, its
@@ -580,14 +586,11 @@ class TimeGridView(QWidget):
 
     def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
         """The text lines a block shows, as painted (elided to its width)."""
-        fonts = fonts or BlockFonts(self._small_font())
+        fonts = fonts or self._small_fonts()[1]
         r = b.rect
         left = 7 if r.width() > 24 else 3
         room = max(1, int((r.height() - 2) // fonts.line_height))
         return _texts(b.session, int(r.width() - left - 3), room, fonts.key, b.session.start.date() in self.closed)
-
-    def _small_font(self) -> QFont:
-        return small_font(self.font())
 
     def _paint_now(self, p: QPainter, g: Grid) -> None:
         now: datetime = self._now()
