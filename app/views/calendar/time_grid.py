@@ -306,7 +306,7 @@ def _draw_block(p: QPainter, r: QRectF, look: tuple) -> None:
     """One block whole, as TimeGridView._looks worked it out: fill, stripe, outline, text."""
     fill, stripe, base, pen, lines, _apart = look
     p.fillRect(r, fill)
-    p.fillRect(stripe, base)
+    p.fillRect(QRectF(*stripe), base)
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(r)
@@ -522,8 +522,10 @@ class TimeGridView(QWidget):
             return
         for b, look in zip(blocks, looks, strict=True):
             p.fillRect(b.rect, look[0])
+        stripe = QRectF()  # one rectangle set to each stripe in turn: a QRectF per block costs more to make and free
         for look in looks:
-            p.fillRect(look[1], look[2])
+            stripe.setRect(*look[1])
+            p.fillRect(stripe, look[2])
         p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only
         pen, run = None, []
         for b, look in zip(blocks, looks, strict=True):
@@ -548,8 +550,8 @@ class TimeGridView(QWidget):
                 draw(p, x, y, text)
 
     def _looks(self, blocks: list[Block], fonts: BlockFonts) -> list[tuple]:
-        """What each block draws: (fill, stripe rect, practitioner colour, outline pen, [(TextFit, colour,
-        x, y, text)], apart), worked out for those painted for the first time (or
+        """What each block draws: (fill, stripe (x, y, w, h), practitioner colour, outline pen, [(TextFit,
+        colour, x, y, text)], apart), worked out for those painted for the first time (or
         last measured in another font) and kept with them; in one loop, its lookups made once (a day step
         works out ~70). ``apart``: the block is drawn no taller than its session (not stretched to the least
         height) and its lines of text end above its bottom edge (a line's glyphs stay within its height), so
@@ -573,7 +575,7 @@ class TimeGridView(QWidget):
             room = int((h - 2) // line_h)
             left = 7 if w > 24 else 3
             texts = _texts(s, int(w - left - 3), room if room > 1 else 1, key, closed, symbol)
-            stripe = QRectF(x, y, 4 if w > 16 else 2, h)
+            stripe = (x, y, 4 if w > 16 else 2, h)  # drawn through one QRectF set to it (see _paint_blocks)
             tx, ty = x + left, y + 2
             if room < 2:  # one line: the name's font
                 lines = [(names[strike], status_color, tx, ty, texts[0])]
