@@ -154,6 +154,7 @@ def paint_figures(practice, actor, bounds, random_monday, runs: int) -> None:
     bare.resize(grid.size())
     def cold() -> int:  # as the first paint of a week never seen: no text measured yet
         time_grid._text_fits.clear()
+        grid._fonts = None  # the grid keeps its fonts (and their measures) between paints: made again
         time_grid._block_look.cache_clear()
         time_grid._paint_colors.cache_clear()
         grid.render(img)
