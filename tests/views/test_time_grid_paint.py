@@ -29,8 +29,10 @@ def _grid(qtbot, monday: date, rows, closed=None, width=1400) -> TimeGridView:
     return grid
 
 
-def _render(grid: TimeGridView) -> QImage:
-    img = QImage(grid.size(), QImage.Format.Format_ARGB32_Premultiplied)
+def _render(grid: TimeGridView, ratio: int = 1) -> QImage:
+    """The grid painted into an image, at ``ratio`` device pixels per pixel (2: a high-density screen)."""
+    img = QImage(grid.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(ratio)
     grid.render(img)
     return img
 
@@ -116,7 +118,7 @@ def test_a_slightly_quieter_week_keeps_the_grid_width_a_much_quieter_one_does_no
     assert grid.minimumWidth() == GUTTER + 7 * 10 * MIN_BLOCK_W
 
 
-def _drawn_in_turn(qtbot, monday: date, rows, closed) -> QImage:
+def _drawn_in_turn(qtbot, monday: date, rows, closed, ratio: int = 1) -> QImage:
     """The grid as painted one block whole after another (fill, stripe, outline, text), each over the
     ones before: what a paint a part at a time must equal."""
     from PySide6.QtGui import QPainter
@@ -126,7 +128,7 @@ def _drawn_in_turn(qtbot, monday: date, rows, closed) -> QImage:
     grid = _grid(qtbot, monday, rows, closed)
     _render(grid)  # works out what each block draws
     empty = _grid(qtbot, monday, [], closed)
-    img = _render(empty)
+    img = _render(empty, ratio)
     p = QPainter(img)
     for b in grid.blocks:
         time_grid._draw_block(p, b.rect, b.painted[1])
@@ -168,6 +170,8 @@ def test_blocks_painted_part_by_part_are_the_blocks_painted_one_after_another(qt
     open_week = _grid(qtbot, monday, rows, {})
     assert _render(open_week) == _drawn_in_turn(qtbot, monday, rows, {})
     assert all(b.painted[1][-1] for b in open_week.blocks)
+    # on a high-density screen (two device pixels a pixel: outlines two pixels wide) alike
+    assert _render(open_week, 2) == _drawn_in_turn(qtbot, monday, rows, {}, 2)
 
 
 def test_a_short_session_drawn_taller_than_it_lasts_is_painted_over_by_the_next(qtbot):
@@ -265,3 +269,16 @@ def test_a_larger_font_measures_the_blocks_again(qtbot):
     assert bigger != lines
     assert bigger == _lines_measured(b.session, int(b.rect.width()) - 10, int((b.rect.height() - 2) // bold.metrics.height()),
                                      bold, False, "\u25cb")
+
+
+def test_a_grid_rendered_at_twice_the_pixels_keeps_its_hour_labels_sharp(qtbot):
+    # the still background kept in a pixmap is kept per device pixel ratio of what is painted on: a grid
+    # shown at one pixel per pixel, then rendered into an image of two (a high-density copy), paints its
+    # background at two, not the kept one scaled up (blurred hour labels)
+    monday = date(2026, 11, 23)
+    start = datetime.combine(monday, time(9), NY)
+    rows = [_row(1, start, start + timedelta(hours=1))]
+    shown = _grid(qtbot, monday, rows)
+    _render(shown), _render(shown)  # the second paint alike keeps the background in a pixmap
+    fresh = _grid(qtbot, monday, rows)
+    assert _render(shown, 2) == _render(fresh, 2)

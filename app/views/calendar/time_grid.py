@@ -469,7 +469,9 @@ class TimeGridView(QWidget):
         p = QPainter(self)
         g = self.grid()
         small, fonts = self._small_fonts()
-        self._background.draw(p, g, (self.width(), self.height()), self.devicePixelRatioF(),
+        # device pixels per pixel of what is painted on: the widget's screen, or an image it is rendered
+        # into (a kept background of another ratio would be scaled, its hour labels blurred)
+        self._background.draw(p, g, (self.width(), self.height()), p.deviceTransform().m11(),
                               tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
                               event.rect(), fonts.small_key)
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
