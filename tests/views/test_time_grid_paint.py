@@ -228,7 +228,7 @@ def test_a_blocks_lines_are_what_measuring_each_text_gives(qtbot):
     rnd = random.Random(17)
     names = ["Alice Smith", "Bo Li", "Maximilian Wolfeschlegelstein", "Zoë Ångström", "Jo", "Ann Marie Quigley-Wu"]
     checked = 0
-    for _ in range(150):
+    for _ in range(60):
         day = date(2026, 11, 23) + timedelta(days=rnd.randrange(7))
         begin = datetime.combine(day, time(rnd.randrange(24), rnd.randrange(60)), NY)
         status = rnd.choice(["open", "completed", "missed", "canceled"])
@@ -243,7 +243,7 @@ def test_a_blocks_lines_are_what_measuring_each_text_gives(qtbot):
                 assert time_grid._texts(s, width, room, bold, closed, symbol) == \
                     _lines_measured(s, width, room, bold, closed, symbol), (width, room, s)
                 checked += 1
-    assert checked > 60_000
+    assert checked > 25_000
 
 
 def test_a_larger_font_measures_the_blocks_again(qtbot):
