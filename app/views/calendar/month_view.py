@@ -107,6 +107,9 @@ class MonthView(QWidget):
         bold = QFont(base)
         bold.setBold(True)
         fm = QFontMetrics(small)
+        struck = QFont(small)  # a free cancellation's line
+        struck.setStrikeOut(True)
+        fonts = (base, bold, small, struck, fm, text_fit(small, fm))  # made once a paint, not once a line
         cw = self.width() / 7
         p.fillRect(self.rect(), style.MONTH_FILL)  # no pixel left unpainted between fractional cells
         p.fillRect(QRectF(0, 0, self.width(), HEADER_H), style.HEADER_FILL)
@@ -115,10 +118,12 @@ class MonthView(QWidget):
         for i, name in enumerate(WEEKDAYS):
             p.drawText(QRectF(i * cw, 0, cw, HEADER_H), Qt.AlignmentFlag.AlignCenter, name)
         for c in self._cells:
-            self._paint_cell(p, c, base, bold, small, fm)
+            self._paint_cell(p, c, fonts)
         p.end()
 
-    def _paint_cell(self, p: QPainter, c: Cell, base: QFont, bold: QFont, small: QFont, fm: QFontMetrics) -> None:
+    def _paint_cell(self, p: QPainter, c: Cell, fonts: tuple) -> None:
+        """A day's cell; ``fonts``: (base, bold, small, small struck out, small's metrics, small's TextFit)."""
+        base, bold, small, struck, fm, fit = fonts
         rect = QRectF(c.x, c.y, c.w, c.h)
         if c.day == self.today:
             p.fillRect(rect, style.TODAY_FILL)
@@ -144,7 +149,6 @@ class MonthView(QWidget):
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        fm.elidedText(f"Closed: {label}", Qt.TextElideMode.ElideRight, int(c.w - 12)))
         p.setFont(small)
-        fit = text_fit(small, fm)
         for rect, s, hidden in self.cell_lines(c):
             if s is None:
                 p.setPen(style.SELECTED_OUTLINE)
@@ -155,9 +159,7 @@ class MonthView(QWidget):
             p.fillRect(QRectF(rect.x(), rect.y() + 2, 3, rect.height() - 4), style.practitioner_color(s.practitioner_color))
             look = status_look(s)  # a charged cancellation is not struck out like a free one
             p.setPen(look.color if c.in_month else style.MUTED_TEXT)
-            f = QFont(small)
-            f.setStrikeOut(look.strike)
-            p.setFont(f)
+            p.setFont(struck if look.strike else small)
             text = f"{look.symbol} {hm(s.start)} {s.title}"
             if s.start.date() in self.closed:
                 text = f"\u26a0 {text}"
