@@ -282,3 +282,16 @@ def test_a_grid_rendered_at_twice_the_pixels_keeps_its_hour_labels_sharp(qtbot):
     _render(shown), _render(shown)  # the second paint alike keeps the background in a pixmap
     fresh = _grid(qtbot, monday, rows)
     assert _render(shown, 2) == _render(fresh, 2)
+
+
+def test_a_text_drawn_again_lands_on_the_same_pixels_as_the_first_time(qtbot):
+    # a block's text is drawn by drawText the first time and from a kept QStaticText after: at a
+    # position between pixels (Tuesday 09:01 on a grid 1401 px wide) both put its glyphs on the same pixels
+    # (the kept one was drawn at the position cut to whole pixels, up to a pixel up and left of the first)
+    monday = date(2026, 11, 23)
+    start = datetime.combine(monday + timedelta(days=1), time(9, 1), NY)
+    grid = _grid(qtbot, monday, [_row(1, start, start + timedelta(hours=1), client="Wendell Quaysworth")], width=1401)
+    b = grid.blocks[0]
+    assert b.rect.x() % 1 and b.rect.y() % 1  # between pixels
+    first, second, third = _render(grid), _render(grid), _render(grid)  # drawText, then the QStaticText
+    assert first == second == third

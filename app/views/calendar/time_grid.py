@@ -153,7 +153,9 @@ class TextFit:
         self.metrics = metrics
         self.font = font
         # drawText(QRectF(x, y, ...), AlignLeft) puts the baseline at y + the exact (fractional) ascent
-        self.ascent = QFontMetricsF(font).ascent() if font is not None else float(metrics.ascent())
+        exact = QFontMetricsF(font) if font is not None else None
+        self.ascent = exact.ascent() if exact is not None else float(metrics.ascent())
+        self.height = exact.height() if exact is not None else float(metrics.height())  # ascent + descent
         self._advance: dict[str, int] = {}
         self._times: list[int | None] = [None] * len(_HM)  # horizontalAdvance of each "HH:MM", by minute
         self._least: dict[str, float] = {}  # status symbol -> time_range_least
@@ -167,9 +169,9 @@ class TextFit:
     def draw(self, p: QPainter, x: float, y: float, text: str) -> None:
         """``text`` in this font (the painter's current one) with its top left at (x, y), as
         drawText(QRectF(x, y, w, h), AlignLeft, text) puts it: a text drawn before (times, services,
-        statuses, initials) from its QStaticText, about a third of drawText's time (its glyphs within a
-        pixel of drawText's); one seen for the first time (most of a new week's client names) by drawText
-        at its baseline (the same pixels), as laying out a QStaticText costs more than that."""
+        statuses, initials) from its QStaticText, about a third of drawText's time; one seen for the first
+        time (most of a new week's client names) by drawText at its baseline, as laying out a QStaticText
+        costs more than that. Both put the glyphs on the same pixels as drawText(QRectF(...))."""
         st = self._static.get(text)
         if st is None:
             if self._plain:
@@ -186,7 +188,12 @@ class TextFit:
             st = self._static[text] = QStaticText(text)
             st.setTextFormat(Qt.TextFormat.PlainText)
             st.prepare(QTransform(), self.font)
-        p.drawStaticText(x, y, st)
+        p.drawStaticText(QPointF(x, y), st)  # a point: drawStaticText(x, y) takes whole pixels
+
+    def draw_centred(self, p: QPainter, x: float, y: float, h: float, text: str) -> None:
+        """``draw`` ``text`` centred in the height ``h`` from ``y``, where drawText(QRectF(x, y, w, h),
+        AlignLeft | AlignVCenter, text) puts it (the same pixels, see ``draw``)."""
+        self.draw(p, x, y + (h - self.height) / 2, text)
 
     def horizontalAdvance(self, text: str) -> int:  # noqa: N802 (as QFontMetrics, which it stands for)
         w = self._advance.get(text)
