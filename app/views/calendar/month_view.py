@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from .. import style
 from .month_layout import Cell, cell_at, fit_lines, month_cells, month_days
 from .status_look import Shown, status_look
-from .time_grid import hm, small_font, text_fit
+from .time_grid import TextFit, hm, small_font, text_fit
 
 HEADER_H = 26
 DAY_LABEL_H = 20
@@ -106,10 +106,10 @@ class MonthView(QWidget):
         small = small_font(base)
         bold = QFont(base)
         bold.setBold(True)
-        fm = QFontMetrics(small)
         struck = QFont(small)  # a free cancellation's line
         struck.setStrikeOut(True)
-        fonts = (base, bold, small, struck, fm, text_fit(small, fm))  # made once a paint, not once a line
+        # made once a paint, not once a line; their texts drawn again from QStaticTexts (see TextFit.draw)
+        fonts = tuple(text_fit(f, QFontMetrics(f)) for f in (base, bold, small, struck))
         cw = self.width() / 7
         p.fillRect(self.rect(), style.MONTH_FILL)  # no pixel left unpainted between fractional cells
         p.fillRect(QRectF(0, 0, self.width(), HEADER_H), style.HEADER_FILL)
@@ -121,9 +121,9 @@ class MonthView(QWidget):
             self._paint_cell(p, c, fonts)
         p.end()
 
-    def _paint_cell(self, p: QPainter, c: Cell, fonts: tuple) -> None:
-        """A day's cell; ``fonts``: (base, bold, small, small struck out, small's metrics, small's TextFit)."""
-        base, bold, small, struck, fm, fit = fonts
+    def _paint_cell(self, p: QPainter, c: Cell, fonts: tuple[TextFit, ...]) -> None:
+        """A day's cell; ``fonts``: the TextFits of the base font, bold, small and small struck out."""
+        base, bold, small, struck = fonts
         rect = QRectF(c.x, c.y, c.w, c.h)
         if c.day == self.today:
             p.fillRect(rect, style.TODAY_FILL)
@@ -136,35 +136,33 @@ class MonthView(QWidget):
         if c.day == self.selected:
             p.setPen(QPen(style.SELECTED_OUTLINE, 2))
             p.drawRect(rect.adjusted(1, 1, -1, -1))
-        p.setFont(bold if c.day == self.today else base)
+        day = bold if c.day == self.today else base
+        p.setFont(day.font)
         p.setPen(style.TEXT if c.in_month else style.MUTED_TEXT)
-        p.drawText(QRectF(c.x + 4, c.y + 2, c.w - 8, DAY_LABEL_H),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(c.day.day))
+        day.draw_centred(p, c.x + 4, c.y + 2, DAY_LABEL_H, str(c.day.day))
         label = self.closed.get(c.day)
         if label is not None:
             p.fillRect(QRectF(c.x + 1, c.y + DAY_LABEL_H, c.w - 2, LINE_H), style.CLOSED_FILL)
-            p.setFont(small)
+            p.setFont(small.font)
             p.setPen(style.CLOSED_HATCH)
-            p.drawText(QRectF(c.x + 6, c.y + DAY_LABEL_H, c.w - 10, LINE_H),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(f"Closed: {label}", Qt.TextElideMode.ElideRight, int(c.w - 12)))
-        p.setFont(small)
+            small.draw_centred(p, c.x + 6, c.y + DAY_LABEL_H, LINE_H, small.elided(f"Closed: {label}", int(c.w - 12)))
+        p.setFont(small.font)
         for rect, s, hidden in self.cell_lines(c):
+            x, y, w, h = rect.getRect()
             if s is None:
                 p.setPen(style.SELECTED_OUTLINE)
-                p.setFont(small)
-                p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                           f"+{hidden} more")
+                p.setFont(small.font)
+                small.draw_centred(p, x + 6, y, h, f"+{hidden} more")
                 continue
-            p.fillRect(QRectF(rect.x(), rect.y() + 2, 3, rect.height() - 4), style.practitioner_color(s.practitioner_color))
+            p.fillRect(QRectF(x, y + 2, 3, h - 4), style.practitioner_color(s.practitioner_color))
             look = status_look(s)  # a charged cancellation is not struck out like a free one
             p.setPen(look.color if c.in_month else style.MUTED_TEXT)
-            p.setFont(struck if look.strike else small)
+            fit = struck if look.strike else small
+            p.setFont(fit.font)
             text = f"{look.symbol} {hm(s.start)} {s.title}"
             if s.start.date() in self.closed:
                 text = f"\u26a0 {text}"
-            p.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       fit.elided(text, int(rect.width() - 6)))
+            fit.draw_centred(p, x + 6, y, h, small.elided(text, int(w - 6)))
 
     def cell_lines(self, c: Cell) -> list[tuple[QRectF, Shown | None, int]]:
         """(rect, session, 0) per listed session and (rect, None, hidden) for "+N more"."""
