@@ -301,8 +301,9 @@ def _texts(s: Shown, width: int, room: int, bold: TextFit, closed: bool, symbol:
 def _compact(s: Shown, minute: int, width: int, room: int, bold: TextFit) -> list[str]:
     """The compact lines: the start time over the initials, or the two on one line, or what fits of them."""
     start, short = _HM[minute], initials(s)
-    if room >= 2 and bold.time_width(minute) <= width:
-        return [bold.fitted(start, width, bold.time_width(minute)), bold.elided(short, width)]
+    start_width = bold.time_width(minute)
+    if room >= 2 and start_width <= width:
+        return [bold.fitted(start, width, start_width), bold.elided(short, width)]
     one = f"{start} {short}"
     if bold.horizontalAdvance(one) <= width:
         return [bold.elided(one, width)]
