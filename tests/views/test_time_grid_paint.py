@@ -55,12 +55,15 @@ def test_blocks_made_for_a_paint_are_the_blocks_of_the_grid(qtbot):
     rows = [_row(i, datetime.combine(monday + timedelta(days=i % 7), time(8 + i % 10), NY),
                  datetime.combine(monday + timedelta(days=i % 7), time(8 + i % 10, 50), NY)) for i in range(60)]
     lazy = _grid(qtbot, monday, rows)
-    first = _render(lazy)  # the paint makes the blocks it shows, before anything asks for all of them
+    first = _render(lazy)  # the paint works out what it draws from the packed columns: no Block made
+    assert lazy._blocks is None
     eager = _grid(qtbot, monday, rows)
-    assert len(eager.blocks) == 60  # all made at once, then painted
+    assert len(eager.blocks) == 60  # all made at once (as hit-testing does), then painted
     assert _render(eager) == first
-    assert [(b.session.id, b.rect) for b in lazy.blocks] == [(b.session.id, b.rect) for b in eager.blocks]
-    assert len({id(b) for b in lazy.blocks}) == 60  # one block per session, the painted ones kept
+    made = [(b.session.id, b.rect) for b in eager.blocks]
+    assert [(look.session.id, look.rect) for look in _painted(lazy)] == made  # drawn where a click finds them
+    assert [(b.session.id, b.rect) for b in lazy.blocks] == made
+    assert len({id(b) for b in lazy.blocks}) == 60 and lazy.blocks is lazy.blocks  # one block per session, kept
 
 
 def test_a_canceled_session_keeps_its_struck_name_when_painted_again(qtbot):
@@ -118,6 +121,11 @@ def test_a_slightly_quieter_week_keeps_the_grid_width_a_much_quieter_one_does_no
     assert grid.minimumWidth() == GUTTER + 7 * 10 * MIN_BLOCK_W
 
 
+def _painted(grid: TimeGridView) -> list:
+    """What the grid's blocks draw, as its paints worked it out, in painting order."""
+    return list(grid._looks_made.values())
+
+
 def _drawn_in_turn(qtbot, monday: date, rows, closed, ratio: int = 1) -> QImage:
     """The grid as painted one block whole after another (fill, stripe, outline, text), each over the
     ones before: what a paint a part at a time must equal."""
@@ -130,8 +138,10 @@ def _drawn_in_turn(qtbot, monday: date, rows, closed, ratio: int = 1) -> QImage:
     empty = _grid(qtbot, monday, [], closed)
     img = _render(empty, ratio)
     p = QPainter(img)
-    for b in grid.blocks:
-        time_grid._draw_block(p, b.rect, b.painted[1])
+    looks = _painted(grid)
+    assert len(looks) == len(grid.blocks)
+    for look in looks:
+        time_grid._draw_block(p, look)
     p.end()
     return img
 
@@ -161,15 +171,15 @@ def test_blocks_painted_part_by_part_are_the_blocks_painted_one_after_another(qt
             i += 1
     closed = {monday + timedelta(days=2): "Training day"}
     grid = _grid(qtbot, monday, rows, closed)
-    assert all(b.painted is None for b in grid.blocks)
+    assert not _painted(grid)
     assert _render(grid) == _drawn_in_turn(qtbot, monday, rows, closed)
     # every block but those on the closed day (their dashed outlines let the edge above show) kept to
     # itself: drawn part by part; the week with the closed day is drawn a block at a time
-    assert {b.session.start.date() for b in grid.blocks if not b.painted[1][-1]} == set(closed)
+    assert {look.session.start.date() for look in _painted(grid) if not look.apart} == set(closed)
     assert _render(grid) == _drawn_in_turn(qtbot, monday, rows, closed)
     open_week = _grid(qtbot, monday, rows, {})
     assert _render(open_week) == _drawn_in_turn(qtbot, monday, rows, {})
-    assert all(b.painted[1][-1] for b in open_week.blocks)
+    assert all(look.apart for look in _painted(open_week))
     # on a high-density screen (two device pixels a pixel: outlines two pixels wide) alike
     assert _render(open_week, 2) == _drawn_in_turn(qtbot, monday, rows, {}, 2)
 
@@ -183,7 +193,7 @@ def test_a_short_session_drawn_taller_than_it_lasts_is_painted_over_by_the_next(
             _row_of(3, monday, time(10, 5), 60, 2, client="Carl Long")]
     grid = _grid(qtbot, monday, rows)
     picture = _render(grid)
-    assert [b.painted[1][-1] for b in grid.blocks] == [False, True, True]
+    assert [look.apart for look in _painted(grid)] == [False, True, True]
     assert picture == _drawn_in_turn(qtbot, monday, rows, {})
 
 
@@ -262,7 +272,7 @@ def test_a_larger_font_measures_the_blocks_again(qtbot):
     grid.setFont(font)
     after = _render(grid)
     assert after != before
-    assert b.painted[0] is grid._small_fonts()[1].key  # measured again in the new font
+    assert grid._looks_font is grid._small_fonts()[1].key  # measured again in the new font
     bold = grid._small_fonts()[1].key
     assert bold.metrics.height() > 1.5 * QFontMetrics(QFont(before_font)).height()
     bigger = grid.block_texts(b)

@@ -43,12 +43,23 @@ class GridColumn(NamedTuple):  # a tuple: a day step makes twenty (a frozen data
 
 
 @dataclass(slots=True)
-class Block:
+class Block:  # a placed session where hit-testing (a click, a drag, a tooltip) finds it
     column: int
     placed: Placed
     session: Shown
     rect: QRectF
-    painted: tuple | None = None  # (the TextFit it was measured with, what _paint_block draws), once painted
+
+
+class Look(NamedTuple):
+    """What a block draws (see TimeGridView._looks), worked out on its first paint."""
+    rect: QRectF
+    fill: QColor
+    stripe: tuple[float, float, float, float]  # x, y, w, h of the practitioner's stripe
+    base: QColor  # the practitioner's colour: the stripe's
+    pen: QPen  # the outline's
+    lines: list[tuple]  # (TextFit, colour, x, y, text) of each line of text
+    apart: bool  # covers no other block: it may be drawn a part at a time (see TimeGridView._paint_blocks)
+    session: Shown
 
 
 class BlockFonts:
@@ -123,7 +134,14 @@ def _paint_colors(status: str, charged_cancel: bool, practitioner_color: str) ->
     block look, made once."""
     look = _block_look(status, charged_cancel, practitioner_color)
     base = style.practitioner_color(practitioner_color)
-    return QColor(look.fill), base, QPen(base.darker(120), 1), QColor(look.status_color), look.symbol, look.strike
+    return QColor(look.fill), base, _outline_pen(practitioner_color), QColor(look.status_color), look.symbol, look.strike
+
+
+@lru_cache(maxsize=64)
+def _outline_pen(practitioner_color: str) -> QPen:
+    """A practitioner's outline pen, one object whatever the status: a column of their blocks is outlined
+    in one run (see TimeGridView._paint_blocks)."""
+    return QPen(style.practitioner_color(practitioner_color).darker(120), 1)
 
 
 CLOSED_PEN = QPen(style.CLOSED_HATCH, 2, Qt.PenStyle.DashLine)  # a block on a day the practice is closed
@@ -189,6 +207,23 @@ class TextFit:
             st.setTextFormat(Qt.TextFormat.PlainText)
             st.prepare(QTransform(), self.font)
         p.drawStaticText(QPointF(x, y), st)  # a point: drawStaticText(x, y) takes whole pixels
+
+    def draw_lines(self, p: QPainter, lines: list[tuple]) -> None:
+        """``draw`` each line of ``lines``, (..., x, y, text) tuples, the painter's font and pen set: those
+        drawn before from their QStaticText through one QPointF moved to each (a QPointF made and freed per
+        text costs more than moving one; a day step draws ~100 texts)."""
+        static, draw = self._static, self.draw
+        at = QPointF()
+        set_x, set_y, draw_static = at.setX, at.setY, p.drawStaticText
+        for line in lines:
+            text = line[-1]
+            st = static.get(text)
+            if st is None:
+                draw(p, line[-3], line[-2], text)
+            else:
+                set_x(line[-3])
+                set_y(line[-2])
+                draw_static(at, st)
 
     def draw_centred(self, p: QPainter, x: float, y: float, h: float, text: str) -> None:
         """``draw`` ``text`` centred in the height ``h`` from ``y``, where drawText(QRectF(x, y, w, h),
@@ -310,9 +345,9 @@ def _compact(s: Shown, minute: int, width: int, room: int, bold: TextFit) -> lis
     return [bold.elided(short if bold.horizontalAdvance(short) <= width else start[:2], width)]
 
 
-def _draw_block(p: QPainter, r: QRectF, look: tuple) -> None:
+def _draw_block(p: QPainter, look: Look) -> None:
     """One block whole, as TimeGridView._looks worked it out: fill, stripe, outline, text."""
-    fill, stripe, base, pen, lines, _apart = look
+    r, fill, stripe, base, pen, lines = look[:6]
     p.fillRect(r, fill)
     p.fillRect(QRectF(*stripe), base)
     p.setPen(pen)
@@ -326,6 +361,15 @@ def _draw_block(p: QPainter, r: QRectF, look: tuple) -> None:
 
 def minutes_of(dt: datetime) -> int:
     return dt.hour * 60 + dt.minute
+
+
+def _block_rect(col: int, p: Placed, width: float, gutter: float, px_per_hour: float) -> QRectF:
+    """The rectangle of a placed session in column ``col`` of ``width`` px: Grid.block_rect's arithmetic in
+    the same order (the same rectangle) without a Grid; at least 14 px tall."""
+    sub = width / p.columns
+    top = p.start * px_per_hour / 60
+    height = p.end * px_per_hour / 60 - top
+    return QRectF(gutter + col * width + p.column * sub + 1.0, top, sub - 2, height if height > 14 else 14)
 
 
 class TimeGridView(QWidget):
@@ -349,7 +393,8 @@ class TimeGridView(QWidget):
         self.closed: dict[date, str] = {}
         self.day_hours = (8, 20)
         self._blocks: list[Block] | None = []  # every block, made when first asked for (see blocks)
-        self._made: dict[tuple[int, int], Block] = {}  # (column, index in its packing) -> block made so far
+        self._looks_made: dict[tuple[int, int], Look] = {}  # (column, index in its packing) -> its look, once painted
+        self._looks_font: TextFit | None = None  # what the looks made were measured with (BlockFonts.key)
         self._geometry = (1.0, float(GUTTER), float(PX_PER_HOUR))  # column width, gutter, px per hour
         self._background = GridBackground()  # hours, lines and shading: painted once per size and week shape
         self._fonts: tuple[QFont, BlockFonts] | None = None  # see _small_fonts
@@ -407,56 +452,17 @@ class TimeGridView(QWidget):
         self._placed += 1
         g = self.grid()
         self._geometry = (g.column_width, g.gutter, g.px_per_hour)
-        self._blocks, self._made = None, {}  # made when asked for: a paint makes only those it shows
+        self._blocks, self._looks_made = None, {}  # made when asked for: a paint works out only those it shows
 
     @property
     def blocks(self) -> list[Block]:
-        """Every block, in painting order (a later one is drawn over an earlier one)."""
+        """Every block, in painting order (a later one is drawn over an earlier one); made when first asked
+        for (hit-testing: a paint works out what it draws from the packed columns, see _looks)."""
         if self._blocks is None:
-            make = self._make_block
-            self._blocks = [make(col, i, p, by_id) for col, (by_id, placed) in self._packed.items()
-                            for i, p in enumerate(placed)]
-        return self._blocks
-
-    def _make_block(self, col: int, i: int, p: Placed, by_id: dict) -> Block:
-        """The block of a placed session, made once per placing; Grid.block_rect's arithmetic in the
-        same order (the same rectangle) without a Grid."""
-        b = self._made.get((col, i))
-        if b is None:
             width, gutter, px_per_hour = self._geometry
-            sub = width / p.columns
-            top = p.start * px_per_hour / 60
-            height = p.end * px_per_hour / 60 - top
-            b = self._made[col, i] = Block(col, p, by_id[p.key], QRectF(
-                gutter + col * width + p.column * sub + 1.0, top, sub - 2, height if height > 14 else 14))
-        return b
-
-    def _shown_blocks(self, shown: QRectF) -> list[Block]:
-        """The blocks that meet ``shown``, in painting order, making only those (everyone's week
-        is several screens wide and a day tall: a step shows about a quarter of its blocks)."""
-        if self._blocks is not None:
-            return [b for b in self._blocks if b.rect.intersects(shown)]
-        width, gutter, px_per_hour = self._geometry
-        x0, x1, y0, y1 = shown.left() - 1, shown.right() + 1, shown.top() - 1, shown.bottom() + 1
-        make, out = self._make_block, []
-        for col, (by_id, placed) in self._packed.items():
-            left = gutter + col * width
-            if left > x1 or left + width < x0:
-                continue
-            whole = left >= x0 and left + width <= x1  # the column is all in view: no block is off to the side
-            for i, p in enumerate(placed):
-                top = p.start * px_per_hour / 60
-                if top > y1 or max(p.end * px_per_hour / 60, top + 14) < y0:
-                    continue
-                if not whole:
-                    sub = width / p.columns
-                    x = left + p.column * sub
-                    if x > x1 or x + sub < x0:
-                        continue
-                b = make(col, i, p, by_id)
-                if b.rect.intersects(shown):
-                    out.append(b)
-        return out
+            self._blocks = [Block(col, p, by_id[p.key], _block_rect(col, p, width, gutter, px_per_hour))
+                            for col, (by_id, placed) in self._packed.items() for p in placed]
+        return self._blocks
 
     def resizeEvent(self, event) -> None:
         self._place()
@@ -483,7 +489,7 @@ class TimeGridView(QWidget):
                               tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
                               event.rect(), fonts.small_key)
         shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
-        self._paint_blocks(p, self._shown_blocks(shown), fonts)
+        self._paint_blocks(p, self._looks(shown, fonts))
         p.setFont(small)
         self._paint_now(p, g)
         if self.selection is not None:
@@ -514,10 +520,9 @@ class TimeGridView(QWidget):
             self._fonts = None
         super().changeEvent(event)
 
-    def _paint_blocks(self, p: QPainter, blocks: list[Block], fonts: BlockFonts) -> None:
+    def _paint_blocks(self, p: QPainter, looks: list[Look]) -> None:
         """The blocks, each as if drawn whole in turn (its fill, its practitioner's stripe, its outline, its
-        lines of text), a later one over an earlier one. What a block draws is worked out on its first paint
-        and kept with it (a repaint draws it again).
+        lines of text), a later one over an earlier one.
 
         When no block covers another (the usual calendar: sessions side by side, none shorter than its
         drawn height, every text inside its block), the same pixels are drawn a part at a time: every fill,
@@ -525,79 +530,98 @@ class TimeGridView(QWidget):
         run of blocks alike rather than several times per block (a day step draws ~70 new blocks: 8.8 us a
         block against 12.4, issue 17). Two blocks that only touch (one ends as the next starts) keep their
         order within the outlines, the later one's top edge drawn over the earlier one's bottom edge."""
-        looks = self._looks(blocks, fonts)
-        if not all(look[5] for look in looks):
-            for b, look in zip(blocks, looks, strict=True):
-                _draw_block(p, b.rect, look)
+        if not all(look[6] for look in looks):
+            for look in looks:
+                _draw_block(p, look)
             return
-        for b, look in zip(blocks, looks, strict=True):
-            p.fillRect(b.rect, look[0])
-        stripe = QRectF()  # one rectangle set to each stripe in turn: a QRectF per block costs more to make and free
+        fill_rect = p.fillRect
         for look in looks:
-            stripe.setRect(*look[1])
-            p.fillRect(stripe, look[2])
+            fill_rect(look[0], look[1])
+        stripe = QRectF()  # one rectangle set to each stripe in turn: a QRectF per block costs more to make and free
+        set_rect = stripe.setRect
+        for look in looks:
+            set_rect(*look[2])
+            fill_rect(stripe, look[3])
         p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only
         pen, run = None, []
-        for b, look in zip(blocks, looks, strict=True):
-            if look[3] is not pen:
+        for look in looks:
+            if look[4] is not pen:
                 if run:
                     p.drawRects(run)
-                pen, run = look[3], []
+                pen, run = look[4], []
                 p.setPen(pen)
-            run.append(b.rect)
+            run.append(look[0])
         if run:
             p.drawRects(run)
         texts: dict[tuple[int, int], list] = {}  # (font, colour) -> its lines: no two blocks' texts meet
         for look in looks:
-            for line in look[4]:
+            for line in look[5]:
                 texts.setdefault((id(line[0]), id(line[1])), []).append(line)
         for lines in texts.values():
             fit, color = lines[0][0], lines[0][1]
             p.setFont(fit.font)
             p.setPen(color)
-            draw = fit.draw
-            for _fit, _color, x, y, text in lines:
-                draw(p, x, y, text)
+            fit.draw_lines(p, lines)
 
-    def _looks(self, blocks: list[Block], fonts: BlockFonts) -> list[tuple]:
-        """What each block draws: (fill, stripe (x, y, w, h), practitioner colour, outline pen, [(TextFit,
-        colour, x, y, text)], apart), worked out for those painted for the first time (or
-        last measured in another font) and kept with them; in one loop, its lookups made once (a day step
-        works out ~70). ``apart``: the block is drawn no taller than its session (not stretched to the least
-        height) and its lines of text end above its bottom edge (a line's glyphs stay within its height), so
-        that it covers no other block (see _paint_blocks); and its outline is solid (a dashed one, on a
-        closed day, lets the edge of the block above show through its gaps)."""
-        key, closed_days, line_h, px_per_hour = fonts.key, self.closed, fonts.line_height, self._geometry[2]
+    def _looks(self, shown: QRectF, fonts: BlockFonts) -> list[Look]:
+        """What each block meeting ``shown`` draws, in painting order, worked out from the packed columns for
+        those painted for the first time since they were placed (or in another font) and kept for a repaint;
+        in one loop, its lookups made once (a day step works out ~70, and makes no Block: those are made
+        only for hit-testing, see blocks). Everyone's week is several screens wide and a day tall: a step
+        shows about a quarter of its blocks.
+
+        ``apart``: the block is drawn no taller than its session (not stretched to the least height) and its
+        lines of text end above its bottom edge (a line's glyphs stay within its height), so that it covers
+        no other block (see _paint_blocks); and its outline is solid (a dashed one, on a closed day, lets
+        the edge of the block above show through its gaps)."""
+        key = fonts.key
+        made = self._looks_made
+        if self._looks_font is not key:
+            made.clear()
+            self._looks_font = key
+        closed_days, line_h = self.closed, fonts.line_height
         normal, text_color = fonts.fit(False, False), style.TEXT
         names = {False: fonts.fit(True, False), True: fonts.fit(True, True)}
-        looks = []
-        for b in blocks:
-            painted = b.painted
-            if painted is not None and painted[0] is key:
-                looks.append(painted[1])
+        width, gutter, px_per_hour = self._geometry
+        x0, y0, x1, y1 = shown.getCoords()
+        x0, x1, y0, y1 = x0 - 1, x1 + 1, y0 - 1, y1 + 1
+        new, looks = tuple.__new__, []
+        for col, (by_id, placed) in self._packed.items():
+            left = gutter + col * width
+            if left > x1 or left + width < x0:
                 continue
-            s = b.session
-            x, y, w, h = b.rect.getRect()
-            status = s.status
-            fill, base, outline, status_color, symbol, strike = _paint_colors(
-                status, status == "canceled" and charged(s), s.practitioner_color)
-            closed = bool(closed_days) and s.start.date() in closed_days
-            room = int((h - 2) // line_h)
-            left = 7 if w > 24 else 3
-            texts = _texts(s, int(w - left - 3), room if room > 1 else 1, key, closed, symbol)
-            stripe = (x, y, 4 if w > 16 else 2, h)  # drawn through one QRectF set to it (see _paint_blocks)
-            tx, ty = x + left, y + 2
-            if room < 2:  # one line: the name's font
-                lines = [(names[strike], status_color, tx, ty, texts[0])]
-            else:
-                name = names[strike]
-                lines = [(name if i == 1 else normal, status_color if i != 1 and i != 2 else text_color,
-                          tx, ty + i * line_h, text) for i, text in enumerate(texts)]
-            p = b.placed
-            apart = not closed and (p.end - p.start) * px_per_hour / 60 >= 14 and 2 + len(lines) * line_h <= h
-            look = (fill, stripe, base, CLOSED_PEN if closed else outline, lines, apart)
-            b.painted = (key, look)
-            looks.append(look)
+            for i, p in enumerate(placed):
+                top = p.start * px_per_hour / 60
+                if top > y1 or max(p.end * px_per_hour / 60, top + 14) < y0:
+                    continue
+                look = made.get((col, i))
+                if look is not None:
+                    if look[0].intersects(shown):
+                        looks.append(look)
+                    continue
+                r = _block_rect(col, p, width, gutter, px_per_hour)
+                if not r.intersects(shown):
+                    continue
+                x, y, w, h = r.getRect()
+                s = by_id[p.key]
+                status = s.status
+                fill, base, outline, status_color, symbol, strike = _paint_colors(
+                    status, status == "canceled" and charged(s), s.practitioner_color)
+                closed = bool(closed_days) and s.start.date() in closed_days
+                room = int((h - 2) // line_h)
+                pad = 7 if w > 24 else 3
+                texts = _texts(s, int(w - pad - 3), room if room > 1 else 1, key, closed, symbol)
+                tx, ty = x + pad, y + 2
+                if room < 2:  # one line: the name's font
+                    lines = [(names[strike], status_color, tx, ty, texts[0])]
+                else:
+                    name = names[strike]
+                    lines = [(name if n == 1 else normal, status_color if n != 1 and n != 2 else text_color,
+                              tx, ty + n * line_h, text) for n, text in enumerate(texts)]
+                apart = not closed and (p.end - p.start) * px_per_hour / 60 >= 14 and 2 + len(lines) * line_h <= h
+                look = made[col, i] = new(Look, (r, fill, (x, y, 4 if w > 16 else 2, h), base,
+                                                 CLOSED_PEN if closed else outline, lines, apart, s))
+                looks.append(look)
         return looks
 
     def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
