@@ -583,26 +583,31 @@ class TimeGridView(QWidget):
         normal, text_color = fonts.fit(False, False), style.TEXT
         names = {False: fonts.fit(True, False), True: fonts.fit(True, True)}
         width, gutter, px_per_hour = self._geometry
+        # a block meets ``shown`` as QRectF.intersects has it: each overlaps the other by more than an edge
         x0, y0, x1, y1 = shown.getCoords()
-        x0, x1, y0, y1 = x0 - 1, x1 + 1, y0 - 1, y1 + 1
         new, looks = tuple.__new__, []
         for col, (by_id, placed) in self._packed.items():
             left = gutter + col * width
-            if left > x1 or left + width < x0:
+            if left >= x1 or left + width <= x0:
                 continue
             for i, p in enumerate(placed):
-                top = p.start * px_per_hour / 60
-                if top > y1 or max(p.end * px_per_hour / 60, top + 14) < y0:
+                # _block_rect's arithmetic, in its order (the same rectangle)
+                y = p.start * px_per_hour / 60
+                h = p.end * px_per_hour / 60 - y
+                if h <= 14:
+                    h = 14
+                if y >= y1 or y + h <= y0:
+                    continue
+                sub = width / p.columns
+                x = left + p.column * sub + 1.0
+                w = sub - 2
+                if x >= x1 or x + w <= x0 or w <= 0:
                     continue
                 look = made.get((col, i))
                 if look is not None:
-                    if look[0].intersects(shown):
-                        looks.append(look)
+                    looks.append(look)
                     continue
-                r = _block_rect(col, p, width, gutter, px_per_hour)
-                if not r.intersects(shown):
-                    continue
-                x, y, w, h = r.getRect()
+                r = QRectF(x, y, w, h)
                 s = by_id[p.key]
                 status = s.status
                 fill, base, outline, status_color, symbol, strike = _paint_colors(
