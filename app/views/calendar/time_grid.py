@@ -338,9 +338,15 @@ def _compact(s: Shown, minute: int, width: int, room: int, bold: TextFit) -> lis
     start, short = _HM[minute], initials(s)
     start_width = bold.time_width(minute)
     if room >= 2 and start_width <= width:
-        return [bold.fitted(start, width, start_width), bold.elided(short, width)]
+        return [bold.fitted(start, width, start_width), bold.fitted(short, width, bold.horizontalAdvance(short))]
+    # "09:00 AS" is one of thousands: its width is told from its two parts' (each measured once), which it
+    # is within a pixel of (each advance is rounded) and what kerning may take; measured itself only when
+    # that is too close to call
     one = f"{start} {short}"
-    if bold.horizontalAdvance(one) <= width:
+    guess = start_width + bold.horizontalAdvance(" " + short)
+    if guess + 3 < width:
+        return [one]
+    if guess - 3 <= width and bold.horizontalAdvance(one) <= width:
         return [bold.elided(one, width)]
     return [bold.elided(short if bold.horizontalAdvance(short) <= width else start[:2], width)]
 
@@ -619,6 +625,8 @@ class TimeGridView(QWidget):
                 tx, ty = x + pad, y + 2
                 if room < 2:  # one line: the name's font
                     lines = [(names[strike], status_color, tx, ty, texts[0])]
+                elif len(texts) == 2:  # the time over the name (the compact form of a narrow block)
+                    lines = [(normal, status_color, tx, ty, texts[0]), (names[strike], text_color, tx, ty + line_h, texts[1])]
                 else:
                     name = names[strike]
                     lines = [(name if n == 1 else normal, status_color if n != 1 and n != 2 else text_color,
