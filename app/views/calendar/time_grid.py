@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -401,6 +401,8 @@ class TimeGridView(QWidget):
         self._blocks: list[Block] | None = []  # every block, made when first asked for (see blocks)
         self._looks_made: dict[tuple[int, int], Look] = {}  # (column, index in its packing) -> its look, once painted
         self._looks_font: TextFit | None = None  # what the looks made were measured with (BlockFonts.key)
+        self._drawn_span: tuple[float, float] | None = None  # the top and bottom of the blocks painted since placed
+        self._last_still: tuple | None = None  # _still() at the last set_content
         self._geometry = (1.0, float(GUTTER), float(PX_PER_HOUR))  # column width, gutter, px per hour
         self._background = GridBackground()  # hours, lines and shading: painted once per size and week shape
         self._fonts: tuple[QFont, BlockFonts] | None = None  # see _small_fonts
@@ -419,9 +421,46 @@ class TimeGridView(QWidget):
 
     # data -------------------------------------------------------------------
     def set_content(self, columns: list[GridColumn], sessions: list[Shown], closed: dict[date, str]) -> None:
+        """Show ``sessions`` in ``columns``; what changes is painted again: the rows from the first block to
+        the last of what was painted and of what is to be (a day step leaves the evening rows, a screen's
+        third, as they are), or the whole grid when anything else it paints changes (its columns, closed
+        days or hours, the now line, a selection)."""
+        drawn = self._drawn_span
         self.columns, self._sessions, self.closed = columns, sessions, closed
         self._relayout()
-        self.update()
+        still, before = self._still(), self._last_still
+        self._last_still = still
+        if still != before or still[-1]:
+            self.update()
+            return
+        spans = [s for s in (drawn, self._content_span()) if s is not None]
+        if spans:  # else: no block before nor now, nothing to paint again
+            top, bottom = min(s[0] for s in spans), max(s[1] for s in spans)
+            # an outline's pixel below its block; a short block's line of text may reach one line below it
+            below = 2 + self._small_fonts()[1].line_height
+            self.update(QRect(0, int(top) - 2, self.width(), int(bottom - top) + 2 + below))
+
+    def _still(self) -> tuple:
+        """What the grid paints besides its blocks: how many columns, which are closed, the day's hours
+        (changed by the settings between two contents), a selection or move in progress; last, whether
+        today is shown (its now line moves with the clock)."""
+        today, closed = self._now().date(), self.closed
+        return (len(self.columns), tuple([c.day in closed for c in self.columns]) if closed else (), self.day_hours,
+                self.selection, self.ghost, any(c.day == today for c in self.columns))
+
+    def _content_span(self) -> tuple[float, float] | None:
+        """The top of the first block and the bottom of the last, as placed (at least 14 px tall), or None."""
+        px_per_hour = self._geometry[2]
+        first, last = float("inf"), -1.0
+        for _by_id, placed in self._packed.values():
+            for p in placed:
+                top = p.start * px_per_hour / 60
+                bottom = max(p.end * px_per_hour / 60, top + 14)
+                if top < first:
+                    first = top
+                if bottom > last:
+                    last = bottom
+        return (first, last) if last >= 0 else None
 
     def grid(self) -> Grid:
         return Grid(width=self.width(), px_per_hour=PX_PER_HOUR, gutter=GUTTER, columns=max(1, len(self.columns)))
@@ -459,6 +498,7 @@ class TimeGridView(QWidget):
         g = self.grid()
         self._geometry = (g.column_width, g.gutter, g.px_per_hour)
         self._blocks, self._looks_made = None, {}  # made when asked for: a paint works out only those it shows
+        self._drawn_span = None
 
     @property
     def blocks(self) -> list[Block]:
@@ -592,6 +632,7 @@ class TimeGridView(QWidget):
         # a block meets ``shown`` as QRectF.intersects has it: each overlaps the other by more than an edge
         x0, y0, x1, y1 = shown.getCoords()
         new, looks = tuple.__new__, []
+        top, bottom = self._drawn_span or (float("inf"), -1.0)
         for col, (by_id, placed) in self._packed.items():
             left = gutter + col * width
             if left >= x1 or left + width <= x0:
@@ -635,6 +676,12 @@ class TimeGridView(QWidget):
                 look = made[col, i] = new(Look, (r, fill, (x, y, 4 if w > 16 else 2, h), base,
                                                  CLOSED_PEN if closed else outline, lines, apart, s))
                 looks.append(look)
+                if y < top:
+                    top = y
+                if y + h > bottom:
+                    bottom = y + h
+        if bottom >= 0:
+            self._drawn_span = (top, bottom)
         return looks
 
     def block_texts(self, b: Block, fonts: BlockFonts | None = None) -> list[str]:
