@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from functools import partial
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
 from ..services import backups
@@ -308,8 +308,15 @@ class MainWindow(QMainWindow):
         tb.addAction(self.act_next)
         self.act_next.setIconText("▶")
         self.title_label = QLabel(objectName="calendarTitle")
-        self.title_label.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 0 12px;")
-        self.title_label.ensurePolished()  # its 15 pt bold font, to measure the longest title with
+        # 15 pt bold with 12 px each side, set as a font and margins: as a style sheet, every step's new
+        # title was painted through the style sheet's rules (~0.07 ms of a 4 ms day step, issue 17)
+        title_font = QFont(self.title_label.font())
+        title_font.setPointSize(15)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.title_label.setContentsMargins(12, 0, 12, 0)
+        # the style sheet's padding counted as a frame, which indents a label's text by half an "x"
+        self.title_label.setIndent(self.title_label.fontMetrics().horizontalAdvance("x") // 2)
         self.title_label.setFixedSize(max(330, self.title_label.fontMetrics().horizontalAdvance(
             "Wednesday 30 September 2026") + 30), self.title_label.sizeHint().height())
         tb.addWidget(self.title_label)
