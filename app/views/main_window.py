@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.agenda.session_clicked.connect(self.show_popup)
         self.agenda.session_activated.connect(self.open_session)
         self.agenda.add_requested.connect(lambda d: self.add_session_at(d, None, None))
+        self._titled_view: str | None = None  # the view _update_titles last showed
         self.calendar.range_changed.connect(self._update_titles)
         self.calendar.create_requested.connect(self.add_session_at)
         self.calendar.move_requested.connect(self.move_session)
@@ -347,11 +348,13 @@ class MainWindow(QMainWindow):
     def _update_titles(self) -> None:
         cal = self.calendar
         self.title_label.setText(cal.title())
-        for a in self.view_actions.actions():
-            a.setChecked(a.objectName() == f"actionView{cal.view.capitalize()}")
-        self.agenda.setVisible(cal.view == "month")
-        self.by_practitioner_action.setVisible(cal.view == "day" and self.caps.front_desk)
-        self.week_picker_action.setVisible(cal.view == "week" and self.caps.front_desk)
+        if cal.view != self._titled_view:  # a step keeps its view: its checked action and the bars' parts stay
+            self._titled_view = cal.view
+            for a in self.view_actions.actions():
+                a.setChecked(a.objectName() == f"actionView{cal.view.capitalize()}")
+            self.agenda.setVisible(cal.view == "month")
+            self.by_practitioner_action.setVisible(cal.view == "day" and self.caps.front_desk)
+            self.week_picker_action.setVisible(cal.view == "week" and self.caps.front_desk)
         n = cal.session_count
         span = {"month": "this month", "week": "this week", "day": "this day"}[cal.view]
         self.status_count.setText(f"{n} sessions {span}" if n else f"No sessions {span}")

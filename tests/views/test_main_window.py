@@ -181,3 +181,23 @@ def test_closing_settings_refreshes_the_filter_lists_without_signing_in_again(wi
     assert window.filter_bar.practitioner.currentText() == kept
     assert "Week: Zora Quill" in names(window.week_picker)
     assert new.id in [x.id for x in window.calendar.practitioners]
+
+
+def test_the_toolbar_follows_the_view_through_switches_and_steps(window, qtbot):
+    # the checked view button, the day's "one column per practitioner" and the week's practitioner
+    # picker: set when the view changes, kept as they are by a step within it (issue 17)
+    def shown() -> tuple:
+        checked = [a.objectName() for a in window.view_actions.actions() if a.isChecked()]
+        return (checked, window.by_practitioner_action.isVisible(), window.week_picker_action.isVisible(),
+                not window.agenda.isHidden())
+
+    assert shown() == (["actionViewMonth"], False, False, True)
+    for key, expected in ((Qt.Key.Key_W, (["actionViewWeek"], False, True, False)),
+                          (Qt.Key.Key_D, (["actionViewDay"], True, False, False)),
+                          (Qt.Key.Key_M, (["actionViewMonth"], False, False, True)),
+                          (Qt.Key.Key_D, (["actionViewDay"], True, False, False))):
+        qtbot.keyClick(window, key)
+        assert shown() == expected
+        qtbot.keyClick(window, Qt.Key.Key_PageDown)
+        qtbot.keyClick(window, Qt.Key.Key_PageUp)
+        assert shown() == expected
