@@ -400,6 +400,9 @@ class TimeGridView(QWidget):
         self.day_hours = (8, 20)
         self._blocks: list[Block] | None = []  # every block, made when first asked for (see blocks)
         self._looks_made: dict[tuple[int, int], Look] = {}  # (column, index in its packing) -> its look, once painted
+        # the looks' rectangles, set again for the looks of the next placing: a QRectF made and freed per block
+        # costs more than setting one (a day step works out ~70 looks and frees the day's before)
+        self._rects: list[QRectF] = []
         self._looks_font: TextFit | None = None  # what the looks made were measured with (BlockFonts.key)
         self._drawn_span: tuple[float, float] | None = None  # the top and bottom of the blocks painted since placed
         self._last_still: tuple | None = None  # _still() at the last set_content
@@ -621,7 +624,7 @@ class TimeGridView(QWidget):
         no other block (see _paint_blocks); and its outline is solid (a dashed one, on a closed day, lets
         the edge of the block above show through its gaps)."""
         key = fonts.key
-        made = self._looks_made
+        made, rects = self._looks_made, self._rects
         if self._looks_font is not key:
             made.clear()
             self._looks_font = key
@@ -654,7 +657,13 @@ class TimeGridView(QWidget):
                 if look is not None:
                     looks.append(look)
                     continue
-                r = QRectF(x, y, w, h)
+                n = len(made)
+                if n < len(rects):
+                    r = rects[n]
+                    r.setRect(x, y, w, h)
+                else:
+                    r = QRectF(x, y, w, h)
+                    rects.append(r)
                 s = by_id[p.key]
                 status = s.status
                 fill, base, outline, status_color, symbol, strike = _paint_colors(
