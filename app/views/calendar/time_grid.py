@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
@@ -453,17 +454,24 @@ class TimeGridView(QWidget):
 
     def _content_span(self) -> tuple[float, float] | None:
         """The top of the first block and the bottom of the last, as placed (at least 14 px tall), or None."""
-        px_per_hour = self._geometry[2]
-        first, last = float("inf"), -1.0
+        # a column's sessions are placed earliest first: its first starts first, its last starts last; the
+        # lowest bottom is the latest end or the latest start's least height (max over the sessions of
+        # max(end, start + 14 px))
+        end = itemgetter(2)  # Placed.end
+        first, latest_start, latest_end = DAY_MINUTES, -1, -1
         for _by_id, placed in self._packed.values():
-            for p in placed:
-                top = p.start * px_per_hour / 60
-                bottom = max(p.end * px_per_hour / 60, top + 14)
-                if top < first:
-                    first = top
-                if bottom > last:
-                    last = bottom
-        return (first, last) if last >= 0 else None
+            if placed:
+                if placed[0][1] < first:
+                    first = placed[0][1]
+                if placed[-1][1] > latest_start:
+                    latest_start = placed[-1][1]
+                last = max(map(end, placed))
+                if last > latest_end:
+                    latest_end = last
+        if latest_start < 0:
+            return None
+        px_per_hour = self._geometry[2]
+        return first * px_per_hour / 60, max(latest_end * px_per_hour / 60, latest_start * px_per_hour / 60 + 14)
 
     def grid(self) -> Grid:
         return Grid(width=self.width(), px_per_hour=PX_PER_HOUR, gutter=GUTTER, columns=max(1, len(self.columns)))
