@@ -127,7 +127,8 @@ class CalendarPanel(QWidget):
             panel = self.week if self.view == "week" else self.day
             days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
             if self.view == "day" and self.by_practitioner and self.practitioners:
-                columns = [GridColumn(first, p.id, p.name) for p in self.practitioners]
+                new = tuple.__new__  # GridColumn's own __new__ costs a Python call per column (twenty a day step)
+                columns = [new(GridColumn, (first, p.id, p.name)) for p in self.practitioners]
             elif self.view == "week" and self.week_practitioner is not None:
                 pid = self.week_practitioner  # a drag here books this practitioner
                 self.sessions = [s for s in self.sessions if s.practitioner_id == pid]

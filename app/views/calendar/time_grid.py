@@ -711,8 +711,9 @@ class TimeGridView(QWidget):
 
     def _paint_now(self, p: QPainter, g: Grid) -> None:
         now: datetime = self._now()
+        today = now.date()
         for i, c in enumerate(self.columns):
-            if c.day == now.date():
+            if c.day == today:
                 y = g.y(minutes_of(now))
                 x = g.gutter + i * g.column_width
                 p.save()  # the red brush must not reach what is drawn after (the drag selection)
