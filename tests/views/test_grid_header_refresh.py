@@ -9,11 +9,12 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QGuiApplication
 
 from app.services.people import users
 from app.services.scheduling import closures
 from app.views import style
+from tests.views.backing_store import on_screen, painted_now
 
 MON = date(2026, 11, 23)  # a plain day; Tuesday plain too, Wednesday busy, Thursday closed, Friday today
 TODAY = date(2026, 11, 27)
@@ -60,18 +61,6 @@ def day_window(qtbot, practice, make, qsettings, admin):
     header.update()
     QGuiApplication.processEvents()
     return w
-
-
-def on_screen(w, widget) -> QImage:
-    """The widget as the window's backing store holds it (what a person sees), not painted afresh."""
-    QGuiApplication.processEvents()
-    at = widget.mapTo(w, QPoint(0, 0))
-    shot = QGuiApplication.primaryScreen().grabWindow(w.winId(), at.x(), at.y(), widget.width(), widget.height())
-    return shot.toImage().convertToFormat(QImage.Format.Format_RGB32)
-
-
-def painted_now(widget) -> QImage:
-    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
 def test_a_day_step_repaints_the_practitioners_names_only_when_they_change(qtbot, day_window):

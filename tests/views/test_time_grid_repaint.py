@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QImage
 
 from app.services import practice_settings
 from app.services.people import users
 from app.services.scheduling import closures
+from tests.views.backing_store import on_screen, painted_now
 
 MON = date(2026, 11, 16)
 TODAY = date(2026, 11, 27)  # a Friday
@@ -70,18 +70,6 @@ def window(qtbot, practice, make, qsettings, admin):
     w.calendar.show_range(anchor=MON - timedelta(days=1))
     qtbot.mouseClick(w.by_practitioner, Qt.MouseButton.LeftButton, pos=QPoint(6, w.by_practitioner.height() // 2))
     return w
-
-
-def on_screen(w, widget) -> QImage:
-    """The widget as the window's backing store holds it (what a person sees), not painted afresh."""
-    QGuiApplication.processEvents()
-    at = widget.mapTo(w, QPoint(0, 0))
-    shot = QGuiApplication.primaryScreen().grabWindow(w.winId(), at.x(), at.y(), widget.width(), widget.height())
-    return shot.toImage().convertToFormat(QImage.Format.Format_RGB32)
-
-
-def painted_now(widget) -> QImage:
-    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
 def _steps_match_a_fresh_paint(qtbot, w, panel, days: int) -> list:
