@@ -64,25 +64,20 @@ class Look(NamedTuple):
 
 
 class BlockFonts:
-    """The four fonts a block uses and their metrics, made once per paint rather than per line."""
+    """The four fonts a block uses (bold or not, struck out or not) as TextFits, made when the grid's
+    font changes (see TimeGridView._small_fonts) rather than per paint or line."""
 
     def __init__(self, base: QFont):
-        self._fonts = {}
         self._fits = {}
         for bold in (False, True):
             for strike in (False, True):
                 f = QFont(base)
                 f.setBold(bold)
                 f.setStrikeOut(strike)
-                m = QFontMetrics(f)
-                self._fonts[bold, strike] = (f, m)
-                self._fits[bold, strike] = text_fit(f, m)
+                self._fits[bold, strike] = text_fit(f, QFontMetrics(f))
         self.key = self._fits[True, False]  # what a block's painted text was measured with
         self.small_key = base.key()
-        self.line_height = self._fonts[False, False][1].height()
-
-    def pick(self, bold: bool, strike: bool) -> tuple[QFont, QFontMetrics]:
-        return self._fonts[bold, strike]
+        self.line_height = self._fits[False, False].metrics.height()
 
     def fit(self, bold: bool, strike: bool) -> TextFit:
         return self._fits[bold, strike]
