@@ -682,8 +682,8 @@ class TimeGridView(QWidget):
                     lines = [(normal, status_color, tx, ty, texts[0]), (names[strike], text_color, tx, ty + line_h, texts[1])]
                 else:
                     name = names[strike]
-                    lines = [(name if n == 1 else normal, status_color if n != 1 and n != 2 else text_color,
-                              tx, ty + n * line_h, text) for n, text in enumerate(texts)]
+                    lines = [(name if k == 1 else normal, status_color if k != 1 and k != 2 else text_color,
+                              tx, ty + k * line_h, text) for k, text in enumerate(texts)]
                 apart = not closed and (p.end - p.start) * px_per_hour / 60 >= 14 and 2 + len(lines) * line_h <= h
                 look = made[col, i] = new(Look, (r, fill, (x, y, 4 if w > 16 else 2, h), base,
                                                  CLOSED_PEN if closed else outline, lines, apart, s))
