@@ -37,6 +37,7 @@ from .open_practice import recent_menu
 from .reminder_runner import ReminderRunner
 from .wages_dialog import WagesDialog
 from .widgets.messages import confirm_warnings, error_text, show_error
+from .widgets.opaque_label import OpaqueLabel
 
 
 class MainWindow(QMainWindow):
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbars(pract)
         self.status_user = QLabel(objectName="statusUser")
-        self.status_count = QLabel(objectName="statusCount")
+        self.status_count = OpaqueLabel(objectName="statusCount")
         self.status_count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.status_count.setFixedSize(self.status_count.fontMetrics().horizontalAdvance("99,999 sessions this month")
                                        + 8, self.status_count.sizeHint().height())
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
         tb.addAction(self.act_today)
         tb.addAction(self.act_next)
         self.act_next.setIconText("▶")
-        self.title_label = QLabel(objectName="calendarTitle")
+        self.title_label = OpaqueLabel(objectName="calendarTitle")
         # 15 pt bold with 12 px each side, set as a font and margins: as a style sheet, every step's new
         # title was painted through the style sheet's rules (~0.07 ms of a 4 ms day step, issue 17)
         title_font = QFont(self.title_label.font())
