@@ -100,3 +100,20 @@ def test_a_day_step_repaints_the_practitioners_names_only_when_they_change(qtbot
     assert paints.n > before and shown == painted_now(header)
     assert shown.pixelColor(middle, 2) == style.HEADER_FILL
 
+
+
+def test_the_header_ends_where_the_grid_in_view_ends_by_the_scroll_bar(qtbot, day_window):
+    """The header's columns stop at the vertical bar, as the grid's do (its right margin is the bar's
+    width as laid out), on the day and on the week, before and after a step."""
+    w = day_window
+    for view in ("day", "week", "day"):
+        w.calendar.show_range(view=view)
+        qtbot.keyClick(w, Qt.Key.Key_PageDown)
+        panel = w.calendar.day if view == "day" else w.calendar.week
+        QGuiApplication.processEvents()
+        bar = panel.scroll.verticalScrollBar()
+        assert bar.isVisible() and bar.width() == bar.sizeHint().width()
+        assert panel.header.contentsMargins().right() == bar.width()
+        header_end = panel.header.width() - panel.header.contentsMargins().right()
+        frame = panel.scroll.frameWidth()  # the scroll area's frame, right of the bar
+        assert header_end == bar.mapTo(panel, QPoint(0, 0)).x() + frame
