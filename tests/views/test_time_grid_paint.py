@@ -184,6 +184,28 @@ def test_blocks_painted_part_by_part_are_the_blocks_painted_one_after_another(qt
     assert _render(open_week, 2) == _drawn_in_turn(qtbot, monday, rows, {}, 2)
 
 
+def test_a_blocks_lines_sit_on_whole_pixels_inside_the_block(qtbot):
+    # issue 17: a text at a fraction of a pixel has its glyphs drawn and kept once per fraction, and a
+    # QStaticText is drawn at whole pixels in one call: every line is placed on whole pixels, right of the
+    # practitioner's stripe, below the top edge, and (a block kept to itself) ending above the bottom edge
+    monday = date(2026, 11, 23)
+    rows = [_row_of(i, monday + timedelta(days=i % 7), time(8 + i % 9, (i * 5) % 60), 20 + (i * 7) % 70, i % 3,
+                    ("open", "completed", "canceled", "missed")[i % 4], f"Peggy Quigley{i}") for i in range(60)]
+    for width in (1400, 1137):  # columns of a whole and of a fractional width
+        grid = _grid(qtbot, monday, rows, width=width)
+        _render(grid)
+        looks = _painted(grid)
+        assert len(looks) == len(rows)
+        line_h = grid._small_fonts()[1].line_height
+        for look in looks:
+            r = look.rect
+            for _fit, _color, x, y, _text in look.lines:
+                assert type(x) is int and type(y) is int
+                assert r.left() + look.stripe[2] < x and r.top() < y
+            if look.apart:
+                assert look.lines[-1][3] + line_h <= r.bottom()
+
+
 def test_a_short_session_drawn_taller_than_it_lasts_is_painted_over_by_the_next(qtbot):
     # a 5-minute session is drawn 14 px tall (the least a block is), reaching into the session right
     # after it: the blocks are then drawn whole one after the other, the later one over the earlier
