@@ -126,16 +126,16 @@ def _painted(grid: TimeGridView) -> list:
     return list(grid._looks_made.values())
 
 
-def _drawn_in_turn(qtbot, monday: date, rows, closed, ratio: int = 1) -> QImage:
+def _drawn_in_turn(qtbot, monday: date, rows, closed, ratio: int = 1, width: int = 1400) -> QImage:
     """The grid as painted one block whole after another (fill, stripe, outline, text), each over the
     ones before: what a paint a part at a time must equal."""
     from PySide6.QtGui import QPainter
 
     from app.views.calendar import time_grid
 
-    grid = _grid(qtbot, monday, rows, closed)
+    grid = _grid(qtbot, monday, rows, closed, width)
     _render(grid)  # works out what each block draws
-    empty = _grid(qtbot, monday, [], closed)
+    empty = _grid(qtbot, monday, [], closed, width)
     img = _render(empty, ratio)
     p = QPainter(img)
     looks = _painted(grid)
@@ -204,6 +204,29 @@ def test_a_blocks_lines_sit_on_whole_pixels_inside_the_block(qtbot):
                 assert r.left() + look.stripe[2] < x and r.top() < y
             if look.apart:
                 assert look.lines[-1][3] + line_h <= r.bottom()
+
+
+def test_blocks_drawn_as_whole_pixel_boxes_are_the_pixels_of_their_fill_stripe_and_outline(qtbot):
+    # issue 17: at one device pixel a pixel a block is three filled whole-pixel rectangles (its outline's box,
+    # the inside, the stripe's part of it) instead of a fill, a stripe and a stroked outline at fractions of
+    # a pixel: the same pixels, on columns of whole and fractional widths, for blocks alone and two or three
+    # side by side, from 20 minutes to an hour and a half, one right after another
+    monday = date(2026, 11, 23)
+    rows, i = [], 0
+    for d in range(7):
+        day = monday + timedelta(days=d)
+        minute = 8 * 60 + d * 7  # after the now line (7:00 on the Monday)
+        for k, minutes in enumerate((20, 30, 25, 35, 50, 60, 95)):
+            for side in range(1 + (k + d) % 3):  # one, two or three starting together
+                rows.append(_row_of(i, day, time(minute // 60, minute % 60), max(20, minutes - side * 5), (i + side) % 3,
+                                    ("open", "completed", "canceled", "missed")[i % 4], f"Peggy Quigley{i}"))
+                i += 1
+            minute += minutes + (k % 2) * 13  # some right after the one before, some with a gap
+    for width in (1400, 1523, 1611, 1777):  # no narrower than the three side by side need
+        grid = _grid(qtbot, monday, rows, width=width)
+        shown = _render(grid)
+        assert all(look.apart for look in _painted(grid))  # drawn part by part, in whole pixels
+        assert shown == _drawn_in_turn(qtbot, monday, rows, {}, width=width), width
 
 
 def test_a_short_session_drawn_taller_than_it_lasts_is_painted_over_by_the_next(qtbot):
