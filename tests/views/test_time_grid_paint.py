@@ -201,7 +201,7 @@ def test_a_blocks_lines_sit_on_whole_pixels_inside_the_block(qtbot):
             r = look.rect
             for _fit, _color, x, y, _text in look.lines:
                 assert type(x) is int and type(y) is int
-                assert r.left() + look.stripe[2] < x and r.top() < y
+                assert r.left() + look.stripe_width < x and r.top() < y
             if look.apart:
                 assert look.lines[-1][3] + line_h <= r.bottom()
 

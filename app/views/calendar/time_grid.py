@@ -53,9 +53,9 @@ class Block:  # a placed session where hit-testing (a click, a drag, a tooltip) 
 
 class Look(NamedTuple):
     """What a block draws (see TimeGridView._looks), worked out on its first paint."""
-    rect: QRectF
+    geometry: tuple[float, float, float, float]  # x, y, w, h of its rectangle
     fill: QColor
-    stripe: tuple[float, float, float, float]  # x, y, w, h of the practitioner's stripe
+    stripe_width: int  # of the practitioner's stripe, at the left of the rectangle
     base: QColor  # the practitioner's colour: the stripe's
     pen: QPen  # the outline's
     lines: list[tuple]  # (TextFit, colour, x, y, text) of each line of text, x and y whole pixels
@@ -65,6 +65,15 @@ class Look(NamedTuple):
     # (left, top, width, height) of the outline's box, (left, top, width, height) of its inside, the width of
     # the stripe's part of the inside; the colours of the outline, the fill and the stripe
     box: tuple
+
+    @property
+    def rect(self) -> QRectF:
+        return QRectF(*self.geometry)
+
+    @property
+    def stripe(self) -> QRectF:
+        x, y, _w, h = self.geometry
+        return QRectF(x, y, self.stripe_width, h)
 
 
 class BlockFonts:
@@ -352,9 +361,9 @@ def _compact(s: Shown, minute: int, width: int, room: int, bold: TextFit) -> lis
 
 def _draw_block(p: QPainter, look: Look) -> None:
     """One block whole, as TimeGridView._looks worked it out: fill, stripe, outline, text."""
-    r, fill, stripe, base, pen, lines = look[:6]
+    r, fill, base, pen, lines = look.rect, look.fill, look.base, look.pen, look.lines
     p.fillRect(r, fill)
-    p.fillRect(QRectF(*stripe), base)
+    p.fillRect(look.stripe, base)
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(r)
@@ -399,8 +408,8 @@ class TimeGridView(QWidget):
         self.day_hours = (8, 20)
         self._blocks: list[Block] | None = []  # every block, made when first asked for (see blocks)
         self._looks_made: dict[tuple[int, int], Look] = {}  # (column, index in its packing) -> its look, once painted
-        # the looks' rectangles, set again for the looks of the next placing: a QRectF made and freed per block
-        # costs more than setting one (a day step works out ~70 looks and frees the day's before)
+        # rectangles set to the looks' geometry when a scaled painter draws them (see _paint_blocks): a QRectF
+        # made and freed per block costs more than setting one
         self._rects: list[QRectF] = []
         self._looks_font: TextFit | None = None  # what the looks made were measured with (BlockFonts.key)
         self._drawn_span: tuple[float, float] | None = None  # the top and bottom of the blocks painted since placed
@@ -606,22 +615,28 @@ class TimeGridView(QWidget):
                         fill_rect(ix, iy, stripe_w, ih, base)
             self._paint_texts(p, looks)
             return
-        for look in looks:
-            fill_rect(look[0], look[1])
+        rects = self._rects
+        while len(rects) < len(looks):
+            rects.append(QRectF())
+        rects = rects[:len(looks)]
+        for r, look in zip(rects, looks, strict=True):
+            r.setRect(*look[0])
+            fill_rect(r, look[1])
         stripe = QRectF()  # one rectangle set to each stripe in turn: a QRectF per block costs more to make and free
         set_rect = stripe.setRect
         for look in looks:
-            set_rect(*look[2])
+            x, y, _w, h = look[0]
+            set_rect(x, y, look[2], h)
             fill_rect(stripe, look[3])
         p.setBrush(Qt.BrushStyle.NoBrush)  # outlines only
         pen, run = None, []
-        for look in looks:
+        for rect, look in zip(rects, looks, strict=True):
             if look[4] is not pen:
                 if run:
                     p.drawRects(run)
                 pen, run = look[4], []
                 p.setPen(pen)
-            run.append(look[0])
+            run.append(rect)
         if run:
             p.drawRects(run)
         self._paint_texts(p, looks)
@@ -651,7 +666,7 @@ class TimeGridView(QWidget):
         no other block (see _paint_blocks); and its outline is solid (a dashed one, on a closed day, lets
         the edge of the block above show through its gaps)."""
         key = fonts.key
-        made, rects = self._looks_made, self._rects
+        made = self._looks_made
         if self._looks_font is not key:
             made.clear()
             self._looks_font = key
@@ -684,13 +699,6 @@ class TimeGridView(QWidget):
                 if look is not None:
                     looks.append(look)
                     continue
-                n = len(made)
-                if n < len(rects):
-                    r = rects[n]
-                    r.setRect(x, y, w, h)
-                else:
-                    r = QRectF(x, y, w, h)
-                    rects.append(r)
                 s = by_id[p.key]
                 status = s.status
                 fill, base, outline, status_color, symbol, strike, edge = _paint_colors(
@@ -725,7 +733,7 @@ class TimeGridView(QWidget):
                 box = (box_left, box_top, box_right - box_left + 1, box_bottom - box_top + 1, box_left + 1,
                        box_top + 1, box_right - box_left - 1, box_bottom - box_top - 1, stripe_end - box_left - 1,
                        edge, fill, base)
-                look = made[col, i] = new(Look, (r, fill, (x, y, stripe_w, h), base, CLOSED_PEN if closed else outline,
+                look = made[col, i] = new(Look, ((x, y, w, h), fill, stripe_w, base, CLOSED_PEN if closed else outline,
                                                  lines, apart, s, box))
                 looks.append(look)
                 if y < top:
