@@ -87,3 +87,15 @@ def test_the_label_follows_a_new_palette_and_a_taller_bar(qtbot):
     qtbot.waitUntil(lambda: label.y() > 5 and plain.y() > 5)
     assert on_screen(w, label) == on_screen(pw, plain)
     assert on_screen(w, label) != before
+
+
+def test_a_move_to_another_screen_renders_what_lies_beneath_again(qtbot):
+    """Another screen may have another pixel ratio: the window's move to it has the label render its
+    parent's painting again (here the same screen, sent as if the window had moved)."""
+    w, bar, label = _window(qtbot, OpaqueLabel)
+    label.setText("Tuesday 2 March 2021")
+    before = on_screen(w, label)
+    label._beneath_key = None  # as after a change of pixel ratio: what was rendered no longer fits
+    w.windowHandle().screenChanged.emit(w.windowHandle().screen())
+    assert label._beneath_key is not None
+    assert on_screen(w, label) == before

@@ -21,6 +21,7 @@ class OpaqueLabel(QLabel):
         super().__init__(*args, **kwargs)
         self._beneath_key: tuple | None = None
         self._setting = False  # setting the palette sends a PaletteChange: not a change to follow
+        self._screen_followed = None  # the window handle whose moves to another screen are followed
 
     def follow_parent(self) -> None:
         """Render what the parent paints under this label again, when its place or size, the parent's
@@ -49,6 +50,10 @@ class OpaqueLabel(QLabel):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
+        handle = self.window().windowHandle()
+        if handle is not None and handle is not self._screen_followed:
+            self._screen_followed = handle
+            handle.screenChanged.connect(self.follow_parent)  # another screen may have another pixel ratio
         self.follow_parent()
 
     def moveEvent(self, event) -> None:  # noqa: N802 (Qt name)
