@@ -549,11 +549,12 @@ class TimeGridView(QWidget):
         small, fonts = self._small_fonts()
         # device pixels per pixel of what is painted on: the widget's screen, or an image it is rendered
         # into (a kept background of another ratio would be scaled, its hour labels blurred)
-        self._background.draw(p, g, (self.width(), self.height()), p.deviceTransform().m11(),
+        t, exposed = p.deviceTransform(), event.rect()
+        self._background.draw(p, g, (self.width(), self.height()), t.m11(),
                               tuple(c.day in self.closed for c in self.columns), self.day_hours, small,
-                              event.rect(), fonts.small_key)
-        shown = QRectF(event.rect()).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
-        t = p.deviceTransform()  # whole pixels: one device pixel a pixel, moved by whole pixels only
+                              exposed, fonts.small_key)
+        shown = QRectF(exposed).adjusted(-2, -2, 2, 2)  # the part to paint: the scroll area shows a few hours
+        # whole pixels: one device pixel a pixel, moved by whole pixels only
         whole = t.type().value <= _MOVED and t.dx().is_integer() and t.dy().is_integer()
         self._paint_blocks(p, self._looks(shown, fonts), whole)
         p.setFont(small)
